@@ -1,0 +1,138 @@
+#!/usr/bin/python3
+"""Runs the whole OpenChange test suite and ends with one summary line.
+
+1. unit tests: `make check` in the build tree (cmocka binaries); their counts
+   come from cmocka's own summaries in the automake logs;
+2. integration tests: every testsuite/integration/test_*.py, inside one
+   throwaway DC (testsuite/testbed.py) with the freshly built module.
+
+The last line is "N passed, N failed[, N skipped]", which CI reads.
+"""
+import argparse
+import glob
+import os
+import re
+import subprocess
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "integration"))
+
+from testbed import TestBed  # noqa: E402
+
+
+class Tally:
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+
+    def add(self, passed=0, failed=0, skipped=0):
+        self.passed += passed
+        self.failed += failed
+        self.skipped += skipped
+
+
+def run_unit_tests(build_dir, tally):
+    print("== unit tests (make check)", flush=True)
+    status = subprocess.call(["make", "-s", "-C", build_dir, "check"])
+    logs = sorted(glob.glob(os.path.join(build_dir, "testsuite", "unit", "*.log")))
+    logs = [log for log in logs if not log.endswith("test-suite.log")]
+    if not logs:
+        print("unit tests: no cmocka log found in %s" % build_dir)
+        tally.add(failed=1)
+        return
+    for log in logs:
+        text = open(log, encoding="utf-8", errors="replace").read()
+        sys.stdout.write(text)
+        passed = re.search(r"^\[  PASSED  \] (\d+) test", text, re.M)
+        failed = re.search(r"^\[  FAILED  \] (\d+) test", text, re.M)
+        skipped = re.search(r"^\[  SKIPPED \] (\d+) test", text, re.M)
+        if not (passed or failed):
+            # A binary that crashed before its summary counts as one failure.
+            print("unit tests: %s ended without a cmocka summary" % log)
+            tally.add(failed=1)
+            continue
+        tally.add(passed=int(passed.group(1)) if passed else 0,
+                  failed=int(failed.group(1)) if failed else 0,
+                  skipped=int(skipped.group(1)) if skipped else 0)
+    if status != 0 and tally.failed == 0:
+        print("unit tests: make check failed (exit %d) without a failing test" % status)
+        tally.add(failed=1)
+
+
+class CountingResult(unittest.TextTestResult):
+    """Counts a test once, as failed if any of its subtests failed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.failed_ids = set()
+        self.skipped_ids = set()
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self.failed_ids.add(test.id())
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self.failed_ids.add(test.id())
+
+    def addSubTest(self, test, subtest, err):
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            self.failed_ids.add(test.id())
+
+    def addSkip(self, test, reason):
+        super().addSkip(test, reason)
+        self.skipped_ids.add(test.id())
+
+
+def run_integration_tests(build_dir, pattern, tally):
+    print("== integration tests (throwaway DC)", flush=True)
+    module = os.path.join(build_dir, "mapiproxy", ".libs", "mapiproxy.so")
+    loader = unittest.TestLoader()
+    suite = loader.discover(os.path.join(HERE, "integration"), pattern=pattern,
+                            top_level_dir=os.path.join(HERE, "integration"))
+    started = time.monotonic()
+    with TestBed(module=module) as bed:
+        os.environ.update(bed.environment())
+        runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2,
+                                         resultclass=CountingResult)
+        result = runner.run(suite)
+    print("integration: %.1f s including the test bed" % (time.monotonic() - started))
+    failed = len(result.failed_ids)
+    skipped = len(result.skipped_ids - result.failed_ids)
+    tally.add(passed=result.testsRun - failed - skipped, failed=failed, skipped=skipped)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", default=os.path.join(HERE, "..", "build"),
+                        help="the build tree (default: ./build)")
+    parser.add_argument("--unit-only", action="store_true")
+    parser.add_argument("--integration-only", action="store_true")
+    parser.add_argument("--pattern", default="test_*.py",
+                        help="which integration test files to run")
+    args = parser.parse_args()
+    build_dir = os.path.abspath(args.build)
+
+    tally = Tally()
+    if not args.integration_only:
+        run_unit_tests(build_dir, tally)
+    if not args.unit_only:
+        try:
+            run_integration_tests(build_dir, args.pattern, tally)
+        except Exception as error:  # the test bed itself failed
+            print("integration tests: the test bed failed: %s" % error)
+            tally.add(failed=1)
+
+    line = "%d passed, %d failed" % (tally.passed, tally.failed)
+    if tally.skipped:
+        line += ", %d skipped" % tally.skipped
+    print(line)
+    return 1 if tally.failed or tally.passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
