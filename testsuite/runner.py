@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Runs the whole OpenChange test suite and ends with one summary line.
 
-1. unit tests: `make check` in the build tree (cmocka binaries); their counts
-   come from cmocka's own summaries in the automake logs;
-2. integration tests: every testsuite/integration/test_*.py, inside one
+1. unit tests: `make check` in the build tree (cmocka binaries, under valgrind
+   when it is installed); their counts come from cmocka's own summaries;
+2. fuzz targets: each libFuzzer target for a few seconds;
+3. integration tests: every testsuite/integration/test_*.py, inside one
    throwaway DC (testsuite/testbed.py) with the freshly built module.
 
 The last line is "N passed, N failed[, N skipped]", which CI reads.
@@ -12,6 +13,7 @@ import argparse
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -35,8 +37,13 @@ class Tally:
 
 
 def run_unit_tests(build_dir, tally):
-    print("== unit tests (make check)", flush=True)
-    status = subprocess.call(["make", "-s", "-C", build_dir, "check"])
+    command = ["make", "-s", "-C", build_dir, "check"]
+    if shutil.which("valgrind"):
+        # A leak or an invalid access fails the binary even when every test passed.
+        command.append("LOG_COMPILER=valgrind -q --leak-check=full --error-exitcode=99 "
+                       "--errors-for-leak-kinds=definite,indirect")
+    print("== unit tests (%s)" % " ".join(command[4:]), flush=True)
+    status = subprocess.call(command)
     logs = sorted(glob.glob(os.path.join(build_dir, "testsuite", "unit", "*.log")))
     logs = [log for log in logs if not log.endswith("test-suite.log")]
     if not logs:
@@ -60,6 +67,29 @@ def run_unit_tests(build_dir, tally):
     if status != 0 and tally.failed == 0:
         print("unit tests: make check failed (exit %d) without a failing test" % status)
         tally.add(failed=1)
+
+
+def run_fuzz_targets(build_dir, seconds, tally):
+    """Each libFuzzer target for a bounded time: a crash or sanitizer report fails it."""
+    print("== fuzz targets (%d s each)" % seconds, flush=True)
+    if subprocess.call(["make", "-s", "-C", build_dir, "fuzz"]) != 0:
+        print("fuzz targets: build failed")
+        tally.add(failed=1)
+        return
+    names = subprocess.run(["make", "-s", "--no-print-directory", "-C", build_dir, "print-fuzz-targets"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    names = [name for name in names if name.startswith("testsuite/fuzz/")]
+    for name in names:
+        target = os.path.join(build_dir, name)
+        run = subprocess.run([target, "-max_total_time=%d" % seconds, "-print_final_stats=0"],
+                             capture_output=True, text=True)
+        last = (run.stderr.strip().splitlines() or ["(no output)"])[-1]
+        if run.returncode == 0:
+            print("ok %s: %s" % (name, last))
+            tally.add(passed=1)
+        else:
+            print("FAILED %s (exit %d):\n%s" % (name, run.returncode, run.stderr[-4000:]))
+            tally.add(failed=1)
 
 
 class CountingResult(unittest.TextTestResult):
@@ -112,6 +142,8 @@ def main():
                         help="the build tree (default: ./build)")
     parser.add_argument("--unit-only", action="store_true")
     parser.add_argument("--integration-only", action="store_true")
+    parser.add_argument("--fuzz-seconds", type=int, default=5,
+                        help="how long each fuzz target runs (0 skips them)")
     parser.add_argument("--pattern", default="test_*.py",
                         help="which integration test files to run")
     args = parser.parse_args()
@@ -120,6 +152,8 @@ def main():
     tally = Tally()
     if not args.integration_only:
         run_unit_tests(build_dir, tally)
+        if args.fuzz_seconds > 0:
+            run_fuzz_targets(build_dir, args.fuzz_seconds, tally)
     if not args.unit_only:
         try:
             run_integration_tests(build_dir, args.pattern, tally)
