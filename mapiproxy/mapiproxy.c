@@ -164,7 +164,9 @@ static NTSTATUS mapiproxy_init_server(struct dcesrv_context *dce_ctx,
 				  mi->name, mi->spec, endpoint, nt_errstr(status)));
 			return status;
 		}
-		DEBUG(1, ("mapiproxy: registered %s (%s) %s v%u.%u on %s\n",
+		/* At level 0: where each interface listens is what an admin
+		 * checks first when Outlook cannot connect. */
+		DEBUG(0, ("mapiproxy: registered %s (%s) %s v%u.%u on %s\n",
 			  mi->name, mi->spec, GUID_buf_string(&mi->syntax_id.uuid, &uuid),
 			  mi->syntax_id.if_version & 0xffff, mi->syntax_id.if_version >> 16,
 			  endpoint));

@@ -5,7 +5,9 @@ AsyncEMSMDB with their spec UUIDs and versions, authenticated binds at sign and
 seal work, every opnum answers nca_op_rng_error until providers exist, and
 anonymous or unsigned callers are refused with access denied.
 """
+import os
 import re
+import sys
 import unittest
 
 from impacket.dcerpc.v5 import epm, rpcrt, transport
@@ -13,6 +15,9 @@ from impacket.dcerpc.v5.rpcrt import DCERPCException
 from impacket.uuid import uuidtup_to_bin
 
 from oc_testbed_env import TestBedEnv
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import testbed  # noqa: E402  (testsuite/testbed.py: extra users)
 
 # (name in the spec's IDL, UUID, version, number of opnums): section 1.9 of
 # MS-OXABREF, MS-OXNSPI and MS-OXCRPC; opnum counts from their IDL appendices.
@@ -59,6 +64,16 @@ class MapiproxyEndpoints(unittest.TestCase):
         self.assertEqual(str(caught.exception), fault,
                          "opnum %d answered %s, expected %s" % (opnum, caught.exception, fault))
 
+    def assert_refused(self, uuid, version, user, password):
+        # impacket sends NTLM's last leg (AUTH3) without waiting for an
+        # answer, so a bad password shows on the first call, not the bind.
+        with self.assertRaises(DCERPCException) as caught:
+            dce = self.bind(uuid, version, user, password, SIGN)
+            dce.call(0, b"\x00" * 16)
+            dce.recv()
+        self.assertNotEqual(str(caught.exception), "nca_s_op_rng_error",
+                            "a call with a bad password reached mapiproxy")
+
     def test_module_loaded_and_registered(self):
         log = self.bed.log_text()
         self.assertRegex(log, r"mapiproxy: openchange [0-9.]+ module loaded")
@@ -86,6 +101,14 @@ class MapiproxyEndpoints(unittest.TestCase):
                     for opnum in (0, num_calls - 1, num_calls, 0xFFFF):
                         self.assert_call_faults(dce, opnum, "nca_s_op_rng_error")
 
+    def test_new_user_can_bind(self):
+        # Any domain user gets through the admission check, not only admins.
+        password = testbed.add_user("mapiuser1")
+        uuid, version = INTERFACES[1][1], INTERFACES[1][2]
+        dce = self.bind(uuid, version, "mapiuser1", password, SIGN)
+        self.assert_call_faults(dce, 0, "nca_s_op_rng_error")
+        self.assert_refused(uuid, version, "mapiuser1", password + "x")
+
     def test_anonymous_call_is_refused(self):
         for name, uuid, version, _ in INTERFACES:
             with self.subTest(interface=name):
@@ -106,10 +129,9 @@ class MapiproxyEndpoints(unittest.TestCase):
                         rpcrt.RPC_C_AUTHN_LEVEL_CONNECT)
         self.assert_call_faults(dce, 0, "rpc_s_access_denied")
 
-    def test_wrong_password_cannot_bind(self):
+    def test_wrong_password_is_refused(self):
         uuid, version = INTERFACES[2][1], INTERFACES[2][2]
-        with self.assertRaises(DCERPCException):
-            self.bind(uuid, version, self.bed.admin_user, self.bed.admin_password + "x", SIGN)
+        self.assert_refused(uuid, version, self.bed.admin_user, self.bed.admin_password + "x")
 
 
 if __name__ == "__main__":

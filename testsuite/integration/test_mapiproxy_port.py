@@ -1,0 +1,57 @@
+"""smb.conf's mapiproxy:port pins all four interfaces to one TCP port.
+
+Needs a DC of its own (the option is read when samba starts), so this test
+starts a second test bed next to the shared one.
+"""
+import os
+import socket
+import sys
+import unittest
+
+from impacket.dcerpc.v5 import epm, rpcrt, transport
+from impacket.dcerpc.v5.rpcrt import DCERPCException
+from impacket.uuid import uuidtup_to_bin
+
+from oc_testbed_env import TestBedEnv
+from test_mapiproxy_endpoints import INTERFACES
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testbed import TestBed  # noqa: E402
+
+
+def unused_port():
+    # Ports from the kernel's ephemeral range are free right now and not
+    # in samba's dynamic RPC range (49152-65535) on Debian's defaults.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PinnedPort(unittest.TestCase):
+    def test_all_interfaces_on_the_pinned_port(self):
+        TestBedEnv()  # only inside a test bed run: it installs the module
+        port = unused_port()
+        with TestBed(options={"mapiproxy:port": str(port)}, mapiproxy=True) as bed:
+            for name, uuid, version, _ in INTERFACES:
+                with self.subTest(interface=name):
+                    binding = epm.hept_map(bed.address, uuidtup_to_bin((uuid, version)),
+                                           protocol="ncacn_ip_tcp")
+                    self.assertEqual(binding, "ncacn_ip_tcp:%s[%d]" % (bed.address, port))
+            # and the pinned endpoint serves calls like the dynamic one
+            rpc = transport.DCERPCTransportFactory("ncacn_ip_tcp:%s[%d]" % (bed.address, port))
+            rpc.set_credentials(bed.admin_user, bed.admin_password, bed.domain)
+            dce = rpc.get_dce_rpc()
+            dce.set_auth_level(rpcrt.RPC_C_AUTHN_LEVEL_PKT_PRIVACY)
+            dce.connect()
+            try:
+                dce.bind(uuidtup_to_bin((INTERFACES[2][1], INTERFACES[2][2])))
+                dce.call(11, b"\x00" * 16)
+                with self.assertRaises(DCERPCException) as caught:
+                    dce.recv()
+                self.assertEqual(str(caught.exception), "nca_s_op_rng_error")
+            finally:
+                dce.disconnect()
+
+
+if __name__ == "__main__":
+    unittest.main()
