@@ -169,4 +169,9 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        # The test bed has already stopped its DC and removed its directory.
+        print("\ninterrupted: the suite did not finish")
+        sys.exit(130)

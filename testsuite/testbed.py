@@ -1,0 +1,331 @@
+#!/usr/bin/python3
+"""A throwaway Samba AD DC for integration tests.
+
+As a library:
+
+    with TestBed(module="build/mapiproxy/.libs/mapiproxy.so") as bed:
+        password = bed.add_user("alice")
+        ... talk to bed.address (endpoint mapper on port 135) ...
+
+As a command, which passes the DC's facts to COMMAND as OC_TESTBED_*
+variables and exits with COMMAND's status:
+
+    /usr/bin/python3 testsuite/testbed.py [--module PATH] [--users N] [--keep] \\
+        [--model prefork] -- COMMAND ARGS...
+
+Each bed lives in a new directory under $TMPDIR on an address 127.0.0.x of
+its own, and is torn down (samba stopped, directory removed) however the
+bed ends: normally, by an exception, SIGINT, SIGTERM or interpreter exit.
+OC_TESTBED_KEEP=1 (or keep=True, --keep) keeps the directory for debugging.
+"""
+import argparse
+import atexit
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "setup"))
+
+import samba_dc  # noqa: E402
+
+REALM = "OCTEST.TEST"
+DOMAIN = "OCTEST"
+ADDRESS_HOSTS = range(20, 251)
+USER_PREFIX = "testuser"
+ENV_PREFIX = "OC_TESTBED_"
+
+
+class TestBedError(Exception):
+    pass
+
+
+class TestBedInterrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM reached the bed.  A KeyboardInterrupt, because
+    unittest records any other exception as a test error and carries on,
+    while this one must unwind through the bed's cleanup at once."""
+
+    def __init__(self, signum):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def note(text):
+    print("testbed: " + text, file=sys.stderr, flush=True)
+
+
+def install_module(path):
+    """Copies the module where samba dlopens it.  Through a rename, so a
+    samba still running with the old file keeps a consistent mapping and
+    no samba ever loads a half-written file."""
+    if not os.path.isfile(path):
+        raise TestBedError("module %s does not exist (build it first)" % path)
+    target = samba_dc.mapiproxy_module_path()
+    os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
+    tmp = "%s.tmp.%d" % (target, os.getpid())
+    try:
+        shutil.copyfile(path, tmp)
+        os.chmod(tmp, 0o644)
+        os.rename(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+def reserve_address():
+    """Picks 127.0.0.x with nothing on port 135 and holds it for this
+    process: an abstract Unix socket named after the address is the lock,
+    so concurrent beds never pick the same one and a dead process leaves
+    no stale lock behind."""
+    hosts = list(ADDRESS_HOSTS)
+    random.shuffle(hosts)
+    for host in hosts:
+        address = "127.0.0.%d" % host
+        lock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            lock.bind("\0openchange-testbed-" + address)
+        except OSError:
+            lock.close()
+            continue
+        if samba_dc.port_answers(address):
+            lock.close()
+            continue
+        return address, lock
+    raise TestBedError("no free address in 127.0.0.%d-%d (something listens on port 135 "
+                       "everywhere?)" % (ADDRESS_HOSTS[0], ADDRESS_HOSTS[-1]))
+
+
+def add_user(name, password=None, given_name=None, surname=None, environ=None):
+    """Creates a user in the bed this process runs in (OC_TESTBED_DIR),
+    for tests started by the command line; returns the password."""
+    environ = os.environ if environ is None else environ
+    datadir = environ.get(ENV_PREFIX + "DIR")
+    if not datadir:
+        raise TestBedError(ENV_PREFIX + "DIR is not set: not inside a test bed")
+    password = password or samba_dc.generate_password()
+    samba_dc.add_user(datadir, name, password, given_name, surname)
+    return password
+
+
+class TestBed:
+    """A provisioned and running DC; see the module's docstring."""
+
+    admin_user = samba_dc.ADMIN_USER
+
+    def __init__(self, module=None, keep=None, options=None, realm=REALM, domain=DOMAIN,
+                 process_model="single", mapiproxy=None, timeout=30.0):
+        """MODULE: a built mapiproxy.so to install first.  MAPIPROXY: enable
+        it in smb.conf; None means "if a mapiproxy.so is installed", so the
+        bed also runs before the module exists.  OPTIONS: extra smb.conf
+        settings, e.g. {"mapiproxy:port": "5000"}."""
+        self.module = module
+        self.keep = keep if keep is not None else os.environ.get("OC_TESTBED_KEEP") == "1"
+        self.options = dict(options or {})
+        self.realm, self.domain = realm.upper(), domain.upper()
+        self.process_model = process_model
+        self.mapiproxy = mapiproxy
+        self.timeout = timeout
+        self.admin_password = samba_dc.generate_password()
+        self.address = self.dir = self.smb_conf = self.log_file = None
+        self.timings = {}
+        self._proc = None
+        self._address_lock = None
+        self._saved_handlers = {}
+        self._closed = False
+
+    # ------------------------------------------------------------ lifecycle
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def __exit__(self, *exc_info):
+        self.close()
+        return False
+
+    def start(self):
+        atexit.register(self.close)
+        self._install_signal_handlers()
+        if self.module:
+            note("installed %s" % install_module(self.module))
+        if self.mapiproxy is None:
+            self.mapiproxy = os.path.exists(samba_dc.mapiproxy_module_path())
+            if not self.mapiproxy:
+                note("no mapiproxy.so installed: running a plain DC")
+        self.address, self._address_lock = reserve_address()
+        self.dir = tempfile.mkdtemp(prefix="oc-testbed-")
+        self.smb_conf = samba_dc.smb_conf_path(self.dir)
+        self.log_file = samba_dc.log_path(self.dir)
+        self._provision()
+        self._start_samba()
+        return self
+
+    def _provision(self):
+        started = time.monotonic()
+        samba_dc.provision(self.dir, self.realm, self.domain, self.address,
+                           self.admin_password, options=self.options,
+                           mapiproxy=self.mapiproxy)
+        self.timings["provision"] = time.monotonic() - started
+        note("provisioned %s in %.1f s" % (self.realm, self.timings["provision"]))
+
+    def _start_samba(self):
+        started = time.monotonic()
+        log_start = samba_dc.log_size(self.dir)
+        self._proc = samba_dc.start(self.dir, process_model=self.process_model)
+        try:
+            samba_dc.wait_ready(self.address, self.timeout, self._proc)
+        except samba_dc.SambaDCError as error:
+            raise TestBedError("%s\n--- end of %s ---\n%s" % (
+                error, self.log_file, samba_dc.log_tail(self.dir, log_start))) from None
+        self.timings["start"] = time.monotonic() - started
+        note("samba ready on %s:135 in %.2f s (log: %s)"
+             % (self.address, self.timings["start"], self.log_file))
+
+    def close(self):
+        """Stops samba and removes the directory; safe to call repeatedly
+        and from any state of start()."""
+        if self._closed:
+            return
+        self._closed = True
+        self._ignore_signals()
+        try:
+            self._stop_samba()
+        finally:
+            self._remove_dir()
+            if self._address_lock is not None:
+                self._address_lock.close()
+            self._restore_signal_handlers()
+            atexit.unregister(self.close)
+
+    def _stop_samba(self):
+        if self._proc is None:
+            return
+        started = time.monotonic()
+        samba_dc.stop(self._proc)
+        self.timings["stop"] = time.monotonic() - started
+        note("samba stopped in %.2f s" % self.timings["stop"])
+
+    def _remove_dir(self):
+        if self.dir is None:
+            return
+        if self.keep:
+            note("kept %s; log %s; to run its DC again: samba -i -M single -s %s"
+                 % (self.dir, self.log_file, self.smb_conf))
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    # ------------------------------------------------------------ signals
+
+    def _install_signal_handlers(self):
+        if threading.current_thread() is not threading.main_thread():
+            return  # only the main thread may; atexit and __exit__ still clean up
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._saved_handlers[signum] = signal.signal(signum, self._on_signal)
+
+    def _on_signal(self, signum, frame):
+        raise TestBedInterrupted(signum)
+
+    def _ignore_signals(self):
+        # A second Ctrl-C during teardown would leave samba or the directory.
+        for signum in self._saved_handlers:
+            signal.signal(signum, signal.SIG_IGN)
+
+    def _restore_signal_handlers(self):
+        for signum, handler in self._saved_handlers.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        self._saved_handlers = {}
+
+    # ------------------------------------------------------------ use
+
+    def add_user(self, name, password=None, given_name=None, surname=None):
+        """Creates an AD user while samba runs; returns its password."""
+        return add_user(name, password, given_name, surname,
+                        environ={ENV_PREFIX + "DIR": self.dir})
+
+    def environment(self):
+        """The OC_TESTBED_* variables describing this bed."""
+        values = {"ADDRESS": self.address, "REALM": self.realm, "DOMAIN": self.domain,
+                  "ADMIN_USER": self.admin_user, "ADMIN_PASSWORD": self.admin_password,
+                  "DIR": self.dir, "LOG": self.log_file, "SMB_CONF": self.smb_conf}
+        return {ENV_PREFIX + key: value for key, value in values.items()}
+
+
+# ---------------------------------------------------------------- the CLI
+
+def run_command(command, environment):
+    """Runs COMMAND to its end; if the bed is interrupted meanwhile, stops
+    it first so it does not outlive the DC it talks to."""
+    try:
+        child = subprocess.Popen(command, env=environment)
+    except OSError as error:
+        note("cannot run %s: %s" % (command[0], error))
+        return 127
+    try:
+        status = child.wait()
+    except TestBedInterrupted:
+        child.terminate()
+        try:
+            child.wait(5)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise
+    return status if status >= 0 else 128 - status
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="testbed.py", usage="%(prog)s [--module PATH] [--users N] [--keep] "
+        "[--model MODEL] -- COMMAND [ARGS...]", description="Run COMMAND against a throwaway Samba AD DC.")
+    parser.add_argument("--module", help="a built mapiproxy.so to install first")
+    parser.add_argument("--users", type=int, default=0, metavar="N",
+                        help="also create N users, passed as OC_TESTBED_USERS="
+                        "'name:password ...'")
+    parser.add_argument("--model", choices=("single", "prefork"), default="single",
+                        help="samba's process model (default single)")
+    parser.add_argument("--keep", action="store_true", default=None,
+                        help="keep the directory afterwards (or OC_TESTBED_KEEP=1)")
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    if args.command[:1] == ["--"]:
+        args.command = args.command[1:]
+    if not args.command:
+        parser.error("no COMMAND given (put it after --)")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    started = time.monotonic()
+    try:
+        with TestBed(module=args.module, keep=args.keep, process_model=args.model) as bed:
+            environment = dict(os.environ, **bed.environment())
+            users = ["%s%d" % (USER_PREFIX, i) for i in range(1, args.users + 1)]
+            environment[ENV_PREFIX + "USERS"] = " ".join(
+                "%s:%s" % (name, bed.add_user(name)) for name in users)
+            status = run_command(args.command, environment)
+    except TestBedInterrupted as interrupted:
+        note("interrupted by %s" % signal.Signals(interrupted.signum).name)
+        return 128 + interrupted.signum
+    except (TestBedError, samba_dc.SambaDCError, OSError) as error:
+        note("failed: %s" % error)
+        return 1
+    note("whole run %.1f s (provision %.1f s, start %.2f s, stop %.2f s)"
+         % (time.monotonic() - started, bed.timings.get("provision", 0),
+            bed.timings.get("start", 0), bed.timings.get("stop", 0)))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
