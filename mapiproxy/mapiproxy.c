@@ -84,12 +84,12 @@ static NTSTATUS mapiproxy_ndr_pull(struct dcesrv_call_state *dce_call,
 	}
 	admission = mapiproxy_admit_caller(auth_type, auth_level, token);
 	if (admission != MAPIPROXY_ADMIT) {
-		DEBUG(2, ("mapiproxy: %s call %u %s\n", mi->name, opnum,
+		DEBUG(2, ("mapiproxy: %s call %u %s\n", mi->table->name, opnum,
 			  mapiproxy_admission_string(admission)));
 		return call_fault(dce_call, DCERPC_FAULT_ACCESS_DENIED);
 	}
 
-	DEBUG(5, ("mapiproxy: %s opnum %u from %s: no provider\n", mi->name, opnum,
+	DEBUG(5, ("mapiproxy: %s opnum %u from %s: no provider\n", mi->table->name, opnum,
 		  dcesrv_call_account_name(dce_call)));
 	return call_fault(dce_call, DCERPC_FAULT_OP_RNG_ERROR);
 }
@@ -118,8 +118,8 @@ static void fill_dcesrv_interface(struct dcesrv_interface *iface,
 				  const struct mapiproxy_interface *mi)
 {
 	*iface = (struct dcesrv_interface) {
-		.name = mi->name,
-		.syntax_id = mi->syntax_id,
+		.name = mi->table->name,
+		.syntax_id = mi->table->syntax_id,
 		.bind = mapiproxy_bind,
 		.unbind = mapiproxy_unbind,
 		.ndr_pull = mapiproxy_ndr_pull,
@@ -161,14 +161,14 @@ static NTSTATUS mapiproxy_init_server(struct dcesrv_context *dce_ctx,
 		status = dcesrv_interface_register(dce_ctx, endpoint, NULL, iface, NULL);
 		if (!NT_STATUS_IS_OK(status)) {
 			DEBUG(0, ("mapiproxy: cannot register %s (%s) on %s: %s\n",
-				  mi->name, mi->spec, endpoint, nt_errstr(status)));
+				  mi->table->name, mi->spec, endpoint, nt_errstr(status)));
 			return status;
 		}
 		/* At level 0: where each interface listens is what an admin
 		 * checks first when Outlook cannot connect. */
 		DEBUG(0, ("mapiproxy: registered %s (%s) %s v%u.%u on %s\n",
-			  mi->name, mi->spec, GUID_buf_string(&mi->syntax_id.uuid, &uuid),
-			  mi->syntax_id.if_version & 0xffff, mi->syntax_id.if_version >> 16,
+			  mi->table->name, mi->spec, GUID_buf_string(&mi->table->syntax_id.uuid, &uuid),
+			  mi->table->syntax_id.if_version & 0xffff, mi->table->syntax_id.if_version >> 16,
 			  endpoint));
 	}
 	return NT_STATUS_OK;

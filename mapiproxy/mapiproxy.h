@@ -16,12 +16,13 @@
 #include <gen_ndr/dcerpc.h>
 #include <gen_ndr/security.h>
 
-/* One RPC interface that mapiproxy serves, with the facts its spec assigns. */
+/*
+ * One RPC interface that mapiproxy serves.  Its name, UUID, version and
+ * calls come from the table our IDL compiler generates from the spec's IDL.
+ */
 struct mapiproxy_interface {
-	const char *name;		/* the interface name in the spec's IDL */
-	const char *spec;		/* the document that defines it */
-	struct ndr_syntax_id syntax_id;	/* UUID and version */
-	uint32_t num_calls;		/* opnums 0 .. num_calls-1 exist */
+	const char *spec;			/* the document that defines it */
+	const struct ndr_interface_table *table;
 };
 
 extern const struct mapiproxy_interface mapiproxy_interfaces[];

@@ -37,15 +37,15 @@ static void test_interfaces_match_specs(void **state)
 		struct GUID uuid;
 
 		assert_non_null(mi);
-		assert_string_equal(GUID_string(mem_ctx, &mi->syntax_id.uuid), spec_interfaces[i].uuid);
+		assert_string_equal(GUID_string(mem_ctx, &mi->table->syntax_id.uuid), spec_interfaces[i].uuid);
 		/* DCE/RPC syntax versions: major in the low, minor in the high half-word */
-		assert_int_equal(mi->syntax_id.if_version & 0xffff, spec_interfaces[i].major);
-		assert_int_equal(mi->syntax_id.if_version >> 16, spec_interfaces[i].minor);
-		assert_int_equal(mi->num_calls, spec_interfaces[i].num_calls);
+		assert_int_equal(mi->table->syntax_id.if_version & 0xffff, spec_interfaces[i].major);
+		assert_int_equal(mi->table->syntax_id.if_version >> 16, spec_interfaces[i].minor);
+		assert_int_equal(mi->table->num_calls, spec_interfaces[i].num_calls);
 
 		assert_true(NT_STATUS_IS_OK(GUID_from_string(spec_interfaces[i].uuid, &uuid)));
-		assert_ptr_equal(mapiproxy_interface_by_syntax(&uuid, mi->syntax_id.if_version), mi);
-		assert_null(mapiproxy_interface_by_syntax(&uuid, mi->syntax_id.if_version + 1));
+		assert_ptr_equal(mapiproxy_interface_by_syntax(&uuid, mi->table->syntax_id.if_version), mi);
+		assert_null(mapiproxy_interface_by_syntax(&uuid, mi->table->syntax_id.if_version + 1));
 	}
 	talloc_free(mem_ctx);
 }
