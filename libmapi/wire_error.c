@@ -37,6 +37,12 @@ const char *wire_strerror(enum wire_error error)
 		return "out of memory";
 	case WIRE_ERR_INVALID_ARG:
 		return "invalid argument";
+	case WIRE_ERR_BAD_TYPE:
+		return "undefined or unexpected property type";
+	case WIRE_ERR_BAD_VALUE:
+		return "field value outside its allowed set";
+	case WIRE_ERR_TOO_DEEP:
+		return "structure nested too deeply";
 	}
 	return "unknown wire error";
 }

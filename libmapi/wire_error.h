@@ -24,6 +24,9 @@ enum wire_error {
 	WIRE_ERR_BAD_STRING,	/* a string without terminator or not valid Unicode */
 	WIRE_ERR_NO_MEMORY,
 	WIRE_ERR_INVALID_ARG,	/* the caller passed something impossible */
+	WIRE_ERR_BAD_TYPE,	/* a property type the spec does not define here */
+	WIRE_ERR_BAD_VALUE,	/* an enumerated field outside its allowed values */
+	WIRE_ERR_TOO_DEEP,	/* nesting beyond the parser's depth limit */
 };
 
 /* A short English sentence for logs; never NULL. */
