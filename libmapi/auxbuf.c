@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+#include "libmapi/utf8.h"
 #include "libmapi/auxbuf.h"
 #include "libmapi/rpc_ext.h"
 #include "libmapi/wire_le.h"
@@ -656,29 +657,6 @@ static enum wire_error writer_grow(struct aux_writer *w, size_t n, uint8_t **whe
 	return WIRE_OK;
 }
 
-/* Decode one UTF-8 character; 0 on anything not well-formed. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *c)
-{
-	if (s[0] < 0x80) {
-		*c = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF && (s[1] & 0xC0) == 0x80) {
-		*c = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
-		return 2;
-	}
-	if (s[0] >= 0xE0 && s[0] <= 0xEF && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-		*c = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-		return (*c >= 0x800 && (*c < 0xD800 || *c > 0xDFFF)) ? 3 : 0;
-	}
-	if (s[0] >= 0xF0 && s[0] <= 0xF4 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
-	    (s[3] & 0xC0) == 0x80) {
-		*c = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
-		     ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
-		return (*c >= 0x10000 && *c <= 0x10FFFF) ? 4 : 0;
-	}
-	return 0;
-}
 
 /* Append str as null-terminated UTF-16LE. */
 static enum wire_error push_unicode(struct aux_writer *w, const char *str)
@@ -689,7 +667,7 @@ static enum wire_error push_unicode(struct aux_writer *w, const char *str)
 
 	while (*s != '\0') {
 		uint32_t c;
-		size_t n = utf8_decode(s, &c);
+		size_t n = wire_utf8_decode(s, &c);
 
 		if (n == 0) {
 			return WIRE_ERR_BAD_STRING;

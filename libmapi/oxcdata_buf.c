@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <string.h>
+#include "libmapi/utf8.h"
 #include "libmapi/oxcdata_buf.h"
 #include "libmapi/wire_le.h"
 
@@ -284,30 +285,6 @@ enum wire_error oxcdata_push_string8(struct oxcdata_push *push, const char *str)
 	return oxcdata_push_bytes(push, str, strlen(str) + 1);
 }
 
-/* Decode one well-formed UTF-8 character (no overlongs, surrogates or > U+10FFFF); 0 if not. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *c)
-{
-	if (s[0] < 0x80) {
-		*c = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF && (s[1] & 0xC0) == 0x80) {
-		*c = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
-		return 2;
-	}
-	if (s[0] >= 0xE0 && s[0] <= 0xEF && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-		*c = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-		return (*c >= 0x800 && (*c < 0xD800 || *c > 0xDFFF)) ? 3 : 0;
-	}
-	if (s[0] >= 0xF0 && s[0] <= 0xF4 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
-	    (s[3] & 0xC0) == 0x80) {
-		*c = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
-		     ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
-		return (*c >= 0x10000 && *c <= 0x10FFFF) ? 4 : 0;
-	}
-	/* The && chains stop at the terminator, so nothing past it is read. */
-	return 0;
-}
 
 enum wire_error oxcdata_push_utf16(struct oxcdata_push *push, const char *str)
 {
@@ -320,7 +297,7 @@ enum wire_error oxcdata_push_utf16(struct oxcdata_push *push, const char *str)
 	}
 	while (*s != '\0' && err == WIRE_OK) {
 		uint32_t c;
-		size_t n = utf8_decode(s, &c);
+		size_t n = wire_utf8_decode(s, &c);
 
 		if (n == 0) {
 			err = WIRE_ERR_BAD_STRING;
