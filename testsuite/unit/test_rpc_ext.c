@@ -42,7 +42,7 @@ static void fill_records(uint8_t *buf, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		buf[i] = (uint8_t)((i % 24) < 16 ? "RopQueryRows-Subject:"[i % 21] : (i / 24) & 0xff);
+		buf[i] = (i % 24) < 16 ? (uint8_t)"RopQueryRows-Subject:"[i % 21] : (uint8_t)((i / 24) & 0xff);
 	}
 }
 
