@@ -13,49 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "testsuite/unit/byte_builder.h"
 
 #include "libmapi/auxbuf.h"
 #include "libmapi/rpc_ext.h"
-
-/* A byte builder, independent of the code under test. */
-struct bytes {
-	uint8_t buf[2048];
-	size_t len;
-};
-
-static void put8(struct bytes *b, uint8_t v)
-{
-	assert_true(b->len < sizeof(b->buf));
-	b->buf[b->len++] = v;
-}
-
-static void put16(struct bytes *b, uint16_t v)
-{
-	put8(b, (uint8_t)v);
-	put8(b, (uint8_t)(v >> 8));
-}
-
-static void put32(struct bytes *b, uint32_t v)
-{
-	put16(b, (uint16_t)v);
-	put16(b, (uint16_t)(v >> 16));
-}
-
-static void put_raw(struct bytes *b, const void *data, size_t len)
-{
-	assert_true(b->len + len <= sizeof(b->buf));
-	memcpy(b->buf + b->len, data, len);
-	b->len += len;
-}
-
-/* An ASCII string as null-terminated UTF-16LE. */
-static void put_ustr(struct bytes *b, const char *s)
-{
-	while (*s) {
-		put16(b, (uint8_t)*s++);
-	}
-	put16(b, 0);
-}
 
 static void put_aux_header(struct bytes *b, uint16_t size, uint8_t version, uint8_t type)
 {
@@ -105,11 +66,11 @@ static void build_client_payload(struct bytes *b)
 	put16(b, 66);			/* MacAddressOffset */
 	put16(b, CLIENTMODE_CACHED);	/* ClientMode */
 	put16(b, 0);			/* Reserved */
-	put_ustr(b, "PC1");
-	put_ustr(b, "bob");
+	put_utf16_ascii(b, "PC1");
+	put_utf16_ascii(b, "bob");
 	put_raw(b, (const uint8_t[]){ 192, 168, 1, 10 }, 4);
 	put_raw(b, (const uint8_t[]){ 255, 255, 255, 0 }, 4);
-	put_ustr(b, "eth0");
+	put_utf16_ascii(b, "eth0");
 	put_raw(b, (const uint8_t[]){ 0x00, 0x15, 0x5d, 0x01, 0x02, 0x03 }, 6);
 	assert_int_equal(b->len - start, 72);
 	client_block_end[client_block_count++] = b->len;
@@ -140,7 +101,7 @@ static void build_client_payload(struct bytes *b)
 	put16(b, 0);			/* Reserved */
 	put32(b, 3);			/* ConnectionAttempts */
 	put32(b, CONNECTION_FLAG_CLIENT_CACHED);
-	put_ustr(b, "ctx");
+	put_utf16_ascii(b, "ctx");
 	assert_int_equal(b->len - start, 40);
 	client_block_end[client_block_count++] = b->len;
 
@@ -152,7 +113,7 @@ static void build_client_payload(struct bytes *b)
 	put_raw(b, guid_a, 16);		/* ProcessGuid */
 	put16(b, 28);			/* ProcessNameOffset */
 	put16(b, 0);			/* Reserved_2 */
-	put_ustr(b, "OUTLOOK.EXE");
+	put_utf16_ascii(b, "OUTLOOK.EXE");
 	assert_int_equal(b->len - start, 52);
 	client_block_end[client_block_count++] = b->len;
 }
@@ -326,7 +287,7 @@ static void test_server_auxout(void **state)
 	put32(&expect, 0x00000001);
 	put_aux_header(&expect, 14, 1, 0x4B);
 	put16(&expect, 6);	/* OffsetServerSessionContextInfo: right after itself */
-	put_ustr(&expect, "srv");
+	put_utf16_ascii(&expect, "srv");
 	patch16(&expect, 4, (uint16_t)(expect.len - 8));
 	patch16(&expect, 6, (uint16_t)(expect.len - 8));
 
@@ -578,7 +539,7 @@ static void test_hostile_blocks(void **state)
 	b.len = 0;
 	put_aux_header(&b, 14, 1, AUX_TYPE_SERVER_SESSION_INFO);
 	put16(&b, 4);
-	put_ustr(&b, "abc");
+	put_utf16_ascii(&b, "abc");
 	assert_pull_fails(&b, WIRE_ERR_BAD_OFFSET);
 	patch16(&b, 4, 14);
 	assert_pull_fails(&b, WIRE_ERR_BAD_OFFSET);
@@ -586,7 +547,7 @@ static void test_hostile_blocks(void **state)
 	b.len = 0;
 	put_aux_header(&b, 12, 1, AUX_TYPE_SERVER_SESSION_INFO);
 	put16(&b, 6);
-	put_ustr(&b, "abc");
+	put_utf16_ascii(&b, "abc");
 	assert_pull_fails(&b, WIRE_ERR_BAD_STRING);
 	/* An odd-sized string area cannot hold its terminator. */
 	b.len = 0;

@@ -16,55 +16,10 @@
 #include <string.h>
 #include <math.h>
 #include <cmocka.h>
+#include "testsuite/unit/byte_builder.h"
 
 #include "libmapi/oxcdata_propval.h"
 #include "libmapi/oxcdata_restriction.h"
-
-/* A byte builder, independent of the code under test. */
-struct bytes {
-	uint8_t buf[4096];
-	size_t len;
-};
-
-static void put8(struct bytes *b, uint8_t v)
-{
-	assert_true(b->len < sizeof(b->buf));
-	b->buf[b->len++] = v;
-}
-
-static void put16(struct bytes *b, uint16_t v)
-{
-	put8(b, (uint8_t)v);
-	put8(b, (uint8_t)(v >> 8));
-}
-
-static void put32(struct bytes *b, uint32_t v)
-{
-	put16(b, (uint16_t)v);
-	put16(b, (uint16_t)(v >> 16));
-}
-
-static void put64(struct bytes *b, uint64_t v)
-{
-	put32(b, (uint32_t)v);
-	put32(b, (uint32_t)(v >> 32));
-}
-
-static void put_raw(struct bytes *b, const void *data, size_t len)
-{
-	assert_true(b->len + len <= sizeof(b->buf));
-	memcpy(b->buf + b->len, data, len);
-	b->len += len;
-}
-
-/* ASCII as UTF-16LE with its terminator. */
-static void put_utf16_ascii(struct bytes *b, const char *s)
-{
-	while (*s != '\0') {
-		put16(b, (uint8_t)*s++);
-	}
-	put16(b, 0);
-}
 
 enum form { FORM_TAGGED, FORM_TYPED };
 

@@ -14,39 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "testsuite/unit/byte_builder.h"
 
 #include "libmapi/oxcdata_restriction.h"
-
-struct bytes {
-	uint8_t buf[8192];
-	size_t len;
-};
-
-static void put8(struct bytes *b, uint8_t v)
-{
-	assert_true(b->len < sizeof(b->buf));
-	b->buf[b->len++] = v;
-}
-
-static void put16(struct bytes *b, uint16_t v)
-{
-	put8(b, (uint8_t)v);
-	put8(b, (uint8_t)(v >> 8));
-}
-
-static void put32(struct bytes *b, uint32_t v)
-{
-	put16(b, (uint16_t)v);
-	put16(b, (uint16_t)(v >> 16));
-}
-
-static void put_utf16_ascii(struct bytes *b, const char *s)
-{
-	while (*s != '\0') {
-		put16(b, (uint8_t)*s++);
-	}
-	put16(b, 0);
-}
 
 #define PR_SUBJECT 0x0037001F
 #define PR_MESSAGE_FLAGS 0x0E070003
