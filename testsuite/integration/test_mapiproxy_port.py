@@ -4,6 +4,7 @@ Needs a DC of its own (the option is read when samba starts), so this test
 starts a second test bed next to the shared one.
 """
 import os
+import random
 import socket
 import sys
 import unittest
@@ -20,11 +21,17 @@ from testbed import TestBed  # noqa: E402
 
 
 def unused_port():
-    # Ports from the kernel's ephemeral range are free right now and not
-    # in samba's dynamic RPC range (49152-65535) on Debian's defaults.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    # Below both samba's dynamic RPC range (49152-65535) and Linux's
+    # ephemeral range (32768-60999), so neither samba's own endpoints nor
+    # an outgoing connection can take it between this probe and samba's bind.
+    for port in random.sample(range(20000, 32768), 50):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("0.0.0.0", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free TCP port in 20000-32767")
 
 
 class PinnedPort(unittest.TestCase):
