@@ -10,6 +10,9 @@
 # size) before it allocates. Neither check is written by hand per ROP: the
 # description has no way to say "read without checking".
 #
+# It also emits printers (gen_rop_print.[ch]): one function per ROP request and
+# response reporting every field by name through libmapi/rop_print.h.
+#
 # It can also emit test samples (--samples): for each ROP and form, bytes built
 # from the description by this script's own encoder, so the C codec is checked
 # against an independent reading of the same layout.
@@ -22,7 +25,8 @@
 
 usage: gen_rops.py --def FILE OUTPUT...
 
-OUTPUT file names: gen_rops.h, gen_rops.c, gen_rop_samples.h.
+OUTPUT file names: gen_rops.h, gen_rops.c, gen_rop_samples.h, gen_rop_print.h,
+gen_rop_print.c.
 Exit status 1 and "FILE:LINE: problem" on stderr when the description is wrong.
 """
 
@@ -1078,6 +1082,165 @@ enum wire_error rop_responses_push(struct oxcdata_push *push, const struct rop_r
 '''
 
 
+# --- printers ------------------------------------------------------------------
+#
+# One print function per struct, request and response, walking the decoded
+# struct in wire order through the emitter of libmapi/rop_print.h, which owns
+# the output style (text or JSON) and the MS-OXCDATA types. Conditions and
+# form choices are the pull's, so a printer shows exactly what was decoded.
+# How an integer is shown follows its spec name, so the description stays
+# free of presentation hints.
+
+TAG_NAME = re.compile(r"(Tag|Tags|Columns)\Z")
+ERR_NAME = re.compile(r"(ReturnValue|ErrorCode)\Z")
+HEX_NAME = re.compile(r"(Flags?|Id|ID|Ids|Mask|State|Status|Options|Type|Guid)\Z")
+
+
+def print_scalar(f, lv, name):
+    width = SCALARS[f.kind][1]
+    if width == 4 and TAG_NAME.search(f.name):
+        return "rop_print_proptag(p, %s, %s);" % (name, lv)
+    if width == 4 and ERR_NAME.search(f.name):
+        return "rop_print_errcode(p, %s, %s);" % (name, lv)
+    if width == 1 and f.name.startswith("RopId"):
+        return "rop_print_ropid(p, %s, %s);" % (name, lv)
+    hexw = 2 * width if width == 8 or HEX_NAME.search(f.name) else 0
+    return "rop_print_uint(p, %s, %s, %d);" % (name, lv, hexw)
+
+
+class PrintEmitter:
+    def __init__(self, desc, path):
+        self.desc = desc
+        self.path = path
+
+    def block(self, body, scope, ind):
+        out = []
+        t = "\t" * ind
+        for n in body:
+            if isinstance(n, Field):
+                out += self.field(n, scope.prefix + snake(n.name), '"%s"' % n.name, scope, ind)
+                scope.add(n)
+            elif isinstance(n, If):
+                out.append("%sif (%s) {" % (t, scope.expr(n.cond)))
+                out += self.block(n.body, scope, ind + 1)
+                out.append("%s}" % t)
+            else:
+                out += self.block(n.body, scope, ind)
+        return out
+
+    def field(self, f, lv, name, scope, ind):
+        t = "\t" * ind
+        k = f.kind
+        if k in SCALARS:
+            return [t + print_scalar(f, lv, name)]
+        if k == "guid":
+            return ["%srop_print_guid(p, %s, &%s);" % (t, name, lv)]
+        if k == "bytes":
+            if isinstance(f.count, int):
+                n = str(f.count)
+            else:
+                n = "%s_size" % lv if f.count == "rest" else scope.names[f.count]
+            return ["%srop_print_bytes(p, %s, %s, %s);" % (t, name, lv, n)]
+        if k in ("string8", "utf16", "str"):
+            return ["%srop_print_str(p, %s, %s);" % (t, name, lv)]
+        call = {"typed_string": "rop_print_typed_string(p, %s, &%s);",
+                "tagged_propval": "rop_print_propval(p, %s, &%s);",
+                "restriction_opt": "rop_print_restriction(p, %s, %s);",
+                "property_row": "rop_print_row(p, %s, &%s);"}.get(k)
+        if call:
+            return [t + call % (name, lv)]
+        if k == "struct":
+            return ["%srop_%s_print(p, %s, &%s, params);" % (t, snake(f.struct_name), name, lv)]
+        if k == "array":
+            i = "i%d" % ind
+            count = str(f.count) if isinstance(f.count, int) else scope.names[f.count]
+            out = ["%s{" % t, "%s\tsize_t %s;" % (t, i), "",
+                   "%s\trop_print_open(p, %s, true);" % (t, name)]
+            guard = "" if isinstance(f.count, int) else " && %s != NULL" % lv
+            out.append("%s\tfor (%s = 0; %s < %s%s; %s++) {" % (t, i, i, count, guard, i))
+            out += self.field(f.elem, "%s[%s]" % (lv, i), "NULL", scope, ind + 2)
+            out += ["%s\t}" % t, "%s\trop_print_close(p, true);" % t, "%s}" % t]
+            return out
+        raise AssertionError(k)
+
+
+def emit_print_h(desc, src):
+    o = [banner("ROP printers", src), "#ifndef IDL_GEN_ROP_PRINT_H", "#define IDL_GEN_ROP_PRINT_H", "",
+         '#include "idl/gen_rops.h"', '#include "libmapi/rop_print.h"', "",
+         "/*",
+         " * Print one decoded ROP (RopId first, then every field by its spec name)",
+         " * as an object named name (NULL inside an array). params must be those",
+         " * it was pulled with: they choose the response form and conditional fields.",
+         " */",
+         "void rop_request_print(struct rop_print *p, const char *name, const struct rop_request *r,",
+         "\t\t       const struct rop_params *params);",
+         "void rop_response_print(struct rop_print *p, const char *name, const struct rop_response *r,",
+         "\t\t\tconst struct rop_params *params);", "",
+         "/* The same members without the enclosing object, for callers adding their own. */",
+         "void rop_request_print_fields(struct rop_print *p, const struct rop_request *r,",
+         "\t\t\t      const struct rop_params *params);",
+         "void rop_response_print_fields(struct rop_print *p, const struct rop_response *r,",
+         "\t\t\t       const struct rop_params *params);", "", "#endif", ""]
+    return "\n".join(o)
+
+
+def emit_print_c(desc, src):
+    em = PrintEmitter(desc, src)
+    o = [banner("ROP printers", src), "#include <stdbool.h>", '#include "idl/gen_rop_print.h"', ""]
+    for s in desc.struct_order:
+        o.append("static void rop_%s_print(struct rop_print *p, const char *name,\n"
+                 "\t\tconst struct rop_%s *r, const struct rop_params *params);" % (snake(s.name), snake(s.name)))
+    o.append("")
+    for s in desc.struct_order:
+        sn = snake(s.name)
+        o += ["static void rop_%s_print(struct rop_print *p, const char *name,\n"
+              "\t\tconst struct rop_%s *r, const struct rop_params *params)" % (sn, sn), "{",
+              "\t(void)params;", "\trop_print_open(p, name, false);"]
+        o += em.block(s.body, Scope("r->"), 1)
+        o += ["\trop_print_close(p, false);", "}", ""]
+    for rop in desc.rops:
+        sn = rop_snake(rop.name)
+        if rop.request is not None:
+            o += ["static void rop_%s_request_print(struct rop_print *p,\n"
+                  "\t\tconst struct rop_%s_request *r, const struct rop_params *params)" % (sn, sn), "{",
+                  "\t(void)r;", "\t(void)params;"]
+            o += em.block(rop.request, Scope("r->"), 1)
+            o += ["}", ""]
+        if rop.response is None:
+            continue
+        raw = rop.response == "raw"
+        o += ["static void rop_%s_response_print(struct rop_print *p,\n"
+              "\t\tconst struct rop_%s_response *r, const struct rop_params *params)" % (sn, sn), "{",
+              "\t(void)params;"]
+        if not raw:
+            o += ['\trop_print_uint(p, "%s", r->%s, 0);' % (rop.response, snake(rop.response)),
+                  '\trop_print_errcode(p, "ReturnValue", r->return_value);']
+        forms = rop.forms[:1] if raw else rop.forms
+        for i, form in enumerate(forms):
+            cond = "1" if raw else form_cond(rop, form, "r->return_value")
+            o.append("\t%sif (%s) {" % ("" if i == 0 else "} else ", cond))
+            o += em.block(form.body, Scope("r->u.%s." % form.name), 2)
+        if forms:
+            o.append("\t}")
+        o += ["}", ""]
+    for d in ("request", "response"):
+        has = [r for r in desc.rops if (r.request if d == "request" else r.response) is not None]
+        o += ["void rop_%s_print_fields(struct rop_print *p, const struct rop_%s *r,\n"
+              "\t\tconst struct rop_params *params)" % (d, d), "{",
+              '\trop_print_ropid(p, "RopId", r->rop_id);', "\tswitch (r->rop_id) {"]
+        for r in has:
+            sn = rop_snake(r.name)
+            o += ["\tcase %s:" % r.name,
+                  "\t\trop_%s_%s_print(p, &r->u.%s, params);" % (sn, d, sn), "\t\tbreak;"]
+        o += ["\tdefault:\t/* not described: nothing was pulled */", "\t\tbreak;", "\t}", "}", "",
+              "void rop_%s_print(struct rop_print *p, const char *name, const struct rop_%s *r,\n"
+              "\t\tconst struct rop_params *params)" % (d, d), "{",
+              "\trop_print_open(p, name, false);",
+              "\trop_%s_print_fields(p, r, params);" % d,
+              "\trop_print_close(p, false);", "}", ""]
+    return "\n".join(o)
+
+
 # --- samples for the tests -----------------------------------------------------
 #
 # Bytes built here, from the description, by a separate encoder. Each scalar
@@ -1230,7 +1393,9 @@ def main(argv):
         desc = parse(args.deffile)
         texts = {"gen_rops.h": lambda: emit_h(desc, args.deffile),
                  "gen_rops.c": lambda: emit_c(desc, args.deffile),
-                 "gen_rop_samples.h": lambda: emit_samples(desc, args.deffile)}
+                 "gen_rop_samples.h": lambda: emit_samples(desc, args.deffile),
+                 "gen_rop_print.h": lambda: emit_print_h(desc, args.deffile),
+                 "gen_rop_print.c": lambda: emit_print_c(desc, args.deffile)}
         for out in args.outputs:
             base = os.path.basename(out)
             if base not in texts:
