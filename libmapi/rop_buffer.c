@@ -101,98 +101,114 @@ static enum wire_error rop_handles_copy(TALLOC_CTX *mem_ctx, const struct rop_bu
 	return WIRE_OK;
 }
 
-enum wire_error rop_request_pull(TALLOC_CTX *mem_ctx, const uint8_t *buf, size_t len,
-				 const struct rop_context *ctx, struct rop_request_buffer *out)
+/*
+ * The two directions differ only in how their ROP list is read and written;
+ * the framing around it (RopSize, handle table, scratch buffers) is shared.
+ */
+typedef enum wire_error (*rop_list_pull_fn)(TALLOC_CTX *mem_ctx, const uint8_t *data, size_t len,
+					     const struct rop_context *ctx, void *list);
+typedef enum wire_error (*rop_list_push_fn)(struct oxcdata_push *push, const void *list,
+					     const struct rop_context *ctx);
+
+static enum wire_error pull_request_list(TALLOC_CTX *mem_ctx, const uint8_t *data, size_t len,
+					 const struct rop_context *ctx, void *list)
+{
+	return rop_requests_pull(mem_ctx, data, len, ctx, list);
+}
+
+static enum wire_error pull_response_list(TALLOC_CTX *mem_ctx, const uint8_t *data, size_t len,
+					  const struct rop_context *ctx, void *list)
+{
+	return rop_responses_pull(mem_ctx, data, len, ctx, list);
+}
+
+static enum wire_error push_request_list(struct oxcdata_push *push, const void *list,
+					 const struct rop_context *ctx)
+{
+	return rop_requests_push(push, list, ctx);
+}
+
+static enum wire_error push_response_list(struct oxcdata_push *push, const void *list,
+					  const struct rop_context *ctx)
+{
+	return rop_responses_push(push, list, ctx);
+}
+
+/* On failure nothing is left allocated: the list pull cleans up after itself. */
+static enum wire_error pull_framed(TALLOC_CTX *mem_ctx, const uint8_t *buf, size_t len,
+				   const struct rop_context *ctx, rop_list_pull_fn pull_list,
+				   void *list, uint32_t **handles, size_t *handle_count)
 {
 	struct rop_buffer_view view;
 	enum wire_error err;
 
-	memset(out, 0, sizeof(*out));
 	err = rop_buffer_split(buf, len, &view);
 	if (err != WIRE_OK) {
 		return err;
 	}
-	err = rop_requests_pull(mem_ctx, view.rops, view.rops_len, ctx, &out->list);
+	err = rop_handles_copy(mem_ctx, &view, handles);
 	if (err != WIRE_OK) {
 		return err;
 	}
-	err = rop_handles_copy(mem_ctx, &view, &out->handles);
+	err = pull_list(mem_ctx, view.rops, view.rops_len, ctx, list);
 	if (err != WIRE_OK) {
-		talloc_free(out->list.rops);
-		memset(out, 0, sizeof(*out));
+		TALLOC_FREE(*handles);
 		return err;
 	}
-	out->handle_count = view.handle_count;
+	*handle_count = view.handle_count;
 	return WIRE_OK;
+}
+
+static enum wire_error push_framed(TALLOC_CTX *mem_ctx, rop_list_push_fn push_list, const void *list,
+				   const uint32_t *handles, size_t handle_count,
+				   const struct rop_context *ctx, uint8_t **out, size_t *out_len)
+{
+	TALLOC_CTX *tmp = talloc_new(mem_ctx);
+	struct oxcdata_push push;
+	enum wire_error err;
+
+	*out = NULL;
+	*out_len = 0;
+	if (tmp == NULL) {
+		return WIRE_ERR_NO_MEMORY;
+	}
+	oxcdata_push_init(&push, tmp);
+	err = push_list(&push, list, ctx);
+	if (err == WIRE_OK) {
+		err = rop_buffer_join(mem_ctx, push.data, push.len, handles, handle_count, out, out_len);
+	}
+	talloc_free(tmp);
+	return err;
+}
+
+enum wire_error rop_request_pull(TALLOC_CTX *mem_ctx, const uint8_t *buf, size_t len,
+				 const struct rop_context *ctx, struct rop_request_buffer *out)
+{
+	memset(out, 0, sizeof(*out));
+	return pull_framed(mem_ctx, buf, len, ctx, pull_request_list, &out->list,
+			   &out->handles, &out->handle_count);
 }
 
 enum wire_error rop_response_pull(TALLOC_CTX *mem_ctx, const uint8_t *buf, size_t len,
 				  const struct rop_context *ctx, struct rop_response_buffer *out)
 {
-	struct rop_buffer_view view;
-	enum wire_error err;
-
 	memset(out, 0, sizeof(*out));
-	err = rop_buffer_split(buf, len, &view);
-	if (err != WIRE_OK) {
-		return err;
-	}
-	err = rop_responses_pull(mem_ctx, view.rops, view.rops_len, ctx, &out->list);
-	if (err != WIRE_OK) {
-		return err;
-	}
-	err = rop_handles_copy(mem_ctx, &view, &out->handles);
-	if (err != WIRE_OK) {
-		talloc_free(out->list.rops);
-		memset(out, 0, sizeof(*out));
-		return err;
-	}
-	out->handle_count = view.handle_count;
-	return WIRE_OK;
+	return pull_framed(mem_ctx, buf, len, ctx, pull_response_list, &out->list,
+			   &out->handles, &out->handle_count);
 }
 
 enum wire_error rop_request_push(TALLOC_CTX *mem_ctx, const struct rop_request_buffer *in,
 				 const struct rop_context *ctx, uint8_t **out, size_t *out_len)
 {
-	TALLOC_CTX *tmp = talloc_new(mem_ctx);
-	struct oxcdata_push push;
-	enum wire_error err;
-
-	*out = NULL;
-	*out_len = 0;
-	if (tmp == NULL) {
-		return WIRE_ERR_NO_MEMORY;
-	}
-	oxcdata_push_init(&push, tmp);
-	err = rop_requests_push(&push, &in->list, ctx);
-	if (err == WIRE_OK) {
-		err = rop_buffer_join(mem_ctx, push.data, push.len, in->handles, in->handle_count,
-				      out, out_len);
-	}
-	talloc_free(tmp);
-	return err;
+	return push_framed(mem_ctx, push_request_list, &in->list, in->handles, in->handle_count,
+			   ctx, out, out_len);
 }
 
 enum wire_error rop_response_push(TALLOC_CTX *mem_ctx, const struct rop_response_buffer *in,
 				  const struct rop_context *ctx, uint8_t **out, size_t *out_len)
 {
-	TALLOC_CTX *tmp = talloc_new(mem_ctx);
-	struct oxcdata_push push;
-	enum wire_error err;
-
-	*out = NULL;
-	*out_len = 0;
-	if (tmp == NULL) {
-		return WIRE_ERR_NO_MEMORY;
-	}
-	oxcdata_push_init(&push, tmp);
-	err = rop_responses_push(&push, &in->list, ctx);
-	if (err == WIRE_OK) {
-		err = rop_buffer_join(mem_ctx, push.data, push.len, in->handles, in->handle_count,
-				      out, out_len);
-	}
-	talloc_free(tmp);
-	return err;
+	return push_framed(mem_ctx, push_response_list, &in->list, in->handles, in->handle_count,
+			   ctx, out, out_len);
 }
 
 enum wire_error rop_error_response_push(struct oxcdata_push *push, uint8_t rop_id,
