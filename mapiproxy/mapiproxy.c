@@ -19,18 +19,12 @@
 #include <dcesrv_core.h>
 #include <dcerpc_server.h>
 #include <gen_ndr/auth.h>
-#include <util/debug.h>
 
 #include "mapiproxy/mapiproxy.h"
+#include "mapiproxy/debug.h"
+#include "mapiproxy/provider.h"
 
-/*
- * Our own debug class lets admins raise just our verbosity
- * ("log level = 1 mapiproxy:5"); every line also starts with "mapiproxy:"
- * so it stands out in samba's log.
- */
-static int mapiproxy_dbgc = DBGC_ALL;
-#undef DBGC_CLASS
-#define DBGC_CLASS mapiproxy_dbgc
+int mapiproxy_dbgc = DBGC_ALL;
 
 NTSTATUS samba_init_module(TALLOC_CTX *ctx);
 
@@ -60,11 +54,24 @@ static NTSTATUS call_fault(struct dcesrv_call_state *dce_call, uint32_t fault_co
 	return NT_STATUS_NET_WRITE_FAULT;
 }
 
+static const struct mapiproxy_provider *call_provider(struct dcesrv_call_state *dce_call,
+						      uint16_t opnum)
+{
+	const struct mapiproxy_provider *provider =
+		mapiproxy_provider_for(call_interface(dce_call)->table);
+
+	if (provider == NULL || opnum >= provider->num_handlers ||
+	    opnum >= provider->table->num_calls || provider->handlers[opnum] == NULL) {
+		return NULL;
+	}
+	return provider;
+}
+
 /*
- * First step of every call: admit the caller, then find the opnum's
- * provider.  No provider is written yet, so every opnum, known or not,
- * answers nca_op_rng_error (C706 / MS-RPCE 3.1.1.5.3.2: the server does
- * not support the operation).
+ * First step of every call: admit the caller, find the opnum's handler and
+ * unmarshal the request.  An opnum nobody answers gets nca_op_rng_error
+ * (C706 / MS-RPCE 3.1.1.5.3.2: the server does not support the operation);
+ * a request that does not unmarshal gets nca_s_fault_ndr.
  */
 static NTSTATUS mapiproxy_ndr_pull(struct dcesrv_call_state *dce_call,
 				   TALLOC_CTX *mem_ctx, struct ndr_pull *pull,
@@ -77,6 +84,8 @@ static NTSTATUS mapiproxy_ndr_pull(struct dcesrv_call_state *dce_call,
 	enum dcerpc_AuthLevel auth_level = DCERPC_AUTH_LEVEL_NONE;
 	enum mapiproxy_admission admission;
 	uint16_t opnum = dce_call->pkt.u.request.opnum;
+	const struct ndr_interface_call *call;
+	enum ndr_err_code ndr_err;
 
 	dcesrv_call_auth_info(dce_call, &auth_type, &auth_level);
 	if (session_info != NULL) {
@@ -89,16 +98,39 @@ static NTSTATUS mapiproxy_ndr_pull(struct dcesrv_call_state *dce_call,
 		return call_fault(dce_call, DCERPC_FAULT_ACCESS_DENIED);
 	}
 
-	DEBUG(5, ("mapiproxy: %s opnum %u from %s: no provider\n", mi->table->name, opnum,
-		  dcesrv_call_account_name(dce_call)));
-	return call_fault(dce_call, DCERPC_FAULT_OP_RNG_ERROR);
+	if (call_provider(dce_call, opnum) == NULL) {
+		DEBUG(5, ("mapiproxy: %s opnum %u from %s: no provider\n", mi->table->name, opnum,
+			  dcesrv_call_account_name(dce_call)));
+		return call_fault(dce_call, DCERPC_FAULT_OP_RNG_ERROR);
+	}
+
+	call = &mi->table->calls[opnum];
+	*r = talloc_zero_size(mem_ctx, call->struct_size);
+	if (*r == NULL) {
+		return NT_STATUS_NO_MEMORY;
+	}
+	talloc_set_name_const(*r, call->name);
+	/* [out,ref] pointers are allocated by the pull, as the handlers expect */
+	pull->flags |= LIBNDR_FLAG_REF_ALLOC;
+	ndr_err = call->ndr_pull(pull, NDR_IN, *r);
+	if (!NDR_ERR_CODE_IS_SUCCESS(ndr_err)) {
+		DEBUG(2, ("mapiproxy: %s %s from %s does not unmarshal: %s\n", mi->table->name,
+			  call->name, dcesrv_call_account_name(dce_call), ndr_map_error2string(ndr_err)));
+		return call_fault(dce_call, DCERPC_FAULT_NDR);
+	}
+	return NT_STATUS_OK;
 }
 
-/* Never reached while ndr_pull refuses every call; kept fault-safe. */
 static NTSTATUS mapiproxy_dispatch(struct dcesrv_call_state *dce_call,
 				   TALLOC_CTX *mem_ctx, void *r)
 {
-	return call_fault(dce_call, DCERPC_FAULT_OP_RNG_ERROR);
+	uint16_t opnum = dce_call->pkt.u.request.opnum;
+	const struct mapiproxy_provider *provider = call_provider(dce_call, opnum);
+
+	if (provider == NULL) {
+		return call_fault(dce_call, DCERPC_FAULT_OP_RNG_ERROR);
+	}
+	return provider->handlers[opnum](dce_call, mem_ctx, r);
 }
 
 static NTSTATUS mapiproxy_reply(struct dcesrv_call_state *dce_call,
@@ -111,7 +143,23 @@ static NTSTATUS mapiproxy_ndr_push(struct dcesrv_call_state *dce_call,
 				   TALLOC_CTX *mem_ctx, struct ndr_push *push,
 				   const void *r)
 {
-	return call_fault(dce_call, DCERPC_FAULT_OP_RNG_ERROR);
+	const struct mapiproxy_interface *mi = call_interface(dce_call);
+	uint16_t opnum = dce_call->pkt.u.request.opnum;
+	const struct ndr_interface_call *call;
+	enum ndr_err_code ndr_err;
+
+	if (call_provider(dce_call, opnum) == NULL) {
+		return call_fault(dce_call, DCERPC_FAULT_OP_RNG_ERROR);
+	}
+	call = &mi->table->calls[opnum];
+	ndr_err = call->ndr_push(push, NDR_OUT, r);
+	if (!NDR_ERR_CODE_IS_SUCCESS(ndr_err)) {
+		/* a handler left r->out inconsistent: a bug of ours, logged loudly */
+		DEBUG(0, ("mapiproxy: %s %s reply does not marshal: %s\n", mi->table->name,
+			  call->name, ndr_map_error2string(ndr_err)));
+		return call_fault(dce_call, DCERPC_FAULT_NDR);
+	}
+	return NT_STATUS_OK;
 }
 
 static void fill_dcesrv_interface(struct dcesrv_interface *iface,
@@ -149,6 +197,7 @@ static NTSTATUS mapiproxy_init_server(struct dcesrv_context *dce_ctx,
 
 	for (i = 0; i < mapiproxy_num_interfaces; i++) {
 		const struct mapiproxy_interface *mi = &mapiproxy_interfaces[i];
+		const struct mapiproxy_provider *provider;
 		struct dcesrv_interface *iface;
 		struct GUID_txt_buf uuid;
 		NTSTATUS status;
@@ -158,6 +207,15 @@ static NTSTATUS mapiproxy_init_server(struct dcesrv_context *dce_ctx,
 			return NT_STATUS_NO_MEMORY;
 		}
 		fill_dcesrv_interface(iface, mi);
+		provider = mapiproxy_provider_for(mi->table);
+		if (provider != NULL && provider->init != NULL) {
+			status = provider->init(dce_ctx);
+			if (!NT_STATUS_IS_OK(status)) {
+				DEBUG(0, ("mapiproxy: cannot start the %s provider: %s\n",
+					  mi->table->name, nt_errstr(status)));
+				return status;
+			}
+		}
 		status = dcesrv_interface_register(dce_ctx, endpoint, NULL, iface, NULL);
 		if (!NT_STATUS_IS_OK(status)) {
 			DEBUG(0, ("mapiproxy: cannot register %s (%s) on %s: %s\n",
