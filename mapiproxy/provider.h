@@ -39,6 +39,7 @@ struct mapiproxy_provider {
 };
 
 extern const struct mapiproxy_provider mapiproxy_rfr_provider;
+extern const struct mapiproxy_provider mapiproxy_nspi_provider;
 
 const struct mapiproxy_provider *mapiproxy_provider_for(const struct ndr_interface_table *table);
 

@@ -9,6 +9,7 @@
 
 static const struct mapiproxy_provider *const providers[] = {
 	&mapiproxy_rfr_provider,
+	&mapiproxy_nspi_provider,
 };
 
 const struct mapiproxy_provider *mapiproxy_provider_for(const struct ndr_interface_table *table)

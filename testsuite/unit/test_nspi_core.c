@@ -1,0 +1,567 @@
+/*
+ * Unit tests of the NSPI provider's core (no samba needed): the address
+ * book snapshot built from ldb messages, MIds, positioning (MS-OXNSPI
+ * 3.1.4.5), properties and code pages, entry IDs (2.2.9), ANR (3.1.4.7),
+ * restrictions and named properties.
+ *
+ * Copyright (C) OpenChange developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mapiproxy/nspi/nspi_book.h"
+#include <charset.h>
+#include "idl/gen_errors.h"
+
+#define BASE "DC=example,DC=com"
+#define ORG "CN=Example,CN=Microsoft Exchange,CN=Services,CN=Configuration," BASE
+#define LISTS "CN=All Address Lists,CN=Address Lists Container," ORG
+#define GAL "CN=Default Global Address List,CN=All Global Address Lists,CN=Address Lists Container," ORG
+#define USERS "CN=All Users," LISTS
+#define GROUPS "CN=All Groups," LISTS
+#define MDB "CN=Mailbox Database,CN=First Storage Group,CN=InformationStore,CN=SRV,CN=Servers,CN=AG,CN=Administrative Groups," ORG
+
+struct fixture {
+	TALLOC_CTX *mem;
+	struct ldb_context *ldb;
+	struct nspi_mid_registry *mids;
+	struct nspi_book *book;
+};
+
+static struct ldb_message *msg(struct fixture *f, const char *dn, const char *cls)
+{
+	struct ldb_message *m = ldb_msg_new(f->mem);
+	uint8_t guid[16];
+	struct ldb_val v = { .data = guid, .length = 16 };
+
+	size_t i;
+
+	/* a GUID made from the DN: the same object gets the same one in every build */
+	memset(guid, 0, sizeof(guid));
+	for (i = 0; dn[i] != '\0'; i++) {
+		guid[i % 16] = (uint8_t)(guid[i % 16] * 33 + (uint8_t)dn[i]);
+	}
+	m->dn = ldb_dn_new(m, f->ldb, dn);
+	ldb_msg_add_string(m, "objectClass", "top");
+	ldb_msg_add_string(m, "objectClass", cls);
+	v.data = talloc_memdup(m, guid, 16);	/* ldb keeps the pointer */
+	ldb_msg_add_value(m, "objectGUID", &v, NULL);
+	return m;
+}
+
+static struct ldb_message *recipient(struct fixture *f, const char *cn, const char *cls,
+				     const char *display, const char *nick, const char *list)
+{
+	char *dn = talloc_asprintf(f->mem, "CN=%s,CN=Users," BASE, cn);
+	struct ldb_message *m = msg(f, dn, cls);
+
+	ldb_msg_add_string(m, "cn", cn);
+	ldb_msg_add_string(m, "displayName", display);
+	ldb_msg_add_string(m, "mailNickname", nick);
+	ldb_msg_add_string(m, "mail", talloc_asprintf(m, "%s@example.com", nick));
+	ldb_msg_add_string(m, "proxyAddresses", talloc_asprintf(m, "SMTP:%s@example.com", nick));
+	ldb_msg_add_string(m, "legacyExchangeDN",
+			   talloc_asprintf(m, "/o=Example/ou=AG/cn=Recipients/cn=%s", nick));
+	ldb_msg_add_string(m, "showInAddressBook", GAL);
+	ldb_msg_add_string(m, "showInAddressBook", list);
+	return m;
+}
+
+static struct nspi_book *build(struct fixture *f, uint64_t seq, bool with_bob)
+{
+	struct nspi_book_source src = { .ldb = f->ldb, .sequence = seq };
+	struct ldb_message **r = talloc_array(f->mem, struct ldb_message *, 8);
+	struct ldb_message **l = talloc_array(f->mem, struct ldb_message *, 4);
+	struct ldb_message **c = talloc_array(f->mem, struct ldb_message *, 1);
+	struct ldb_message *alice;
+	uint32_t n = 0;
+
+	alice = recipient(f, "alice", "user", "Alice Adams", "alice", USERS);
+	ldb_msg_add_string(alice, "homeMDB", MDB);
+	ldb_msg_add_string(alice, "telephoneNumber", "+1 555 0100");
+	r[n++] = alice;
+	r[n++] = recipient(f, "carol", "user", "Carol Carter", "carol", USERS);
+	r[n++] = recipient(f, "zoe", "user", "Zo\xc3\xab Zimmer", "zoe", USERS);
+	r[n++] = recipient(f, "ivan", "user", "\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd Petrov", "ivan", USERS);
+	r[n++] = recipient(f, "alan", "user", "Alan Adams", "alan", USERS);
+	{
+		struct ldb_message *g = recipient(f, "staff", "group", "Staff", "staff", GROUPS);
+
+		ldb_msg_add_string(g, "member", "CN=alice,CN=Users," BASE);
+		ldb_msg_add_string(g, "member", "CN=carol,CN=Users," BASE);
+		r[n++] = g;
+	}
+	if (with_bob) {
+		r[n++] = recipient(f, "bob", "user", "Bob Brown", "bob", USERS);
+	}
+	src.recipients = r;
+	src.num_recipients = n;
+	l[0] = msg(f, GAL, "addressBookContainer");
+	ldb_msg_add_string(l[0], "displayName", "Default Global Address List");
+	l[1] = msg(f, LISTS, "addressBookContainer");
+	l[2] = msg(f, USERS, "addressBookContainer");
+	ldb_msg_add_string(l[2], "displayName", "All Users");
+	l[3] = msg(f, GROUPS, "addressBookContainer");
+	ldb_msg_add_string(l[3], "displayName", "All Groups");
+	src.lists = l;
+	src.num_lists = 4;
+	src.gal_dn = GAL;
+	src.all_lists_dn = LISTS;
+	c[0] = ldb_msg_new(f->mem);
+	c[0]->dn = ldb_dn_new(c[0], f->ldb, MDB);
+	ldb_msg_add_string(c[0], "legacyExchangeDN",
+			   "/o=Example/ou=AG/cn=Configuration/cn=Servers/cn=SRV/cn=Microsoft Private MDB");
+	src.config = c;
+	src.num_config = 1;
+	src.props = talloc_array(f->mem, struct nspi_propmap, 3);
+	src.props[0] = (struct nspi_propmap){ 0x800F, PT_MV_UNICODE, "proxyAddresses" };
+	src.props[1] = (struct nspi_propmap){ 0x3A08, PT_UNICODE, "telephoneNumber" };
+	src.props[2] = (struct nspi_propmap){ 0x8009, NSPI_PT_EMBEDDED_TABLE, "member" };
+	src.num_props = 3;
+	return nspi_book_build(f->mem, f->mids, &src);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = talloc_zero(NULL, struct fixture);
+
+	f->mem = f;
+	f->ldb = ldb_init(f, NULL);
+	f->mids = nspi_mid_registry_new(f);
+	f->book = build(f, 1, false);
+	assert_non_null(f->book);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	talloc_free(*state);
+	return 0;
+}
+
+static struct nspi_prop_ctx ctx_for(struct fixture *f, uint32_t codepage)
+{
+	static const uint8_t server_guid[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	struct nspi_prop_ctx ctx = {
+		.book = f->book, .codepage = codepage, .server_guid = server_guid, .wire = false,
+	};
+
+	return ctx;
+}
+
+static struct nspi_object *by_nick(struct fixture *f, const char *nick)
+{
+	char *dn = talloc_asprintf(f->mem, "/o=Example/ou=AG/cn=Recipients/cn=%s", nick);
+
+	return nspi_book_object_by_dn(f->book, dn);
+}
+
+static void test_gal_sorted_by_display_name(void **state)
+{
+	struct fixture *f = *state;
+	const struct nspi_table *t = &f->book->gal->table;
+	uint32_t i;
+
+	assert_int_equal(t->count, 6);
+	assert_string_equal(t->rows[0]->display_name, "Alan Adams");
+	assert_string_equal(t->rows[1]->display_name, "Alice Adams");
+	assert_string_equal(t->rows[2]->display_name, "Carol Carter");
+	assert_string_equal(t->rows[3]->display_name, "Staff");
+	/* lower-cased Cyrillic sorts after Latin in code point order */
+	assert_string_equal(t->rows[5]->display_name, "\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd Petrov");
+	for (i = 0; i < t->count; i++) {
+		assert_true(t->rows[i]->mid >= NSPI_MID_FIRST);
+		assert_int_equal(t->rows[i]->gal_pos, i);
+	}
+}
+
+static void test_hierarchy(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_non_null(f->book->gal->obj);
+	assert_int_equal(f->book->num_containers, 2);
+	assert_string_equal(f->book->containers[0]->display_name, "All Groups");
+	assert_string_equal(f->book->containers[1]->display_name, "All Users");
+	assert_int_equal(f->book->containers[0]->depth, 0);
+	assert_int_equal(f->book->containers[1]->table.count, 5);
+	assert_int_equal(f->book->containers[0]->table.count, 1);
+	assert_ptr_equal(nspi_book_container(f->book, 0), f->book->gal);
+	assert_ptr_equal(nspi_book_container(f->book, f->book->containers[1]->id),
+			 f->book->containers[1]);
+	assert_null(nspi_book_container(f->book, by_nick(f, "alice")->mid));
+	assert_null(nspi_book_container(f->book, 0x7777));
+}
+
+static void test_mids_stable_across_builds(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t alice = by_nick(f, "alice")->mid, zoe = by_nick(f, "zoe")->mid;
+
+	f->book = build(f, 2, true);
+	assert_non_null(f->book);
+	assert_int_equal(by_nick(f, "alice")->mid, alice);
+	assert_int_equal(by_nick(f, "zoe")->mid, zoe);
+	assert_true(by_nick(f, "bob")->mid > zoe);
+	assert_int_equal(f->book->gal->table.count, 7);
+	assert_ptr_equal(nspi_book_object(f->book, alice), by_nick(f, "alice"));
+	assert_null(nspi_book_object(f->book, 0));
+	assert_null(nspi_book_object(f->book, 2));
+	assert_null(nspi_book_object(f->book, 0xFFFFFFFF));
+	/* DNs compare without case */
+	assert_non_null(nspi_book_object_by_dn(f->book, "/O=EXAMPLE/ou=AG/cn=Recipients/cn=ALICE"));
+	assert_null(nspi_book_object_by_dn(f->book, "/o=Example/ou=AG/cn=Recipients/cn=nobody"));
+}
+
+static void test_positioning(void **state)
+{
+	struct fixture *f = *state;
+	const struct nspi_table *t = &f->book->gal->table;
+	struct STAT stat = { 0 };
+	uint32_t row, before;
+
+	/* absolute: beginning, end, a MId, with Delta clamped */
+	stat.CurrentRec = NSPI_MID_BEGINNING_OF_TABLE;
+	stat.Delta = 2;
+	assert_int_equal(nspi_position_locate(t, &stat, &row, &before), MAPI_E_SUCCESS);
+	assert_int_equal(row, 2);
+	assert_int_equal(before, 0);
+	nspi_position_store(t, row, &stat);
+	assert_int_equal(stat.CurrentRec, t->rows[2]->mid);
+	assert_int_equal(stat.NumPos, 2);
+	assert_int_equal(stat.TotalRecs, 6);
+	assert_int_equal(stat.Delta, 0);
+
+	stat.Delta = -10;
+	assert_int_equal(nspi_position_locate(t, &stat, &row, &before), MAPI_E_SUCCESS);
+	assert_int_equal(row, 0);
+	assert_int_equal(before, 2);
+	stat.CurrentRec = t->rows[2]->mid;
+
+	stat.CurrentRec = NSPI_MID_END_OF_TABLE;
+	stat.Delta = -1;
+	assert_int_equal(nspi_position_locate(t, &stat, &row, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(row, 5);
+	stat.Delta = 100;
+	assert_int_equal(nspi_position_locate(t, &stat, &row, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(row, 6);
+	nspi_position_store(t, row, &stat);
+	assert_int_equal(stat.CurrentRec, NSPI_MID_END_OF_TABLE);
+
+	/* a MId that is not in the table */
+	stat.CurrentRec = 0x12345;
+	stat.Delta = 0;
+	assert_int_equal(nspi_position_locate(t, &stat, &row, NULL), MAPI_E_NOT_FOUND);
+
+	/* fractional: half way through a table the client thought had 100 rows */
+	stat.CurrentRec = NSPI_MID_CURRENT;
+	stat.NumPos = 50;
+	stat.TotalRecs = 100;
+	assert_int_equal(nspi_position_locate(t, &stat, &row, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(row, 3);
+	stat.NumPos = 500;
+	assert_int_equal(nspi_position_locate(t, &stat, &row, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(row, 6);
+	stat.TotalRecs = 0;
+	assert_int_equal(nspi_position_locate(t, &stat, &row, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(row, 0);
+}
+
+static void test_properties(void **state)
+{
+	struct fixture *f = *state;
+	struct nspi_prop_ctx ctx = ctx_for(f, 1252);
+	struct nspi_object *alice = by_nick(f, "alice");
+	struct PropertyValue_r v;
+
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, NSPI_TAG_DISPLAY_NAME, &v));
+	assert_int_equal(v.ulPropTag, NSPI_TAG_DISPLAY_NAME);
+	assert_string_equal(v.Value.lpszW, "Alice Adams");
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, 0x3001001E, &v));
+	assert_int_equal(v.ulPropTag, 0x3001001E);
+	assert_string_equal(v.Value.lpszA, "Alice Adams");
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, NSPI_TAG_EMAIL_ADDRESS, &v));
+	assert_string_equal(v.Value.lpszW, "/o=Example/ou=AG/cn=Recipients/cn=alice");
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, NSPI_TAG_ADDRESS_TYPE, &v));
+	assert_string_equal(v.Value.lpszW, "EX");
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, NSPI_TAG_SMTP_ADDRESS, &v));
+	assert_string_equal(v.Value.lpszW, "alice@example.com");
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, NSPI_TAG_ACCOUNT, &v));
+	assert_string_equal(v.Value.lpszW, "alice");
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, NSPI_TAG_DISPLAY_TYPE, &v));
+	assert_int_equal(v.Value.l, NSPI_DT_MAILUSER);
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, NSPI_TAG_OBJECT_TYPE, &v));
+	assert_int_equal(v.Value.l, NSPI_MAPI_MAILUSER);
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, NSPI_TAG_AB_HOME_MDB, &v));
+	assert_string_equal(v.Value.lpszA,
+			    "/o=Example/ou=AG/cn=Configuration/cn=Servers/cn=SRV/cn=Microsoft Private MDB");
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, NSPI_TAG_AB_PROXY_ADDRESSES, &v));
+	assert_int_equal(v.Value.MVszW.cValues, 1);
+	assert_string_equal(v.Value.MVszW.lppszW[0], "SMTP:alice@example.com");
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, 0x3A08001E, &v));
+	assert_string_equal(v.Value.lpszA, "+1 555 0100");
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, NSPI_TAG_INSTANCE_KEY, &v));
+	assert_int_equal(v.Value.bin.cb, 4);
+	assert_int_equal(v.Value.bin.lpb[0], alice->mid & 0xFF);
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, NSPI_TAG_SEARCH_KEY, &v));
+	assert_memory_equal(v.Value.bin.lpb, "EX:/O=EXAMPLE/OU=AG/CN=RECIPIENTS/CN=ALICE", 42);
+	assert_int_equal(v.Value.bin.lpb[v.Value.bin.cb - 1], 0);
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, NSPI_TAG_MAPPING_SIGNATURE, &v));
+	assert_int_equal(v.Value.bin.cb, 16);
+
+	/* missing: PtypErrorCode NotFound; wrong type likewise */
+	assert_false(nspi_get_prop(f->mem, &ctx, alice, 0x3A19001F, &v));
+	assert_int_equal(v.ulPropTag, 0x3A19000A);
+	assert_int_equal(v.Value.err, MAPI_E_NOT_FOUND);
+	assert_false(nspi_get_prop(f->mem, &ctx, alice, 0x30010003, &v));
+	assert_int_equal(v.ulPropTag, 0x3001000A);
+
+	/* the group and its members' DNs */
+	{
+		struct nspi_object *staff = by_nick(f, "staff");
+
+		assert_true(nspi_get_prop(f->mem, &ctx, staff, NSPI_TAG_DISPLAY_TYPE, &v));
+		assert_int_equal(v.Value.l, NSPI_DT_DISTLIST);
+		assert_true(nspi_get_prop(f->mem, &ctx, staff, NSPI_TAG_OBJECT_TYPE, &v));
+		assert_int_equal(v.Value.l, NSPI_MAPI_DISTLIST);
+		assert_true(nspi_get_prop(f->mem, &ctx, staff, NSPI_TAG_AB_MEMBER, &v));
+		assert_true(nspi_get_prop(f->mem, &ctx, staff, 0x8009101F, &v));
+		assert_int_equal(v.Value.MVszW.cValues, 2);
+		ctx.flags = NSPI_fSkipObjects;
+		assert_false(nspi_get_prop(f->mem, &ctx, staff, NSPI_TAG_AB_MEMBER, &v));
+	}
+}
+
+static void test_entryids(void **state)
+{
+	struct fixture *f = *state;
+	struct nspi_prop_ctx ctx = ctx_for(f, 1252);
+	struct nspi_object *alice = by_nick(f, "alice");
+	struct PropertyValue_r v;
+	struct nspi_entryid eid;
+
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, NSPI_TAG_ENTRYID, &v));
+	assert_int_equal(v.Value.bin.cb, 28 + strlen(alice->legacy_dn) + 1);
+	assert_int_equal(v.Value.bin.lpb[0], 0);
+	assert_memory_equal(v.Value.bin.lpb + 4, nspi_provider_uid, 16);
+	assert_int_equal(v.Value.bin.lpb[20], 1);
+	assert_true(nspi_parse_entryid(f->mem, v.Value.bin.lpb, v.Value.bin.cb, &eid));
+	assert_false(eid.ephemeral);
+	assert_string_equal(eid.dn, alice->legacy_dn);
+
+	ctx.flags = NSPI_fEphID;
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, NSPI_TAG_ENTRYID, &v));
+	assert_int_equal(v.Value.bin.cb, 32);
+	assert_int_equal(v.Value.bin.lpb[0], 0x87);
+	assert_memory_equal(v.Value.bin.lpb + 4, ctx.server_guid, 16);
+	assert_true(nspi_parse_entryid(f->mem, v.Value.bin.lpb, v.Value.bin.cb, &eid));
+	assert_true(eid.ephemeral);
+	assert_int_equal(eid.mid, alice->mid);
+	/* PidTagRecordKey stays permanent */
+	assert_true(nspi_get_prop(f->mem, &ctx, alice, NSPI_TAG_RECORD_KEY, &v));
+	assert_int_equal(v.Value.bin.lpb[0], 0);
+
+	/* malformed */
+	assert_false(nspi_parse_entryid(f->mem, v.Value.bin.lpb, 10, &eid));
+	assert_false(nspi_parse_entryid(f->mem, v.Value.bin.lpb, v.Value.bin.cb - 1, &eid));
+	assert_false(nspi_parse_entryid(f->mem, NULL, 0, &eid));
+}
+
+static void test_codepages(void **state)
+{
+	struct fixture *f = *state;
+	struct nspi_prop_ctx ctx = ctx_for(f, 1252);
+	struct nspi_object *zoe = by_nick(f, "zoe");
+	struct PropertyValue_r v;
+	char *utf8 = NULL, *wire = NULL;
+
+	assert_true(nspi_codepage_supported(1252));
+	assert_true(nspi_codepage_supported(65001));
+	assert_true(nspi_codepage_supported(1251));
+	assert_false(nspi_codepage_supported(NSPI_CP_WINUNICODE));
+	assert_false(nspi_codepage_supported(0));
+	assert_false(nspi_codepage_supported(4242));
+
+	/* a wire string round-trips through the client's code page */
+	assert_true(nspi_string8_to_wire(f->mem, "Zo\xc3\xab", 1252, &wire));
+	assert_true(nspi_string8_from_wire(f->mem, wire, 1252, &utf8));
+	assert_string_equal(utf8, "Zo\xc3\xab");
+	ctx.wire = true;
+	assert_true(nspi_string8_to_wire(f->mem, "Zo\xc3\xab Zimmer", 1252, &wire));
+	assert_true(nspi_get_prop(f->mem, &ctx, zoe, 0x3001001E, &v));
+	assert_string_equal(v.Value.lpszA, wire);
+	/* Cyrillic in 1251 */
+	assert_true(nspi_string8_to_wire(f->mem, "\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd", 1251, &wire));
+	assert_true(nspi_string8_from_wire(f->mem, wire, 1251, &utf8));
+	assert_string_equal(utf8, "\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd");
+}
+
+static void test_anr(void **state)
+{
+	struct fixture *f = *state;
+	struct nspi_object *found;
+
+	assert_int_equal(nspi_anr(f->book, f->book->gal, "carol", &found), NSPI_ANR_UNIQUE);
+	assert_ptr_equal(found, by_nick(f, "carol"));
+	assert_int_equal(nspi_anr(f->book, f->book->gal, "Carter", &found), NSPI_ANR_UNIQUE);
+	assert_int_equal(nspi_anr(f->book, f->book->gal, "  CAROL CART ", &found), NSPI_ANR_UNIQUE);
+	assert_int_equal(nspi_anr(f->book, f->book->gal, "carol@example.com", &found), NSPI_ANR_UNIQUE);
+	assert_int_equal(nspi_anr(f->book, f->book->gal, "SMTP:zoe@example.com", &found),
+			 NSPI_ANR_UNIQUE);
+	assert_ptr_equal(found, by_nick(f, "zoe"));
+	assert_int_equal(nspi_anr(f->book, f->book->gal, "zo\xc3\xab", &found), NSPI_ANR_UNIQUE);
+	assert_int_equal(nspi_anr(f->book, f->book->gal, "\xd0\xb8\xd0\xb2\xd0\xb0\xd0\xbd", &found),
+			 NSPI_ANR_UNIQUE);
+	assert_ptr_equal(found, by_nick(f, "ivan"));
+	/* "Adams" and "al" match two people */
+	assert_int_equal(nspi_anr(f->book, f->book->gal, "adams", &found), NSPI_ANR_AMBIGUOUS);
+	assert_int_equal(nspi_anr(f->book, f->book->gal, "al", &found), NSPI_ANR_AMBIGUOUS);
+	/* ... but "alan" is exactly one account */
+	assert_int_equal(nspi_anr(f->book, f->book->gal, "alan", &found), NSPI_ANR_UNIQUE);
+	assert_int_equal(nspi_anr(f->book, f->book->gal, "nobody", &found), NSPI_ANR_NONE);
+	assert_int_equal(nspi_anr(f->book, f->book->gal, "", &found), NSPI_ANR_NONE);
+	/* within a container */
+	assert_int_equal(nspi_anr(f->book, f->book->containers[0], "carol", &found), NSPI_ANR_NONE);
+	assert_int_equal(nspi_anr(f->book, f->book->containers[0], "staff", &found), NSPI_ANR_UNIQUE);
+}
+
+static struct Restriction_r *content(TALLOC_CTX *mem, uint32_t tag, const char *s, uint32_t fuzzy)
+{
+	struct Restriction_r *r = talloc_zero(mem, struct Restriction_r);
+
+	r->rt = RES_CONTENT;
+	r->res.resContent.ulFuzzyLevel = fuzzy;
+	r->res.resContent.ulPropTag = tag;
+	r->res.resContent.lpProp = talloc_zero(mem, struct PropertyValue_r);
+	r->res.resContent.lpProp->ulPropTag = tag;
+	r->res.resContent.lpProp->Value.lpszW = s;
+	return r;
+}
+
+static uint32_t count_matches(struct fixture *f, const struct Restriction_r *r)
+{
+	struct nspi_prop_ctx ctx = ctx_for(f, 1252);
+	uint32_t i, n = 0;
+
+	ctx.wire = true;
+	for (i = 0; i < f->book->gal->table.count; i++) {
+		n += nspi_restriction_match(&ctx, f->book->gal->table.rows[i], r) ? 1 : 0;
+	}
+	return n;
+}
+
+static void test_restrictions(void **state)
+{
+	struct fixture *f = *state;
+	struct nspi_prop_ctx ctx = ctx_for(f, 1252);
+	struct Restriction_r *prefix = content(f->mem, NSPI_TAG_DISPLAY_NAME, "al", 0x10002);
+	struct Restriction_r *sub = content(f->mem, NSPI_TAG_DISPLAY_NAME, "adams", 0x10001);
+	struct Restriction_r *smtp = content(f->mem, NSPI_TAG_SMTP_ADDRESS, "zoe@example.com", 0x10000);
+	struct Restriction_r both = { .rt = RES_AND }, either = { .rt = RES_OR }, not = { .rt = RES_NOT };
+	struct Restriction_r exist = { .rt = RES_EXIST }, anr = { .rt = RES_PROPERTY };
+	struct Restriction_r deep = { .rt = RES_NOT }, *p = &deep;
+	int i;
+
+	assert_int_equal(count_matches(f, prefix), 2);
+	assert_int_equal(count_matches(f, sub), 2);
+	assert_int_equal(count_matches(f, smtp), 1);
+	both.res.resAnd.cRes = 2;
+	both.res.resAnd.lpRes = talloc_array(f->mem, struct Restriction_r, 2);
+	both.res.resAnd.lpRes[0] = *prefix;
+	both.res.resAnd.lpRes[1] = *content(f->mem, NSPI_TAG_ACCOUNT, "alan", 0x10000);
+	assert_int_equal(count_matches(f, &both), 1);
+	either.res.resOr.cRes = 2;
+	either.res.resOr.lpRes = talloc_array(f->mem, struct Restriction_r, 2);
+	either.res.resOr.lpRes[0] = *prefix;
+	either.res.resOr.lpRes[1] = *smtp;
+	assert_int_equal(count_matches(f, &either), 3);
+	not.res.resNot.lpRes = &either;
+	assert_int_equal(count_matches(f, &not), 3);
+	exist.res.resExist.ulPropTag = 0x3A08001F;
+	assert_int_equal(count_matches(f, &exist), 1);
+	anr.res.resProperty.relop = 4;
+	anr.res.resProperty.ulPropTag = NSPI_TAG_ANR;
+	anr.res.resProperty.lpProp = talloc_zero(f->mem, struct PropertyValue_r);
+	anr.res.resProperty.lpProp->ulPropTag = NSPI_TAG_ANR;
+	anr.res.resProperty.lpProp->Value.lpszW = "carter";
+	assert_int_equal(count_matches(f, &anr), 1);
+
+	assert_int_equal(nspi_restriction_check(&ctx, &either), MAPI_E_SUCCESS);
+	for (i = 0; i < NSPI_MAX_RESTRICTION_DEPTH + 2; i++) {
+		p->rt = RES_NOT;
+		p->res.resNot.lpRes = talloc_zero(f->mem, struct Restriction_r);
+		p = p->res.resNot.lpRes;
+	}
+	p->rt = RES_EXIST;
+	assert_int_equal(nspi_restriction_check(&ctx, &deep), MAPI_E_TOO_COMPLEX);
+}
+
+static void test_named_properties(void **state)
+{
+	struct fixture *f = *state;
+	struct nspi_names *names = nspi_names_new(f->mem);
+	struct FlatUID_r g1 = { { 1 } }, g2 = { { 2 } };
+	struct PropertyName_r a = { &g1, 0, 0x8501 }, b = { &g2, 0, 0x8501 }, c = { &g1, 0, 7 };
+
+	assert_int_equal(nspi_names_id(names, &a, false), 0);
+	assert_int_equal(nspi_names_id(names, &a, true), 0x8000);
+	assert_int_equal(nspi_names_id(names, &b, true), 0x8001);
+	assert_int_equal(nspi_names_id(names, &c, true), 0x8002);
+	assert_int_equal(nspi_names_id(names, &a, true), 0x8000);
+	assert_int_equal(nspi_names_id(names, &b, false), 0x8001);
+	assert_int_equal(nspi_names_name(names, 0x8001)->lID, 0x8501);
+	assert_memory_equal(nspi_names_name(names, 0x8001)->lpguid->ab, g2.ab, 16);
+	assert_memory_equal(nspi_names_name(names, 0x8000)->lpguid->ab, g1.ab, 16);
+	assert_null(nspi_names_name(names, 0x8003));
+	assert_null(nspi_names_name(names, 0x3001));
+}
+
+static void test_prop_list_and_columns(void **state)
+{
+	struct fixture *f = *state;
+	struct PropertyTagArray_r *l = nspi_prop_list(f->mem, f->book, by_nick(f, "alice"), true, true);
+	struct PropertyTagArray_r *d = nspi_default_columns(f->mem, false);
+	uint32_t i;
+	bool has_name = false, has_member = false, has_phone = false;
+
+	for (i = 0; i < l->cValues; i++) {
+		has_name = has_name || l->aulPropTag[i] == NSPI_TAG_DISPLAY_NAME;
+		has_member = has_member || NSPI_PROP_ID(l->aulPropTag[i]) == 0x8009;
+		has_phone = has_phone || l->aulPropTag[i] == 0x3A08001F;
+	}
+	assert_true(has_name);
+	assert_true(has_phone);
+	assert_false(has_member);
+	assert_int_equal(d->cValues, 7);
+	assert_int_equal(d->aulPropTag[0], NSPI_TAG_AB_CONTAINER_ID);
+	assert_int_equal(d->aulPropTag[3], 0x3001001E);
+}
+
+int main(void)
+{
+	int failed;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_gal_sorted_by_display_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hierarchy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mids_stable_across_builds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_positioning, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_properties, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_entryids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_codepages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_anr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restrictions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_named_properties, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prop_list_and_columns, setup, teardown),
+	};
+
+	/* what samba's loadparm sets up in the server: the NDR layer's 8-bit charset */
+	reinit_iconv_handle(NULL, "CP850", "UTF-8");
+	failed = cmocka_run_group_tests(tests, NULL, NULL);
+	free_iconv_handle();
+	return failed;
+}
