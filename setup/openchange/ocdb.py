@@ -92,8 +92,11 @@ def find_mailbox(db, server_name, nickname=None, owner_dn=None):
 
 def mailbox_message(db, server_name, record, existing=None):
     """An add (or, with EXISTING, a replace) of a mailbox record."""
-    dn = existing.dn if existing is not None else ldb.Dn(
-        db, "CN=%s,%s" % (record["mailNickname"], mailboxes_dn(server_name)))
+    if existing is not None:
+        dn = existing.dn
+    else:
+        dn = ldb.Dn(db, "CN=x,%s" % mailboxes_dn(server_name))
+        dn.set_component(0, "CN", record["mailNickname"])  # escapes + = etc.
     msg = ldb.Message(dn)
     flag = ldb.FLAG_MOD_REPLACE if existing is not None else ldb.FLAG_MOD_ADD
     if existing is None:
