@@ -88,8 +88,16 @@ def open_domain(configfile=None, url=None, schema_updates=False, write=True):
     if path is None:
         raise ProvisionError("%s: only a local sam.ldb (path or tdb:// URL) can be "
                              "provisioned; LDAP would not allow the schema changes" % url)
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        raise ProvisionError("%s: no such sam.ldb (is this a provisioned Samba AD DC?)"
+                             % path) from None
+    except PermissionError:
+        raise ProvisionError("%s: no access (run as the user owning the samba private "
+                             "directory, normally root)" % path) from None
     if not os.path.isfile(path):
-        raise ProvisionError("%s: no such sam.ldb (is this a provisioned Samba AD DC?)" % path)
+        raise ProvisionError("%s is not a file" % path)
     private_dir = lp.get("private dir") or os.path.dirname(os.path.abspath(path))
     if write:
         partitions = os.path.join(os.path.dirname(os.path.abspath(path)), "sam.ldb.d")

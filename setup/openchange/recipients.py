@@ -61,8 +61,8 @@ def _escape(value):
 class Directory:
     """An opened, provisioned domain: sam.ldb, the layout, openchange.ldb."""
 
-    def __init__(self, configfile=None, url=None, domain=None):
-        self.domain = domain or connect.open_domain(configfile, url)
+    def __init__(self, configfile=None, url=None, domain=None, write=True):
+        self.domain = domain or connect.open_domain(configfile, url, write=write)
         self.samdb = self.domain.samdb
         self.layout, self.ocdb = organization.load(self.domain)
 
