@@ -107,7 +107,8 @@ def open_domain(configfile=None, url=None, schema_updates=False, write=True):
                                      for name in os.listdir(partitions)]
         check_writable(files)
     try:
-        samdb = SamDB(url=path, lp=lp, session_info=system_session())
+        # global_schema=False: a process may open several domains (tests).
+        samdb = SamDB(url=path, lp=lp, session_info=system_session(), global_schema=False)
         domain = Domain(samdb, lp, private_dir)
     except ldb.LdbError as error:
         raise ProvisionError("%s: cannot open as a Samba AD database: %s"
