@@ -600,7 +600,7 @@ def print_banner(args, settings, creds, proc):
     ]
     print("Samba AD DC with OpenChange is running (pid %d):" % proc.pid)
     for label, value in rows:
-        print("  %-12s %s" % (label + ":", value))
+        print("  %-14s %s" % (label + ":", value))
     print("Press Ctrl-C to stop.", flush=True)
 
 
