@@ -46,8 +46,10 @@ def provision(configfile=None, url=None, organization_name=organization.DEFAULT_
     except ldb.LdbError as error:
         raise ProvisionError("the directory refused a change: %s" % error.args[-1]) from None
     seconds = time.monotonic() - started
-    if changes or todo is not None:
+    if todo is not None:
         say("Provisioned %s in %.1f s" % (domain.realm, seconds))
+    elif changes:
+        say("Completed the schema of %s in %.1f s" % (domain.realm, seconds))
     return {"changed": bool(changes or todo is not None), "schema_changes": changes,
             "seconds": seconds, "schema_seconds": schema_seconds, "layout": layout}
 
