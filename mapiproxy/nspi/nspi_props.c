@@ -22,6 +22,10 @@
 static void codepage_name(uint32_t codepage, char *buf, size_t len)
 {
 	switch (codepage) {
+	case 0:
+		/* CP_ACP, "the system's ANSI code page": ours is Windows' western one */
+		snprintf(buf, len, "CP1252");
+		break;
 	case 65001:
 		snprintf(buf, len, "UTF-8");
 		break;
@@ -59,7 +63,7 @@ bool nspi_codepage_supported(uint32_t codepage)
 	char name[32];
 	iconv_t cd;
 
-	if (codepage == 0 || codepage == NSPI_CP_WINUNICODE) {
+	if (codepage == NSPI_CP_WINUNICODE) {
 		return false;
 	}
 	codepage_name(codepage, name, sizeof(name));

@@ -384,7 +384,7 @@ static void test_codepages(void **state)
 	assert_true(nspi_codepage_supported(65001));
 	assert_true(nspi_codepage_supported(1251));
 	assert_false(nspi_codepage_supported(NSPI_CP_WINUNICODE));
-	assert_false(nspi_codepage_supported(0));
+	assert_true(nspi_codepage_supported(0));	/* CP_ACP */
 	assert_false(nspi_codepage_supported(4242));
 
 	/* a wire string round-trips through the client's code page */
