@@ -48,6 +48,9 @@ static uint32_t registry_find(const struct nspi_mid_registry *r, const uint8_t *
 {
 	struct mid_entry key, *e;
 
+	if (r->count == 0) {
+		return 0;
+	}
 	memcpy(key.guid, guid, 16);
 	e = bsearch(&key, r->entries, r->count, sizeof(*e), mid_entry_cmp);
 	return e != NULL ? e->mid : 0;
@@ -628,7 +631,7 @@ struct nspi_object *nspi_book_object_by_dn(const struct nspi_book *book, const c
 {
 	struct nspi_object key = { .legacy_dn = legacy_dn }, *pkey = &key, **found;
 
-	if (legacy_dn == NULL) {
+	if (legacy_dn == NULL || book->num_objects == 0) {
 		return NULL;
 	}
 	found = bsearch(&pkey, book->by_legacy_dn, book->num_objects, sizeof(pkey), legacy_dn_cmp);
@@ -685,7 +688,7 @@ const char *nspi_book_legacy_dn_of(const struct nspi_book *book, const char *ad_
 	struct nspi_dn_map key, *found;
 	char *folded;
 
-	if (ad_dn == NULL) {
+	if (ad_dn == NULL || book->num_dns == 0) {
 		return NULL;
 	}
 	folded = nspi_fold(NULL, ad_dn);
@@ -702,6 +705,9 @@ const struct nspi_propmap *nspi_book_propmap(const struct nspi_book *book, uint1
 {
 	struct nspi_propmap key = { .prop_id = prop_id };
 
+	if (book->num_props == 0) {
+		return NULL;
+	}
 	return bsearch(&key, book->props, book->num_props, sizeof(key), propmap_cmp);
 }
 

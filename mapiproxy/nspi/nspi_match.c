@@ -172,6 +172,10 @@ static uint32_t check(const struct Restriction_r *res, int depth)
 	}
 	switch (res->rt) {
 	case RES_AND:
+		/* a unique pointer may be NULL whatever the count says */
+		if (res->res.resAnd.cRes > 0 && res->res.resAnd.lpRes == NULL) {
+			return MAPI_E_INVALID_PARAMETER;
+		}
 		for (i = 0; i < res->res.resAnd.cRes; i++) {
 			ret = check(&res->res.resAnd.lpRes[i], depth + 1);
 			if (ret != MAPI_E_SUCCESS) {
@@ -180,6 +184,9 @@ static uint32_t check(const struct Restriction_r *res, int depth)
 		}
 		return MAPI_E_SUCCESS;
 	case RES_OR:
+		if (res->res.resOr.cRes > 0 && res->res.resOr.lpRes == NULL) {
+			return MAPI_E_INVALID_PARAMETER;
+		}
 		for (i = 0; i < res->res.resOr.cRes; i++) {
 			ret = check(&res->res.resOr.lpRes[i], depth + 1);
 			if (ret != MAPI_E_SUCCESS) {

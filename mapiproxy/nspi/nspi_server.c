@@ -807,6 +807,9 @@ static bool change_values(TALLOC_CTX *mem_ctx, const struct PropertyValue_r *v,
 
 	switch (NSPI_PROP_TYPE(v->ulPropTag)) {
 	case PT_BINARY:
+		if (v->Value.bin.cb > 0 && v->Value.bin.lpb == NULL) {
+			return false;
+		}
 		change->num_values = 1;
 		change->values = talloc_array(mem_ctx, struct ldb_val, 1);
 		if (change->values == NULL) {
@@ -816,6 +819,15 @@ static bool change_values(TALLOC_CTX *mem_ctx, const struct PropertyValue_r *v,
 		change->values[0].length = v->Value.bin.cb;
 		return true;
 	case PT_MV_BINARY:
+		/* unique pointers: NULL whatever the counts say */
+		if (v->Value.MVbin.cValues > 0 && v->Value.MVbin.lpbin == NULL) {
+			return false;
+		}
+		for (i = 0; i < v->Value.MVbin.cValues; i++) {
+			if (v->Value.MVbin.lpbin[i].cb > 0 && v->Value.MVbin.lpbin[i].lpb == NULL) {
+				return false;
+			}
+		}
 		change->num_values = v->Value.MVbin.cValues;
 		change->values = talloc_array(mem_ctx, struct ldb_val, change->num_values + 1);
 		if (change->values == NULL) {
@@ -848,6 +860,10 @@ static NTSTATUS nspi_mod_props(struct dcesrv_call_state *dce_call, TALLOC_CTX *m
 	obj = stat_object(&call, r->in.pStat);
 	if (obj == NULL || obj->kind == NSPI_KIND_CONTAINER) {
 		r->out.result = MAPI_E_NOT_FOUND;
+		return NT_STATUS_OK;
+	}
+	if (r->in.pRow->cValues > 0 && r->in.pRow->lpProps == NULL) {
+		r->out.result = MAPI_E_INVALID_PARAMETER;
 		return NT_STATUS_OK;
 	}
 	removes = r->in.pPropTags != NULL ? r->in.pPropTags->cValues : 0;
@@ -1010,6 +1026,10 @@ static NTSTATUS nspi_mod_link_att(struct dcesrv_call_state *dce_call, TALLOC_CTX
 	obj = nspi_book_object(call.book, r->in.dwMId);
 	if (obj == NULL || obj->kind == NSPI_KIND_CONTAINER) {
 		r->out.result = MAPI_E_NOT_FOUND;
+		return NT_STATUS_OK;
+	}
+	if (r->in.lpEntryIds->cValues > 0 && r->in.lpEntryIds->lpbin == NULL) {
+		r->out.result = MAPI_E_INVALID_PARAMETER;
 		return NT_STATUS_OK;
 	}
 	targets = talloc_array(mem_ctx, const char *, r->in.lpEntryIds->cValues + 1);
