@@ -318,7 +318,15 @@ static int compare_values(TALLOC_CTX *mem_ctx, const struct nspi_prop_ctx *ctx,
 		return (a->Value.b != 0) - (b->Value.b != 0);
 	case PT_BINARY: {
 		uint32_t n = a->Value.bin.cb < b->Value.bin.cb ? a->Value.bin.cb : b->Value.bin.cb;
-		int c = n > 0 ? memcmp(a->Value.bin.lpb, b->Value.bin.lpb, n) : 0;
+		int c;
+
+		/* the request's bytes are a unique pointer: NULL whatever cb says */
+		if ((a->Value.bin.cb > 0 && a->Value.bin.lpb == NULL) ||
+		    (b->Value.bin.cb > 0 && b->Value.bin.lpb == NULL)) {
+			*comparable = false;
+			return 0;
+		}
+		c = n > 0 ? memcmp(a->Value.bin.lpb, b->Value.bin.lpb, n) : 0;
 
 		if (c != 0) {
 			return c;
