@@ -255,6 +255,7 @@ struct nspi_prop_ctx {
 	uint32_t codepage;		/* for PT_STRING8 */
 	uint32_t flags;			/* fEphID, fSkipObjects */
 	const uint8_t *server_guid;	/* 16 bytes: ephemeral IDs, PidTagMappingSignature */
+	uint32_t container_id;		/* the STAT's: a recipient's PidTagAddressBookContainerId */
 	bool wire;			/* 8-bit strings converted for the NDR layer */
 };
 

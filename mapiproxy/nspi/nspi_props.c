@@ -642,10 +642,9 @@ static bool computed_value(TALLOC_CTX *mem_ctx, const struct nspi_prop_ctx *ctx,
 				  nspi_book_legacy_dn_of(ctx->book, mdb));
 	}
 	case NSPI_PROP_ID(NSPI_TAG_AB_CONTAINER_ID):
-		if (obj->container == NULL) {
-			return false;
-		}
-		return set_long(out, tag, obj->container->id);
+		/* a container's own ID; a recipient's is the container it is read from */
+		return set_long(out, tag, obj->container != NULL ? obj->container->id :
+				ctx->container_id);
 	default:
 		*handled = false;
 		return false;

@@ -79,6 +79,7 @@ static bool call_begin(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ctx,
 	}
 	call->ctx.book = call->book;
 	call->ctx.codepage = stat != NULL ? stat->CodePage : call->session->codepage;
+	call->ctx.container_id = stat != NULL ? stat->ContainerID : 0;
 	call->ctx.flags = flags;
 	call->ctx.server_guid = nspi_directory_server_guid(dce_call);
 	call->ctx.wire = true;

@@ -217,6 +217,8 @@ class Tables(NspiBase):
         self.assertEqual([t >> 16 for t in tags],
                          [0xFFFD, 0x0FFE, 0x3900, 0x3001, 0x3A1A, 0x3A18, 0x3A19])
         self.assertEqual(tags[3], c.PR_DISPLAY_NAME_A)
+        # a recipient's PidTagAddressBookContainerId: the container it is read from
+        self.assertEqual(response["ppRows"]["aRow"][0]["lpProps"][0]["Value"]["l"], 0)
 
     def test_explicit_table(self):
         session = self.session()
