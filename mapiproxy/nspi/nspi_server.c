@@ -32,6 +32,12 @@
 
 #define NSPI_HANDLE_TYPE 0x4e	/* 'N': one handle type on this interface */
 #define NSPI_UNBIND_SUCCESS 0x00000001	/* MS-OXNSPI 2.2.1.2 UnbindSuccess */
+#define NSPI_UNBIND_FAILURE 0x00000002	/* UnbindFailure */
+/* MS-OXCDATA 2.2.? PS_MAPI {00020328-0000-0000-C000-000000000046}, wire order */
+static const uint8_t ps_mapi[16] = {
+	0x28, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46,
+};
 #define NSPI_MAX_ROWS 100000
 
 struct nspi_session {
@@ -62,10 +68,14 @@ static bool call_begin(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ctx,
 		       const struct policy_handle *h, const struct STAT *stat, uint32_t flags,
 		       struct nspi_call *call, NTSTATUS *status, uint32_t *result)
 {
-	struct dcesrv_handle *handle = dcesrv_handle_lookup(dce_call, h, NSPI_HANDLE_TYPE);
+	struct dcesrv_handle *handle = NULL;
 
 	memset(call, 0, sizeof(*call));
 	*status = NT_STATUS_OK;
+	/* samba's lookup of an all-zero handle would create one */
+	if (!ndr_policy_handle_empty(h)) {
+		handle = dcesrv_handle_lookup(dce_call, h, NSPI_HANDLE_TYPE);
+	}
 	if (handle == NULL || handle->data == NULL) {
 		DEBUG(3, ("mapiproxy: nspi: %s: unknown context handle\n",
 			  dcesrv_call_account_name(dce_call)));
@@ -216,9 +226,15 @@ static NTSTATUS nspi_bind(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ct
 static NTSTATUS nspi_unbind(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ctx, void *arg)
 {
 	struct NspiUnbind *r = arg;
-	struct dcesrv_handle *handle = dcesrv_handle_lookup(dce_call, r->in.contextHandle,
-							    NSPI_HANDLE_TYPE);
+	struct dcesrv_handle *handle;
 
+	/* 3.1.4.1.2: a NULL context handle is UnbindFailure */
+	if (ndr_policy_handle_empty(r->in.contextHandle)) {
+		NDR_ZERO_STRUCTP(r->out.contextHandle);
+		r->out.result = NSPI_UNBIND_FAILURE;
+		return NT_STATUS_OK;
+	}
+	handle = dcesrv_handle_lookup(dce_call, r->in.contextHandle, NSPI_HANDLE_TYPE);
 	if (handle == NULL) {
 		return context_fault(dce_call);
 	}
@@ -297,18 +313,18 @@ static NTSTATUS nspi_query_rows(struct dcesrv_call_state *dce_call, TALLOC_CTX *
 	}
 	if (r->in.lpETable != NULL) {
 		/* an Explicit Table: its rows in its order, the STAT untouched */
-		struct nspi_object **objs = talloc_array(mem_ctx, struct nspi_object *,
-							 r->in.dwETableCount + 1);
+		uint32_t count = r->in.dwETableCount < r->in.Count ? r->in.dwETableCount : r->in.Count;
+		struct nspi_object **objs = talloc_array(mem_ctx, struct nspi_object *, count + 1);
 		uint32_t i;
 
 		if (objs == NULL) {
 			r->out.result = MAPI_E_NOT_ENOUGH_MEMORY;
 			return NT_STATUS_OK;
 		}
-		for (i = 0; i < r->in.dwETableCount; i++) {
+		for (i = 0; i < count; i++) {
 			objs[i] = nspi_book_object(call.book, r->in.lpETable[i]);
 		}
-		rows = rows_for(mem_ctx, &call, objs, r->in.dwETableCount, cols);
+		rows = rows_for(mem_ctx, &call, objs, count, cols);
 	} else {
 		struct nspi_container *c;
 		uint32_t row, count;
@@ -372,12 +388,17 @@ static NTSTATUS nspi_seek_entries(struct dcesrv_call_state *dce_call, TALLOC_CTX
 	if (r->out.result != MAPI_E_SUCCESS) {
 		return NT_STATUS_OK;
 	}
-	if (stat.SortType != NSPI_SORT_DISPLAY_NAME &&
-	    stat.SortType != NSPI_SORT_PHONETIC_DISPLAY_NAME) {
+	/* rule 6: the container, even when an explicit table is given */
+	if (nspi_book_container(call.book, stat.ContainerID) == NULL) {
+		r->out.result = MAPI_E_INVALID_BOOKMARK;
+		return NT_STATUS_OK;
+	}
+	/* rules 9-10: display name order only (no phonetic names here) */
+	if (stat.SortType != NSPI_SORT_DISPLAY_NAME) {
 		r->out.result = MAPI_E_CALL_FAILED;
 		return NT_STATUS_OK;
 	}
-	/* the target is the display name the table is sorted by */
+	/* rule 11: the target is the display name the table is sorted by */
 	if (NSPI_PROP_ID(target->ulPropTag) != NSPI_PROP_ID(NSPI_TAG_DISPLAY_NAME)) {
 		r->out.result = MAPI_E_CALL_FAILED;
 		return NT_STATUS_OK;
@@ -443,9 +464,18 @@ static NTSTATUS nspi_seek_entries(struct dcesrv_call_state *dce_call, TALLOC_CTX
 		r->out.result = MAPI_E_NOT_FOUND;
 		return NT_STATUS_OK;
 	}
-	nspi_position_store(&table, lo, &stat);
+	/* rule 14: CurrentRec, NumPos and TotalRecs, nothing else */
+	{
+		int32_t delta = stat.Delta;
+
+		nspi_position_store(&table, lo, &stat);
+		stat.Delta = delta;
+	}
 	if (r->in.pPropTags != NULL) {
 		uint32_t count = table.count - lo;
+
+		/* rule 15: the rows NspiQueryRows would give with fEphID */
+		call.ctx.flags = NSPI_fEphID;
 
 		if (count > NSPI_MAX_ROWS) {
 			count = NSPI_MAX_ROWS;
@@ -472,7 +502,8 @@ static uint32_t link_table(TALLOC_CTX *mem_ctx, struct nspi_call *call,
 
 	*count = 0;
 	if (map == NULL || map->native_type != NSPI_PT_EMBEDDED_TABLE) {
-		return MAPI_E_NOT_FOUND;
+		/* 3.1.4.1.10 rule 10.5: values that cannot name objects */
+		return MAPI_E_NO_SUPPORT;
 	}
 	el = ldb_msg_find_element(obj->msg, map->attr);
 	*objs = talloc_array(mem_ctx, struct nspi_object *, (el != NULL ? el->num_values : 0) + 1);
@@ -513,24 +544,46 @@ static NTSTATUS nspi_get_matches(struct dcesrv_call_state *dce_call, TALLOC_CTX 
 	if (r->out.result != MAPI_E_SUCCESS) {
 		return NT_STATUS_OK;
 	}
+	/* rule 6 */
+	if (r->in.pReserved != NULL) {
+		r->out.result = MAPI_E_TOO_COMPLEX;
+		return NT_STATUS_OK;
+	}
+	/* rule 7: no phonetic names here */
+	if (stat.SortType == NSPI_SORT_PHONETIC_DISPLAY_NAME) {
+		r->out.result = MAPI_E_CALL_FAILED;
+		return NT_STATUS_OK;
+	}
+	/* rule 8 */
+	if (stat.SortType == NSPI_SORT_DISPLAY_NAME &&
+	    nspi_book_container(call.book, stat.ContainerID) == NULL) {
+		r->out.result = MAPI_E_INVALID_BOOKMARK;
+		return NT_STATUS_OK;
+	}
 	if (r->in.Filter == NULL) {
-		/* a property value-based table: CurrentRec names the object,
-		 * ContainerID the property holding the links */
+		/* rule 10: a property value-based table: CurrentRec names the
+		 * object (in any container), ContainerID the property (or
+		 * lpPropName, a named property, none of which holds links here) */
 		struct nspi_object *obj = nspi_book_object(call.book, stat.CurrentRec);
 
 		if (obj == NULL) {
-			r->out.result = MAPI_E_INVALID_BOOKMARK;
+			r->out.result = MAPI_E_CALL_FAILED;
+			return NT_STATUS_OK;
+		}
+		if (r->in.lpPropName != NULL) {
+			r->out.result = MAPI_E_NO_SUPPORT;
 			return NT_STATUS_OK;
 		}
 		r->out.result = link_table(mem_ctx, &call, obj, stat.ContainerID, &objs, &count);
 		if (r->out.result != MAPI_E_SUCCESS) {
 			return NT_STATUS_OK;
 		}
+		/* rule 10.8 */
+		stat.ContainerID = stat.CurrentRec;
 	} else {
 		struct nspi_container *c;
 
-		if (stat.SortType != NSPI_SORT_DISPLAY_NAME &&
-		    stat.SortType != NSPI_SORT_PHONETIC_DISPLAY_NAME) {
+		if (stat.SortType != NSPI_SORT_DISPLAY_NAME) {
 			r->out.result = MAPI_E_CALL_FAILED;
 			return NT_STATUS_OK;
 		}
@@ -539,10 +592,6 @@ static NTSTATUS nspi_get_matches(struct dcesrv_call_state *dce_call, TALLOC_CTX 
 			return NT_STATUS_OK;
 		}
 		c = nspi_book_container(call.book, stat.ContainerID);
-		if (c == NULL) {
-			r->out.result = MAPI_E_INVALID_BOOKMARK;
-			return NT_STATUS_OK;
-		}
 		objs = talloc_array(mem_ctx, struct nspi_object *, c->table.count + 1);
 		if (objs == NULL) {
 			r->out.result = MAPI_E_NOT_ENOUGH_MEMORY;
@@ -567,12 +616,15 @@ static NTSTATUS nspi_get_matches(struct dcesrv_call_state *dce_call, TALLOC_CTX 
 		mids->aulPropTag[i] = objs[i]->mid;
 	}
 	if (r->in.pPropTags != NULL) {
+		/* rule 13: the rows NspiQueryRows would give with fEphID */
+		call.ctx.flags = NSPI_fEphID;
 		*r->out.ppRows = rows_for(mem_ctx, &call, objs, count, r->in.pPropTags);
 		if (*r->out.ppRows == NULL) {
 			r->out.result = MAPI_E_NOT_ENOUGH_MEMORY;
 			return NT_STATUS_OK;
 		}
 	}
+	*r->out.pStat = stat;
 	*r->out.ppOutMIds = mids;
 	r->out.result = MAPI_E_SUCCESS;
 	return NT_STATUS_OK;
@@ -595,9 +647,9 @@ static NTSTATUS nspi_resort_restriction(struct dcesrv_call_state *dce_call, TALL
 			&r->out.result)) {
 		return status;
 	}
-	if (stat.SortType != NSPI_SORT_DISPLAY_NAME &&
-	    stat.SortType != NSPI_SORT_PHONETIC_DISPLAY_NAME &&
-	    stat.SortType != NSPI_SORT_DISPLAY_NAME_RO && stat.SortType != NSPI_SORT_DISPLAY_NAME_W) {
+	/* rules 2 and 5: display name order (no phonetic names here) */
+	if (stat.SortType != NSPI_SORT_DISPLAY_NAME && stat.SortType != NSPI_SORT_DISPLAY_NAME_RO &&
+	    stat.SortType != NSPI_SORT_DISPLAY_NAME_W) {
 		r->out.result = MAPI_E_CALL_FAILED;
 		return NT_STATUS_OK;
 	}
@@ -607,14 +659,10 @@ static NTSTATUS nspi_resort_restriction(struct dcesrv_call_state *dce_call, TALL
 		return NT_STATUS_OK;
 	}
 	for (i = 0; i < r->in.pInMIds->cValues; i++) {
+		/* rule 6.1: MIds that name nothing are dropped */
 		struct nspi_object *obj = nspi_book_object(call.book, r->in.pInMIds->aulPropTag[i]);
-		uint32_t j;
-		bool dup = false;
 
-		for (j = 0; obj != NULL && j < n && !dup; j++) {
-			dup = objs[j] == obj;
-		}
-		if (obj != NULL && !dup) {
+		if (obj != NULL) {
 			objs[n++] = obj;
 		}
 	}
@@ -624,11 +672,20 @@ static NTSTATUS nspi_resort_restriction(struct dcesrv_call_state *dce_call, TALL
 		r->out.result = MAPI_E_NOT_ENOUGH_MEMORY;
 		return NT_STATUS_OK;
 	}
-	stat.NumPos = 0;
-	for (i = 0; i < n; i++) {
-		out->aulPropTag[i] = objs[i]->mid;
-		if (objs[i]->mid == stat.CurrentRec) {
-			stat.NumPos = i;
+	/* rule 8 */
+	{
+		bool found = false;
+
+		for (i = 0; i < n; i++) {
+			out->aulPropTag[i] = objs[i]->mid;
+			if (!found && objs[i]->mid == stat.CurrentRec) {
+				stat.NumPos = i;
+				found = true;
+			}
+		}
+		if (!found) {
+			stat.CurrentRec = NSPI_MID_BEGINNING_OF_TABLE;
+			stat.NumPos = 0;
 		}
 	}
 	stat.TotalRecs = n;
@@ -685,7 +742,8 @@ static NTSTATUS nspi_get_prop_list(struct dcesrv_call_state *dce_call, TALLOC_CT
 	}
 	obj = nspi_book_object(call.book, r->in.dwMId);
 	if (obj == NULL) {
-		r->out.result = MAPI_E_NOT_FOUND;
+		/* 3.1.4.1.6 rule 4 */
+		r->out.result = MAPI_E_CALL_FAILED;
 		return NT_STATUS_OK;
 	}
 	*r->out.ppPropTags = nspi_prop_list(mem_ctx, call.book, obj,
@@ -733,9 +791,16 @@ static NTSTATUS nspi_get_props(struct dcesrv_call_state *dce_call, TALLOC_CTX *m
 	if (r->out.result != MAPI_E_SUCCESS) {
 		return NT_STATUS_OK;
 	}
+	/* rule 4 */
+	if (nspi_book_container(call.book, r->in.pStat->ContainerID) == NULL) {
+		r->out.result = MAPI_E_INVALID_BOOKMARK;
+		return NT_STATUS_OK;
+	}
+	/* rule 11: an object that cannot be found has no values (obj NULL);
+	 * without columns, rule 5.2 makes it NspiGetPropList's GeneralFailure */
 	obj = stat_object(&call, r->in.pStat);
-	if (obj == NULL) {
-		r->out.result = MAPI_E_NOT_FOUND;
+	if (obj == NULL && cols == NULL) {
+		r->out.result = MAPI_E_CALL_FAILED;
 		return NT_STATUS_OK;
 	}
 	if (cols == NULL) {
@@ -858,9 +923,22 @@ static NTSTATUS nspi_mod_props(struct dcesrv_call_state *dce_call, TALLOC_CTX *m
 			&r->out.result)) {
 		return status;
 	}
+	/* 3.1.4.1.14 rules 4-7 */
+	if (r->in.Reserved != 0) {
+		r->out.result = MAPI_E_CALL_FAILED;
+		return NT_STATUS_OK;
+	}
+	if (r->in.pPropTags == NULL) {
+		r->out.result = MAPI_E_INVALID_PARAMETER;
+		return NT_STATUS_OK;
+	}
 	obj = stat_object(&call, r->in.pStat);
-	if (obj == NULL || obj->kind == NSPI_KIND_CONTAINER) {
-		r->out.result = MAPI_E_NOT_FOUND;
+	if (obj == NULL) {
+		r->out.result = MAPI_E_INVALID_PARAMETER;
+		return NT_STATUS_OK;
+	}
+	if (obj->kind == NSPI_KIND_CONTAINER) {
+		r->out.result = MAPI_E_INVALID_OBJECT;
 		return NT_STATUS_OK;
 	}
 	if (r->in.pRow->cValues > 0 && r->in.pRow->lpProps == NULL) {
@@ -926,7 +1004,9 @@ static NTSTATUS nspi_get_special_table(struct dcesrv_call_state *dce_call, TALLO
 		return status;
 	}
 	if (r->in.dwFlags & NSPI_AddressCreationTemplates) {
-		*r->out.ppRows = nspi_address_creation_table(mem_ctx, unicode, r->in.pStat->CodePage);
+		/* rules 4, 10, 11: NspiUnicodeStrings and lpVersion do not matter;
+		 * a locale without a table has an empty one */
+		*r->out.ppRows = nspi_address_creation_table(mem_ctx, false, r->in.pStat->CodePage);
 		r->out.result = *r->out.ppRows != NULL ? MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
 		return NT_STATUS_OK;
 	}
@@ -934,8 +1014,18 @@ static NTSTATUS nspi_get_special_table(struct dcesrv_call_state *dce_call, TALLO
 		r->out.result = MAPI_E_UNKNOWN_CPID;
 		return NT_STATUS_OK;
 	}
-	*r->out.lpVersion = call.book->version;
 	set = talloc_zero(mem_ctx, struct PropertyRowSet_r);
+	*r->out.lpVersion = call.book->version;
+	/* rule 7: the client holds this version already: as if there were no rows */
+	if (r->in.lpVersion != NULL && *r->in.lpVersion == call.book->version) {
+		if (set == NULL) {
+			r->out.result = MAPI_E_NOT_ENOUGH_MEMORY;
+			return NT_STATUS_OK;
+		}
+		*r->out.ppRows = set;
+		r->out.result = MAPI_E_SUCCESS;
+		return NT_STATUS_OK;
+	}
 	if (set == NULL || (set->aRow = talloc_array(set, struct PropertyRow_r,
 						     call.book->num_containers + 1)) == NULL) {
 		r->out.result = MAPI_E_NOT_ENOUGH_MEMORY;
@@ -995,12 +1085,13 @@ static NTSTATUS nspi_get_template_info(struct dcesrv_call_state *dce_call, TALLO
 		r->out.result = MAPI_E_UNKNOWN_LCID;
 		return NT_STATUS_OK;
 	}
+	/* 3.1.4.1.18 rule 5.3: no template object for this type and locale (or DN) */
 	if (!nspi_template_data(mem_ctx, r->in.ulType, &data)) {
 		DEBUG(4, ("mapiproxy: nspi: no template for display type %u\n", r->in.ulType));
-		r->out.result = MAPI_E_NOT_FOUND;
+		r->out.result = MAPI_E_UNKNOWN_LCID;
 		return NT_STATUS_OK;
 	}
-	r->out.result = MAPI_E_NOT_FOUND;
+	r->out.result = MAPI_E_UNKNOWN_LCID;
 	return NT_STATUS_OK;
 }
 
@@ -1025,8 +1116,14 @@ static NTSTATUS nspi_mod_link_att(struct dcesrv_call_state *dce_call, TALLOC_CTX
 		return NT_STATUS_OK;
 	}
 	obj = nspi_book_object(call.book, r->in.dwMId);
-	if (obj == NULL || obj->kind == NSPI_KIND_CONTAINER) {
-		r->out.result = MAPI_E_NOT_FOUND;
+	if (obj == NULL) {
+		/* 3.1.4.1.15 rule 4 */
+		r->out.result = MAPI_E_INVALID_PARAMETER;
+		return NT_STATUS_OK;
+	}
+	if (obj->kind == NSPI_KIND_CONTAINER) {
+		/* rule 5: not modifiable by display type: nothing done, Success */
+		r->out.result = MAPI_E_SUCCESS;
 		return NT_STATUS_OK;
 	}
 	if (r->in.lpEntryIds->cValues > 0 && r->in.lpEntryIds->lpbin == NULL) {
@@ -1056,7 +1153,8 @@ static NTSTATUS nspi_mod_link_att(struct dcesrv_call_state *dce_call, TALLOC_CTX
 		}
 	}
 	if (n == 0) {
-		r->out.result = r->in.lpEntryIds->cValues == 0 ? MAPI_E_SUCCESS : MAPI_E_NOT_FOUND;
+		/* rules 6-7: nothing that names an object: nothing to change */
+		r->out.result = MAPI_E_SUCCESS;
 		return NT_STATUS_OK;
 	}
 	r->out.result = nspi_directory_link(dce_call, obj->dn, map->attr, targets, n,
@@ -1082,15 +1180,15 @@ static NTSTATUS nspi_query_columns(struct dcesrv_call_state *dce_call, TALLOC_CT
 	return NT_STATUS_OK;
 }
 
-/* 3.1.4.1.11 NspiGetNamesFromIDs */
+/* 3.1.4.1.11 NspiGetNamesFromIDs: the session's named properties */
 static NTSTATUS nspi_get_names_from_ids(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ctx,
 					void *arg)
 {
 	struct NspiGetNamesFromIDs *r = arg;
 	struct nspi_call call;
-	struct PropertyTagArray_r *tags;
+	struct PropertyTagArray_r *tags = NULL;
 	struct PropertyNameSet_r *names;
-	uint32_t i, n = 0, errors = 0, want;
+	uint32_t i, n = 0, want;
 	NTSTATUS status;
 
 	*r->out.ppReturnedPropTags = NULL;
@@ -1098,12 +1196,19 @@ static NTSTATUS nspi_get_names_from_ids(struct dcesrv_call_state *dce_call, TALL
 	if (!call_begin(dce_call, mem_ctx, &r->in.hRpc, NULL, 0, &call, &status, &r->out.result)) {
 		return status;
 	}
-	/* every named property of a property set, or the ones asked for */
+	/* rule 3 */
+	if (r->in.pPropTags == NULL && r->in.lpguid != NULL &&
+	    memcmp(r->in.lpguid->ab, ps_mapi, 16) == 0) {
+		r->out.result = MAPI_E_NO_SUPPORT;
+		return NT_STATUS_OK;
+	}
+	/* rule 5: the tags asked for, or every named property of the session */
 	want = r->in.pPropTags != NULL ? r->in.pPropTags->cValues : 0x7FFF;
-	tags = mid_array(mem_ctx, want);
 	names = talloc_zero(mem_ctx, struct PropertyNameSet_r);
-	if (tags == NULL || names == NULL ||
-	    (names->aNames = talloc_zero_array(names, struct PropertyName_r, want + 1)) == NULL) {
+	if (r->in.pPropTags == NULL) {
+		tags = mid_array(mem_ctx, 0);
+	}
+	if (names == NULL || (r->in.pPropTags == NULL && tags == NULL)) {
 		r->out.result = MAPI_E_NOT_ENOUGH_MEMORY;
 		return NT_STATUS_OK;
 	}
@@ -1111,32 +1216,50 @@ static NTSTATUS nspi_get_names_from_ids(struct dcesrv_call_state *dce_call, TALL
 		uint16_t id = r->in.pPropTags != NULL ?
 			(uint16_t)NSPI_PROP_ID(r->in.pPropTags->aulPropTag[i]) : (uint16_t)(0x8000 + i);
 		const struct PropertyName_r *name = nspi_names_name(call.session->names, id);
+		bool in_set = name != NULL &&
+			(r->in.lpguid == NULL || memcmp(name->lpguid->ab, r->in.lpguid->ab, 16) == 0);
+		struct PropertyName_r *grown;
 
 		if (r->in.pPropTags == NULL) {
 			if (name == NULL) {
 				break;
 			}
-			if (r->in.lpguid != NULL && memcmp(name->lpguid->ab, r->in.lpguid->ab, 16) != 0) {
+			if (!in_set) {
 				continue;
 			}
 		}
-		tags->aulPropTag[n] = r->in.pPropTags != NULL ? r->in.pPropTags->aulPropTag[i] :
-			NSPI_PROP_TAG(id, 0);
-		if (name != NULL) {
+		grown = talloc_realloc(names, names->aNames, struct PropertyName_r, n + 1);
+		if (grown == NULL) {
+			r->out.result = MAPI_E_NOT_ENOUGH_MEMORY;
+			return NT_STATUS_OK;
+		}
+		names->aNames = grown;
+		if (in_set) {
 			names->aNames[n] = *name;
 		} else {
-			/* not a named property of this session */
-			names->aNames[n].lpguid = talloc_zero(names, struct FlatUID_r);
+			/* rule 7.1/7.3: lpguid NULL, lID 0 */
+			names->aNames[n].lpguid = NULL;
+			names->aNames[n].ulReserved = 0;
 			names->aNames[n].lID = 0;
-			errors++;
+		}
+		if (tags != NULL) {
+			uint32_t *t = talloc_realloc(tags, tags->aulPropTag, uint32_t, n + 2);
+
+			if (t == NULL) {
+				r->out.result = MAPI_E_NOT_ENOUGH_MEMORY;
+				return NT_STATUS_OK;
+			}
+			tags->aulPropTag = t;
+			tags->aulPropTag[n] = NSPI_PROP_TAG(id, 0);
+			tags->cValues = n + 1;
 		}
 		n++;
 	}
-	tags->cValues = n;
 	names->cNames = n;
+	/* rules 9-10: the tags only when the client did not name them */
 	*r->out.ppReturnedPropTags = tags;
 	*r->out.ppNames = names;
-	r->out.result = errors > 0 ? MAPI_W_ERRORS_RETURNED : MAPI_E_SUCCESS;
+	r->out.result = MAPI_E_SUCCESS;
 	return NT_STATUS_OK;
 }
 
@@ -1147,7 +1270,7 @@ static NTSTATUS nspi_get_ids_from_names(struct dcesrv_call_state *dce_call, TALL
 	struct NspiGetIDsFromNames *r = arg;
 	struct nspi_call call;
 	struct PropertyTagArray_r *tags;
-	bool create = (r->in.dwFlags & NSPI_VerifyNames) == 0;
+	bool verify = (r->in.dwFlags & NSPI_VerifyNames) != 0;
 	uint32_t i, errors = 0;
 	NTSTATUS status;
 
@@ -1161,7 +1284,9 @@ static NTSTATUS nspi_get_ids_from_names(struct dcesrv_call_state *dce_call, TALL
 		return NT_STATUS_OK;
 	}
 	for (i = 0; i < r->in.cPropNames; i++) {
-		uint16_t id = nspi_names_id(call.session->names, r->in.pNames[i], create);
+		/* rule 3: a name without a property set, or one we cannot map,
+		 * is 0x0000000A; a mapped one has PtypUnspecified */
+		uint16_t id = nspi_names_id(call.session->names, r->in.pNames[i], !verify);
 
 		if (id == 0) {
 			tags->aulPropTag[i] = NSPI_PROP_TAG(0, PT_ERROR);
@@ -1170,7 +1295,13 @@ static NTSTATUS nspi_get_ids_from_names(struct dcesrv_call_state *dce_call, TALL
 			tags->aulPropTag[i] = NSPI_PROP_TAG(id, 0);
 		}
 	}
+	if (errors > 0 && verify) {
+		/* rule 4 */
+		r->out.result = MAPI_E_NO_ACCESS;
+		return NT_STATUS_OK;
+	}
 	*r->out.ppPropTags = tags;
+	/* rule 5 */
 	r->out.result = errors > 0 ? MAPI_W_ERRORS_RETURNED : MAPI_E_SUCCESS;
 	return NT_STATUS_OK;
 }

@@ -32,6 +32,10 @@ SUCCESS = 0x00000000
 UNBIND_SUCCESS = 0x00000001
 ERRORS_RETURNED = 0x00040380
 GENERAL_FAILURE = 0x80004005
+NOT_SUPPORTED = 0x80040102
+INVALID_OBJECT = 0x80040108
+TOO_COMPLEX = 0x80040117
+UNBIND_FAILURE = 0x00000002
 NOT_FOUND = 0x8004010F
 LOGON_FAILED = 0x80040111
 INVALID_CODEPAGE = 0x8004011E
@@ -49,6 +53,10 @@ MID_END_OF_TABLE = 2
 MID_UNRESOLVED = 0
 MID_AMBIGUOUS = 1
 CP_WINUNICODE = 1200
+SORT_DISPLAY_NAME = 0
+SORT_PHONETIC_DISPLAY_NAME = 3
+SORT_DISPLAY_NAME_RO = 0x3E8
+PS_MAPI = bytes.fromhex("2803020000000000c000000000000046")
 
 fSkipObjects = 0x1
 fEphID = 0x2
@@ -346,9 +354,9 @@ class Session:
         guid = bytes(guid) if isinstance(guid, bytes) and len(guid) == 16 else None
         return response["ErrorCode"], cls(dce, response["contextHandle"], guid)
 
-    def unbind(self):
+    def unbind(self, handle=None):
         request = nspi.NspiUnbind()
-        request["contextHandle"] = self.handle
+        request["contextHandle"] = handle if handle is not None else self.handle
         request["Reserved"] = 0
         return call(self.dce, request)
 
@@ -394,12 +402,12 @@ class Session:
         set_tags(request, "pPropTags", tags)
         return call(self.dce, request)
 
-    def get_matches(self, st, restriction=None, requested=1000, tags=None):
+    def get_matches(self, st, restriction=None, requested=1000, tags=None, reserved=None):
         request = NspiGetMatches()
         request["hRpc"] = self.handle
         request["Reserved1"] = 0
         request["pStat"] = st
-        request["pReserved"] = NULL
+        set_tags(request, "pReserved", reserved)
         request["Reserved2"] = 0
         if restriction is None:
             request["Filter"] = NULL
@@ -455,13 +463,14 @@ class Session:
         request["MId2"] = mid2
         return call(self.dce, request)
 
-    def mod_props(self, mid, values, remove=None):
-        """VALUES: a list of (tag, [bytes, ...]) of PtypMultipleBinary."""
+    def mod_props(self, mid, values, remove=(), reserved=0):
+        """VALUES: a list of (tag, [bytes, ...]) of PtypMultipleBinary;
+        REMOVE: the tags whose values go (None: a NULL pPropTags)."""
         request = NspiModProps()
         request["hRpc"] = self.handle
-        request["Reserved"] = 0
+        request["Reserved"] = reserved
         request["pStat"] = stat(current=mid)
-        set_tags(request, "pPropTags", remove)
+        set_tags(request, "pPropTags", None if remove is None else list(remove))
         request["pRow"]["Reserved"] = 0
         request["pRow"]["cValues"] = len(values)
         for tag, blobs in values:

@@ -119,6 +119,11 @@ class Bind(NspiBase):
         # the handle is gone: the RPC runtime's context mismatch fault
         self.assert_fault(c.FAULT_CONTEXT_MISMATCH, session.query_rows, c.stat())
         self.assert_fault(c.FAULT_CONTEXT_MISMATCH, session.unbind)
+        # 3.1.4.1.2: a NULL context handle is UnbindFailure
+        null = nspi.handle_t()
+        null["context_handle_attributes"] = 0
+        null["context_handle_uuid"] = b"\x00" * 16
+        self.assertEqual(self.session().unbind(null)["ErrorCode"], c.UNBIND_FAILURE)
 
     def test_unicode_code_page_is_refused(self):
         result, session = Session.bind(self.connect(), code_page=c.CP_WINUNICODE)
@@ -234,6 +239,10 @@ class Tables(NspiBase):
         self.assertEqual(got[2], {c.err_tag(c.PR_DISPLAY_NAME): c.NOT_FOUND})
         # the STAT is not touched by an explicit table
         self.assertEqual(response["pStat"]["CurrentRec"], rows[3][c.PR_INSTANCE_KEY])
+        # at most Count rows, from the beginning of the explicit table
+        response = session.query_rows(st, count=1, tags=[c.PR_DISPLAY_NAME], etable=mids)
+        self.assertEqual([r[c.PR_DISPLAY_NAME] for r in c.rows_of(response["ppRows"])],
+                         [rows[5][c.PR_DISPLAY_NAME]])
 
     def test_query_rows_errors(self):
         session = self.session()
@@ -325,9 +334,18 @@ class Tables(NspiBase):
         self.assertEqual(response["pStat"]["NumPos"], expected)
         # past every name
         self.assertEqual(session.seek_entries(c.stat(), "\uffff")["ErrorCode"], c.NOT_FOUND)
-        # 3.1.4.1.9: another sort type or another target property
+        # 3.1.4.1.9: the rows carry ephemeral entry IDs; Delta is left alone
+        response = session.seek_entries(c.stat(delta=3), target, tags=[c.PR_ENTRYID])
+        self.assertIsInstance(c.rows_of(response["ppRows"])[0][c.PR_ENTRYID], nspi.EphemeralEntryID)
+        self.assertEqual(response["pStat"]["Delta"], 3)
+        # another sort type, phonetic order (no phonetic names here), another
+        # target property, an unknown container
         self.assertEqual(session.seek_entries(c.stat(sort_type=1), "M")["ErrorCode"],
                          c.GENERAL_FAILURE)
+        self.assertEqual(session.seek_entries(c.stat(sort_type=c.SORT_PHONETIC_DISPLAY_NAME), "M")
+                         ["ErrorCode"], c.GENERAL_FAILURE)
+        self.assertEqual(session.seek_entries(c.stat(container=0x7FFFFFF0), "M")["ErrorCode"],
+                         c.INVALID_BOOKMARK)
         self.assertEqual(session.seek_entries(c.stat(), "x", target_tag=c.PR_SMTP_ADDRESS)
                          ["ErrorCode"], c.GENERAL_FAILURE)
 
@@ -354,8 +372,14 @@ class Tables(NspiBase):
                          [rows[i][c.PR_INSTANCE_KEY] for i in (3, 7, 12, 30)])
         self.assertEqual(response["pStat"]["NumPos"], 1)
         self.assertEqual(response["pStat"]["TotalRecs"], 4)
+        # a CurrentRec outside the result: the beginning of the table
+        response = session.resort_restriction(c.stat(current=rows[1][c.PR_INSTANCE_KEY], num_pos=9), mids)
+        self.assertEqual(response["pStat"]["CurrentRec"], c.MID_BEGINNING_OF_TABLE)
+        self.assertEqual(response["pStat"]["NumPos"], 0)
         self.assertEqual(session.resort_restriction(c.stat(sort_type=7), mids)["ErrorCode"],
                          c.GENERAL_FAILURE)
+        self.assertEqual(session.resort_restriction(c.stat(sort_type=c.SORT_PHONETIC_DISPLAY_NAME),
+                                                    mids)["ErrorCode"], c.GENERAL_FAILURE)
 
 
 class Hierarchy(NspiBase):
@@ -377,6 +401,11 @@ class Hierarchy(NspiBase):
             self.assertEqual(row[c.PR_CONTAINER_FLAGS] & 0x1, 0x1)   # AB_RECIPIENTS
             self.assertEqual(row[c.PR_ENTRYID]["DisplayType"], 0x100)  # DT_CONTAINER
         self.assertNotEqual(response["lpVersion"], 0)
+        # 3.1.4.1.3 rule 7: the version the client has: no rows
+        again = session.get_special_table(version=response["lpVersion"])
+        self.assertEqual(again["ErrorCode"], c.SUCCESS)
+        self.assertEqual(again["ppRows"]["cRows"], 0)
+        self.assertEqual(again["lpVersion"], response["lpVersion"])
         # 8-bit names without NspiUnicodeStrings
         response = session.get_special_table(flags=0)
         self.assertEqual(c.rows_of(response["ppRows"])[0][c.PR_DISPLAY_NAME_A],
@@ -412,8 +441,13 @@ class Hierarchy(NspiBase):
         self.assertEqual(response["ppRows"]["cRows"], 0)
 
     def test_template_info(self):
+        # 3.1.4.1.18 rule 5.3: no template object: InvalidLocale
         session = self.session()
-        self.assertEqual(session.get_template_info(0)["ErrorCode"], c.NOT_FOUND)
+        self.assertEqual(session.get_template_info(0)["ErrorCode"], c.INVALID_LOCALE)
+        self.assertEqual(session.get_template_info(0, dn="/o=x/cn=Templates")["ErrorCode"],
+                         c.INVALID_LOCALE)
+        self.assertEqual(session.get_template_info(0, code_page=c.CP_WINUNICODE)["ErrorCode"],
+                         c.INVALID_CODEPAGE)
         self.assertEqual(session.get_template_info(0, locale=0)["ErrorCode"], c.INVALID_LOCALE)
         self.assertEqual(session.get_template_info(0, code_page=4242)["ErrorCode"],
                          c.INVALID_CODEPAGE)
@@ -496,8 +530,16 @@ class Properties(NspiBase):
     def test_get_props_errors(self):
         session = self.session()
         mid = self.mid_of(session, DEMO["legacyExchangeDN"])
-        self.assertEqual(session.get_props(0x7FFFFFF0, [c.PR_DISPLAY_NAME])["ErrorCode"],
-                         c.NOT_FOUND)
+        # 3.1.4.1.7 rule 11: an unknown object has no values
+        response = session.get_props(0x7FFFFFF0, [c.PR_DISPLAY_NAME, c.PR_SMTP_ADDRESS])
+        self.assertEqual(response["ErrorCode"], c.ERRORS_RETURNED)
+        self.assertEqual(nspi.simplifyPropertyRow(response["ppRows"]),
+                         {c.err_tag(c.PR_DISPLAY_NAME): c.NOT_FOUND,
+                          c.err_tag(c.PR_SMTP_ADDRESS): c.NOT_FOUND})
+        # ... and without columns, NspiGetPropList's GeneralFailure
+        self.assertEqual(session.get_props(0x7FFFFFF0, None)["ErrorCode"], c.GENERAL_FAILURE)
+        self.assertEqual(session.get_props(mid, [c.PR_DISPLAY_NAME], container=0x7FFFFFF0)
+                         ["ErrorCode"], c.INVALID_BOOKMARK)
         self.assertEqual(session.get_props(mid, [c.PR_DISPLAY_NAME_A], code_page=c.CP_WINUNICODE)
                          ["ErrorCode"], c.INVALID_CODEPAGE)
 
@@ -519,9 +561,11 @@ class Properties(NspiBase):
         self.assertEqual(row[c.PR_DISPLAY_TYPE], 1)
         self.assertEqual(row[c.PR_OBJECT_TYPE], 8)
         # MS-OXNSPI 3.1.4.1.10: a property value-based table
-        response = session.get_matches(c.stat(current=team, container=c.PR_EMS_AB_MEMBER),
+        response = session.get_matches(c.stat(current=team, container=c.PR_EMS_AB_MEMBER,
+                                              sort_type=c.SORT_DISPLAY_NAME_RO),
                                        None, tags=[c.PR_DISPLAY_NAME])
         self.assertEqual(response["ErrorCode"], c.SUCCESS)
+        self.assertEqual(response["pStat"]["ContainerID"], team)
         users = [e for e in ENTRIES if e["kind"] == "user"]
         self.assertEqual(sorted(r[c.PR_DISPLAY_NAME] for r in c.rows_of(response["ppRows"])),
                          sorted([users[0]["display_name"], users[1]["display_name"]]))
@@ -538,7 +582,7 @@ class Properties(NspiBase):
         self.assertNotIn(c.PR_EMS_AB_MEMBER, tags)
         tags = c.mids_of(session.get_prop_list(mid, code_page=c.CP_WINUNICODE)["ppOutMIds"])
         self.assertIn(c.PR_DISPLAY_NAME, tags)
-        self.assertEqual(session.get_prop_list(0x7FFFFFF0)["ErrorCode"], c.NOT_FOUND)
+        self.assertEqual(session.get_prop_list(0x7FFFFFF0)["ErrorCode"], c.GENERAL_FAILURE)
         self.assertEqual(session.get_prop_list(mid, code_page=4242)["ErrorCode"],
                          c.INVALID_CODEPAGE)
 
@@ -684,6 +728,14 @@ class Matches(NspiBase):
         self.assertIn("Sales", got)
         self.assertNotIn("Nspi Demo User", got)
 
+    def test_rows_carry_ephemeral_entry_ids(self):
+        session = self.session()
+        response = session.get_matches(c.stat(), restriction_property(c.PR_ANR, DEMO["name"]),
+                                       tags=[c.PR_ENTRYID])
+        eid = c.rows_of(response["ppRows"])[0][c.PR_ENTRYID]
+        self.assertIsInstance(eid, nspi.EphemeralEntryID)
+        self.assertEqual(eid["MId"], c.mids_of(response["ppOutMIds"])[0])
+
     def test_requested_limit(self):
         session = self.session()
         response = session.get_matches(c.stat(), restriction_exist(c.PR_DISPLAY_NAME), requested=3)
@@ -691,16 +743,25 @@ class Matches(NspiBase):
 
     def test_get_matches_errors(self):
         session = self.session()
-        self.assertEqual(session.get_matches(c.stat(container=0x7FFFFFF0),
-                                             restriction_exist(c.PR_DISPLAY_NAME))["ErrorCode"],
+        exist = restriction_exist(c.PR_DISPLAY_NAME)
+        self.assertEqual(session.get_matches(c.stat(container=0x7FFFFFF0), exist)["ErrorCode"],
                          c.INVALID_BOOKMARK)
-        # a property value-based table needs an object and a link property
-        self.assertEqual(session.get_matches(c.stat(current=0x7FFFFFF0,
+        self.assertEqual(session.get_matches(c.stat(), exist, reserved=[1])["ErrorCode"],
+                         c.TOO_COMPLEX)
+        self.assertEqual(session.get_matches(c.stat(sort_type=c.SORT_PHONETIC_DISPLAY_NAME), exist)
+                         ["ErrorCode"], c.GENERAL_FAILURE)
+        # a property value-based table needs an object and a property naming objects
+        ro = c.SORT_DISPLAY_NAME_RO
+        self.assertEqual(session.get_matches(c.stat(current=0x7FFFFFF0, sort_type=ro,
                                                     container=c.PR_EMS_AB_MEMBER))["ErrorCode"],
-                         c.INVALID_BOOKMARK)
+                         c.GENERAL_FAILURE)
         mid = self.mid_of(session, DEMO["legacyExchangeDN"])
-        self.assertEqual(session.get_matches(c.stat(current=mid, container=c.PR_DISPLAY_NAME))
-                         ["ErrorCode"], c.NOT_FOUND)
+        self.assertEqual(session.get_matches(c.stat(current=mid, sort_type=ro,
+                                                    container=c.PR_DISPLAY_NAME))["ErrorCode"],
+                         c.NOT_SUPPORTED)
+        # with SortTypeDisplayName, ContainerID must name a container
+        self.assertEqual(session.get_matches(c.stat(current=mid, container=c.PR_EMS_AB_MEMBER))
+                         ["ErrorCode"], c.INVALID_BOOKMARK)
 
 
 class Resolve(NspiBase):
@@ -788,20 +849,33 @@ class NamedProperties(NspiBase):
         again = c.mids_of(session.get_ids_from_names(names[:1], flags=c.NspiVerifyNames)["ppPropTags"])
         self.assertEqual(again, tags[:1])
         response = session.get_names_from_ids(tags + [0x9999001F])
-        self.assertEqual(response["ErrorCode"], c.ERRORS_RETURNED)
+        self.assertEqual(response["ErrorCode"], c.SUCCESS)
+        self.assertIn(response["ppReturnedPropTags"], (c.NULL, None, b""))
         got = response["ppNames"]["aulPropTag"]
         self.assertEqual(got[1]["lpguid"], self.PS_TWO)
         self.assertEqual(got[2]["lID"], 7)
+        # an ID the session never mapped: no property set, LID 0
+        self.assertIn(got[3]["lpguid"], (c.NULL, None, b""))
+        self.assertEqual(got[3]["lID"], 0)
         # every name of one property set
         response = session.get_names_from_ids(None, guid=self.PS_ONE)
         self.assertEqual(response["ErrorCode"], c.SUCCESS)
         self.assertEqual(sorted(n["lID"] for n in response["ppNames"]["aulPropTag"]), [7, 0x8501])
+        self.assertEqual(sorted(c.mids_of(response["ppReturnedPropTags"])),
+                         sorted([tags[0], tags[2]]))
+        # 3.1.4.1.11 rule 3
+        self.assertEqual(session.get_names_from_ids(None, guid=c.PS_MAPI)["ErrorCode"],
+                         c.NOT_SUPPORTED)
 
     def test_verify_names_does_not_create(self):
         session = self.session()
+        # 3.1.4.1.12 rule 4: an unknown name with NspiVerifyNames is AccessDenied
         response = session.get_ids_from_names([(self.PS_TWO, 0x1234)], flags=c.NspiVerifyNames)
-        self.assertEqual(response["ErrorCode"], c.ERRORS_RETURNED)
-        self.assertEqual(c.mids_of(response["ppPropTags"]), [0x0000000A])
+        self.assertEqual(response["ErrorCode"], c.ACCESS_DENIED)
+        self.assertIsNone(c.mids_of(response["ppPropTags"]))
+        # ... and the name was not created
+        response = session.get_ids_from_names([(self.PS_TWO, 0x1234)], flags=c.NspiVerifyNames)
+        self.assertEqual(response["ErrorCode"], c.ACCESS_DENIED)
 
 
 class Writes(NspiBase):
@@ -830,11 +904,21 @@ class Writes(NspiBase):
         # a property clients may not write
         self.assertEqual(session.mod_props(mid, [], remove=[c.PR_EMS_AB_PROXY_ADDRESSES])
                          ["ErrorCode"], c.ACCESS_DENIED)
+        # 3.1.4.1.14 rules 4-7
         self.assertEqual(session.mod_props(0x7FFFFFF0, [(c.PR_USER_X509_CERTIFICATE, [self.CERT])])
-                         ["ErrorCode"], c.NOT_FOUND)
+                         ["ErrorCode"], c.INVALID_PARAMETER)
+        self.assertEqual(session.mod_props(mid, [(c.PR_USER_X509_CERTIFICATE, [self.CERT])],
+                                           remove=None)["ErrorCode"], c.INVALID_PARAMETER)
+        self.assertEqual(session.mod_props(mid, [(c.PR_USER_X509_CERTIFICATE, [self.CERT])],
+                                           reserved=1)["ErrorCode"], c.GENERAL_FAILURE)
+        rows = c.rows_of(session.get_special_table()["ppRows"])
+        users = next(r[c.PR_EMS_AB_CONTAINERID] for r in rows if r[c.PR_DISPLAY_NAME] == "All Users")
+        self.assertEqual(session.mod_props(users, [(c.PR_USER_X509_CERTIFICATE, [self.CERT])])
+                         ["ErrorCode"], c.INVALID_OBJECT)
 
     def member_names(self, session, group):
-        response = session.get_matches(c.stat(current=group, container=c.PR_EMS_AB_MEMBER),
+        response = session.get_matches(c.stat(current=group, container=c.PR_EMS_AB_MEMBER,
+                                              sort_type=c.SORT_DISPLAY_NAME_RO),
                                        None, tags=[c.PR_DISPLAY_NAME])
         self.assertEqual(response["ErrorCode"], c.SUCCESS)
         return sorted(r[c.PR_DISPLAY_NAME] for r in c.rows_of(response["ppRows"]) or [])
@@ -868,8 +952,12 @@ class Writes(NspiBase):
                          c.ACCESS_DENIED)
         self.assertEqual(admin.mod_link_att(gmid, c.PR_DISPLAY_NAME, [eid.getData()])["ErrorCode"],
                          c.NOT_FOUND)
+        # 3.1.4.1.15 rule 4: an unknown object
         self.assertEqual(admin.mod_link_att(0x7FFFFFF0, c.PR_EMS_AB_MEMBER, [eid.getData()])
-                         ["ErrorCode"], c.NOT_FOUND)
+                         ["ErrorCode"], c.INVALID_PARAMETER)
+        # entry IDs that name nothing change nothing
+        self.assertEqual(admin.mod_link_att(gmid, c.PR_EMS_AB_MEMBER, [b"\x00" * 40])["ErrorCode"],
+                         c.SUCCESS)
 
 
 class Referral(NspiBase):
