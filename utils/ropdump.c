@@ -45,7 +45,8 @@ static const char usage_text[] =
 "  --logon-private     logons are private mailboxes (the default)\n"
 "  --logon-public      logons are public folders\n"
 "  --columns TAGS      the column set of rows (RopQueryRows, RopFindRow,\n"
-"                      RopExpandRow, RopGetPropertiesSpecific responses), as\n"
+"                      RopExpandRow, RopGetPropertiesSpecific responses, the\n"
+"                      row of a RopNotify table notification), as\n"
 "                      comma-separated property tags: 0x0037001F,0x0E070003\n"
 "  --request-hex HEX   with --response: the request buffer of the same call;\n"
 "                      its RopSetColumns and RopGetPropertiesSpecific give the\n"
@@ -205,7 +206,9 @@ static bool parse_columns(TALLOC_CTX *mem_ctx, const char *text, struct mapi_tag
 
 static bool needs_table_columns(uint8_t rop_id)
 {
-	return rop_id == RopQueryRows || rop_id == RopFindRow || rop_id == RopExpandRow;
+	/* RopNotify: the TableRowData of a table notification */
+	return rop_id == RopQueryRows || rop_id == RopFindRow || rop_id == RopExpandRow
+	       || rop_id == RopNotify;
 }
 
 /* The params of one ROP, from the options and what the request buffer told. */

@@ -175,7 +175,7 @@ static void test_samples_truncated(void **state)
 }
 
 /* The list parser leaves nothing allocated when any ROP of the list fails. */
-static enum wire_error sample_ctx_params(void *private_data, uint8_t rop_id, uint8_t second,
+static enum wire_error sample_ctx_params(void *private_data, uint8_t rop_id, uint32_t object,
 					 size_t position, struct rop_params *params)
 {
 	const struct rop_sample *s = private_data;
@@ -254,7 +254,7 @@ static void test_count_refused_before_allocation(void **state)
 
 static void test_unknown_and_missing_context(void **state)
 {
-	/* 0x00 is reserved; RopNotify (0x2A) has no layout here yet */
+	/* 0x00 is reserved; RopNotify (0x2A) is a response only (MS-OXCROPS 2.2.14.2) */
 	static const uint8_t reserved[] = { 0x00, 0x00, 0x00 };
 	static const uint8_t notify[] = { 0x2A, 0x00, 0x00, 0x00, 0x00, 0x00 };
 	/* RopGetPropertiesSpecific success response needs the request's tags */
@@ -268,8 +268,13 @@ static void test_unknown_and_missing_context(void **state)
 
 	oxcdata_pull_init(&pull, reserved, sizeof(reserved));
 	assert_int_equal(rop_request_pull_one(&pull, ctx, &r, &params), WIRE_ERR_BAD_VALUE);
-	oxcdata_pull_init(&pull, notify, sizeof(notify));
+	oxcdata_pull_init(&pull, reserved, sizeof(reserved));
 	assert_int_equal(rop_response_pull_one(&pull, ctx, &s, &params), WIRE_ERR_BAD_VALUE);
+	oxcdata_pull_init(&pull, notify, sizeof(notify));
+	assert_int_equal(rop_request_pull_one(&pull, ctx, &r, &params), WIRE_ERR_BAD_VALUE);
+	/* NotificationHandle, LogonId, then NotificationFlags cut short */
+	oxcdata_pull_init(&pull, notify, sizeof(notify));
+	assert_int_equal(rop_response_pull_one(&pull, ctx, &s, &params), WIRE_ERR_TRUNCATED);
 	oxcdata_pull_init(&pull, gps, sizeof(gps));
 	assert_int_equal(rop_response_pull_one(&pull, ctx, &s, &params), WIRE_ERR_INVALID_ARG);
 
