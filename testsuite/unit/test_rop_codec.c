@@ -6,7 +6,7 @@
  * its own (idl/gen_rop_samples.h): pull, push (identical bytes), pull the
  * pushed bytes and push again (identical again). Every sample is also cut
  * short at every offset, which must fail without leaving memory behind.
- * The byte examples of the specs' section 4 are decoded field by field.
+ * The byte examples of the specs' section 4 are in test_spec_examples.c.
  *
  * Copyright (C) OpenChange developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -297,99 +297,6 @@ static void test_unknown_and_missing_context(void **state)
 	talloc_free(ctx);
 }
 
-/* MS-OXCTABL 4.5.3.1: a RopQueryRows request. */
-static void test_spec_oxctabl_query_rows_request(void **state)
-{
-	static const uint8_t bytes[] = { 0x15, 0x00, 0x00, 0x00, 0x01, 0x32, 0x00 };
-	TALLOC_CTX *ctx = talloc_new(NULL);
-	struct rop_params params = { 0 };
-	struct oxcdata_pull pull;
-	struct oxcdata_push push;
-	struct rop_request r;
-
-	oxcdata_pull_init(&pull, bytes, sizeof(bytes));
-	assert_int_equal(rop_request_pull_one(&pull, ctx, &r, &params), WIRE_OK);
-	assert_int_equal(pull.offset, sizeof(bytes));
-	assert_int_equal(r.rop_id, RopQueryRows);
-	assert_int_equal(r.u.query_rows.logon_id, 0);
-	assert_int_equal(r.u.query_rows.input_handle_index, 0);
-	assert_int_equal(r.u.query_rows.query_rows_flags, 0x00);	/* Advance */
-	assert_int_equal(r.u.query_rows.forward_read, 0x01);
-	assert_int_equal(r.u.query_rows.row_count, 50);
-	oxcdata_push_init(&push, ctx);
-	assert_int_equal(rop_request_push_one(&push, &r, &params), WIRE_OK);
-	assert_int_equal(push.len, sizeof(bytes));
-	assert_memory_equal(push.data, bytes, sizeof(bytes));
-	talloc_free(ctx);
-}
-
-/* MS-OXCTABL 4.3.2: a RopSortTable response; MS-OXORULE 4.2.2: RopGetRulesTable and RopSetColumns responses. */
-static void test_spec_table_responses(void **state)
-{
-	static const uint8_t sort[] = { 0x13, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00 };
-	static const uint8_t rules[] = { 0x3F, 0x01, 0x00, 0x00, 0x00, 0x00 };
-	static const uint8_t cols[] = { 0x12, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00 };
-	TALLOC_CTX *ctx = talloc_new(NULL);
-	struct rop_params params = { 0 };
-	struct oxcdata_pull pull;
-	struct rop_response r;
-
-	oxcdata_pull_init(&pull, sort, sizeof(sort));
-	assert_int_equal(rop_response_pull_one(&pull, ctx, &r, &params), WIRE_OK);
-	assert_int_equal(pull.offset, sizeof(sort));
-	assert_int_equal(r.rop_id, RopSortTable);
-	assert_int_equal(r.u.sort_table.input_handle_index, 1);
-	assert_int_equal(r.u.sort_table.return_value, 0);
-	assert_int_equal(r.u.sort_table.u.ok.table_status, 0x00);	/* TBLSTAT_COMPLETE */
-
-	oxcdata_pull_init(&pull, rules, sizeof(rules));
-	assert_int_equal(rop_response_pull_one(&pull, ctx, &r, &params), WIRE_OK);
-	assert_int_equal(pull.offset, sizeof(rules));
-	assert_int_equal(r.rop_id, RopGetRulesTable);
-	assert_int_equal(r.u.get_rules_table.output_handle_index, 1);
-	assert_int_equal(r.u.get_rules_table.return_value, 0);
-
-	oxcdata_pull_init(&pull, cols, sizeof(cols));
-	assert_int_equal(rop_response_pull_one(&pull, ctx, &r, &params), WIRE_OK);
-	assert_int_equal(pull.offset, sizeof(cols));
-	assert_int_equal(r.u.set_columns.u.ok.table_status, 0x00);
-	talloc_free(ctx);
-}
-
-/* MS-OXCPRPT section 4 (setting properties): a RopSetProperties request. */
-static void test_spec_oxcprpt_set_properties(void **state)
-{
-	static const uint8_t bytes[] = {
-		0x0A, 0x00, 0x00, 0x24, 0x00, 0x02, 0x00, 0x1F, 0x00, 0x3D, 0x00, 0x00, 0x00, 0x1F, 0x00, 0x1D,
-		0x0E, 0x48, 0x00, 0x65, 0x00, 0x6C, 0x00, 0x6C, 0x00, 0x6F, 0x00, 0x20, 0x00, 0x57, 0x00, 0x6F,
-		0x00, 0x72, 0x00, 0x6C, 0x00, 0x64, 0x00, 0x00, 0x00,
-	};
-	TALLOC_CTX *ctx = talloc_new(NULL);
-	struct rop_params params = { 0 };
-	struct oxcdata_pull pull;
-	struct oxcdata_push push;
-	struct rop_request r;
-	const struct rop_set_properties_request *sp = &r.u.set_properties;
-
-	oxcdata_pull_init(&pull, bytes, sizeof(bytes));
-	assert_int_equal(rop_request_pull_one(&pull, ctx, &r, &params), WIRE_OK);
-	assert_int_equal(pull.offset, sizeof(bytes));
-	assert_int_equal(r.rop_id, RopSetProperties);
-	assert_int_equal(sp->logon_id, 0);
-	assert_int_equal(sp->input_handle_index, 0);
-	assert_int_equal(sp->property_value_size, 0x24);
-	assert_int_equal(sp->property_value_count, 2);
-	assert_int_equal(sp->property_values[0].tag, 0x003D001F);	/* PidTagSubjectPrefix */
-	assert_string_equal(sp->property_values[0].value.string, "");
-	assert_int_equal(sp->property_values[1].tag, 0x0E1D001F);	/* PidTagNormalizedSubject */
-	assert_string_equal(sp->property_values[1].value.string, "Hello World");
-	oxcdata_push_init(&push, ctx);
-	assert_int_equal(rop_request_push_one(&push, &r, &params), WIRE_OK);
-	assert_int_equal(push.len, sizeof(bytes));
-	assert_memory_equal(push.data, bytes, sizeof(bytes));
-	talloc_free(ctx);
-}
-
 /* RopLogon: the response form follows the request's Private flag, not a guess. */
 static void test_logon_forms(void **state)
 {
@@ -484,9 +391,6 @@ int main(void)
 		cmocka_unit_test(test_list_failure_leaves_nothing),
 		cmocka_unit_test(test_count_refused_before_allocation),
 		cmocka_unit_test(test_unknown_and_missing_context),
-		cmocka_unit_test(test_spec_oxctabl_query_rows_request),
-		cmocka_unit_test(test_spec_table_responses),
-		cmocka_unit_test(test_spec_oxcprpt_set_properties),
 		cmocka_unit_test(test_logon_forms),
 		cmocka_unit_test(test_read_stream_babe),
 	};
