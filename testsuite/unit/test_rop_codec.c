@@ -382,6 +382,53 @@ static void test_read_stream_babe(void **state)
 	talloc_free(ctx);
 }
 
+/*
+ * RopFastTransferSourceGetBuffer (MS-OXCROPS 2.2.12.4.2): with ServerBusy
+ * (0x480) the status fields and TransferBufferSize stay, TransferBuffer goes
+ * and BackoffTime follows; any other failure is the bare error form.
+ */
+static void test_get_buffer_server_busy(void **state)
+{
+	static const uint8_t busy[] = {
+		0x4E, 0x00, 0x80, 0x04, 0x00, 0x00,	/* RopId, InputHandleIndex, ReturnValue 0x480 */
+		0x01, 0x00, 0x02, 0x00, 0x03, 0x00,	/* TransferStatus Partial, InProgressCount, TotalStepCount */
+		0x00, 0x00, 0x00,			/* Reserved, TransferBufferSize 0 */
+		0xE8, 0x03, 0x00, 0x00,			/* BackoffTime 1000 ms */
+	};
+	static const uint8_t done[] = {
+		0x4E, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+		0x02, 0x00, 0xAB, 0xCD,			/* TransferBufferSize 2, TransferBuffer */
+	};
+	static const uint8_t failed[] = { 0x4E, 0x00, 0x05, 0x00, 0x07, 0x80 };
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	struct rop_params params = { 0 };
+	struct oxcdata_pull pull;
+	struct oxcdata_push push;
+	struct rop_response r;
+
+	oxcdata_pull_init(&pull, busy, sizeof(busy));
+	assert_int_equal(rop_response_pull_one(&pull, ctx, &r, &params), WIRE_OK);
+	assert_int_equal(pull.offset, sizeof(busy));
+	assert_int_equal(r.u.fast_transfer_source_get_buffer.return_value, 0x480);
+	assert_int_equal(r.u.fast_transfer_source_get_buffer.u.server_busy.transfer_status, 1);
+	assert_int_equal(r.u.fast_transfer_source_get_buffer.u.server_busy.backoff_time, 1000);
+	oxcdata_push_init(&push, ctx);
+	assert_int_equal(rop_response_push_one(&push, &r, &params), WIRE_OK);
+	assert_int_equal(push.len, sizeof(busy));
+	assert_memory_equal(push.data, busy, sizeof(busy));
+
+	oxcdata_pull_init(&pull, done, sizeof(done));
+	assert_int_equal(rop_response_pull_one(&pull, ctx, &r, &params), WIRE_OK);
+	assert_int_equal(pull.offset, sizeof(done));
+	assert_int_equal(r.u.fast_transfer_source_get_buffer.u.ok.transfer_buffer_size, 2);
+	assert_int_equal(r.u.fast_transfer_source_get_buffer.u.ok.transfer_buffer[1], 0xCD);
+
+	oxcdata_pull_init(&pull, failed, sizeof(failed));
+	assert_int_equal(rop_response_pull_one(&pull, ctx, &r, &params), WIRE_OK);
+	assert_int_equal(pull.offset, sizeof(failed));
+	talloc_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_and_missing_context),
 		cmocka_unit_test(test_logon_forms),
 		cmocka_unit_test(test_read_stream_babe),
+		cmocka_unit_test(test_get_buffer_server_busy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -289,6 +289,40 @@ static void notify(void **state)
 	assert_has(run.out, "without columns");
 }
 
+/*
+ * A RopLogon response is read in the form its LogonFlags give (the Private
+ * bit, echoed from the request: MS-OXCSTOR 2.2.1.1.3) unless an option says.
+ */
+static void logon_form_from_flags(void **state)
+{
+	static struct run run;
+	static struct bytes b;
+	char hex[1024];
+	int i;
+
+	(void)state;
+	b.len = 0;
+	put16(&b, 2 + 6 + 1 + 13 * 8 + 2 + 16 + 16);
+	put8(&b, 0xFE);			/* RopLogon, OutputHandleIndex 0, success */
+	put8(&b, 0x00);
+	put32(&b, 0);
+	put8(&b, 0x00);			/* LogonFlags: public folders */
+	for (i = 0; i < 13; i++) {
+		put64(&b, 0x0100000000000000ULL + (uint64_t)i);
+	}
+	put16(&b, 0x0001);		/* ReplId */
+	for (i = 0; i < 32; i++) {	/* ReplGuid, PerUserGuid */
+		put8(&b, (uint8_t)i);
+	}
+	to_hex(b.buf, b.len, hex, sizeof(hex));
+	run_ropdump("--response", hex, &run);
+	assert_int_equal(run.status, 0);
+	assert_has(run.out, "PerUserGuid");
+	/* told it was a private logon, the bytes do not fit that form */
+	run_ropdump("--response --logon-private", hex, &run);
+	assert_int_equal(run.status, 1);
+}
+
 /* RopOpenFolder failing with NotFound, then RopBufferTooSmall holding the unprocessed request. */
 static const char error_resp[] = "12 00 02 01 0F 01 04 80 FF 00 01 15 00 00 00 01 32 00";
 
@@ -464,6 +498,7 @@ int main(void)
 		cmocka_unit_test(query_rows_response),
 		cmocka_unit_test(spec_examples),
 		cmocka_unit_test(notify),
+		cmocka_unit_test(logon_form_from_flags),
 		cmocka_unit_test(error_and_too_small),
 		cmocka_unit_test(extended),
 		cmocka_unit_test(bad_inputs),
