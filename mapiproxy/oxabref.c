@@ -35,8 +35,7 @@ static NTSTATUS rfr_get_new_dsa(struct dcesrv_call_state *dce_call, TALLOC_CTX *
 	struct RfrGetNewDSA *r = call;
 	char *fqdn;
 
-	/* [in,out,unique] pointers: the pull leaves r->out's NULL, the
-	 * client's own pointers are where the answers go */
+	/* [in,out,unique]: the reply goes where the request's pointers were */
 	r->out.ppszUnused = r->in.ppszUnused;
 	r->out.ppszServer = r->in.ppszServer;
 	if (r->out.ppszUnused != NULL) {

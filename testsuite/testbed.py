@@ -391,6 +391,10 @@ class TestBed:
              % (n_users, n_groups, n_contacts, self.timings["populate"]))
         return entries
 
+    def samba_pid(self):
+        """The samba process (with -M single, the one that runs mapiproxy)."""
+        return self._proc.pid if self._proc is not None else None
+
     def environment(self):
         """The OC_TESTBED_* variables describing this bed."""
         values = {"ADDRESS": self.address, "REALM": self.realm, "DOMAIN": self.domain,

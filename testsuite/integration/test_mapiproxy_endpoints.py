@@ -2,15 +2,16 @@
 
 Issue 2: the module loads, the endpoint mapper advertises RFR, NSPI, EMSMDB and
 AsyncEMSMDB with their spec UUIDs and versions, authenticated binds at sign and
-seal work, every opnum answers nca_op_rng_error until providers exist, and
-anonymous or unsigned callers are refused with access denied.
+seal work, opnums without a provider answer nca_op_rng_error, served opnums
+refuse a stub that does not unmarshal with rpc_x_bad_stub_data, and anonymous or
+unsigned callers are refused with access denied.
 """
 import os
 import re
 import sys
 import unittest
 
-from impacket.dcerpc.v5 import epm, rpcrt, transport
+from impacket.dcerpc.v5 import epm, oxabref, rpcrt, transport
 from impacket.dcerpc.v5.rpcrt import DCERPCException
 from impacket.uuid import uuidtup_to_bin
 
@@ -28,11 +29,15 @@ INTERFACES = [
     ("asyncemsmdb", "5261574A-4572-206E-B268-6B199213B4E4", "0.01", 1),
 ]
 
-# The opnums a provider answers: RFR (MS-OXABREF 3.1.4) and NSPI (MS-OXNSPI
-# 3.1.4.1; opnum 15 is not used on the wire).
-SERVED_OPNUMS = {
-    "rfri": (0, 1),
-    "nspi": tuple(n for n in range(21) if n != 15),
+# The opnums a provider answers, per interface.  A 16-byte zero stub is not
+# a valid request for any of them (a zero-length conformant string, a
+# zero-valued range or a NULL ref pointer), so each must fault with
+# rpc_x_bad_stub_data; every other opnum with nca_s_op_rng_error.
+SERVED = {
+    "rfri": {0, 1},
+    "nspi": set(),
+    "emsmdb": set(),
+    "asyncemsmdb": set(),
 }
 
 SIGN = rpcrt.RPC_C_AUTHN_LEVEL_PKT_INTEGRITY
@@ -104,21 +109,18 @@ class MapiproxyEndpoints(unittest.TestCase):
             for level in (SIGN, SEAL):
                 with self.subTest(interface=name, level=level):
                     dce = self.bind(uuid, version, self.bed.admin_user, self.bed.admin_password, level)
-                    # An opnum a provider serves unmarshals the stub, which 16
-                    # zero bytes are not (nca_s_fault_ndr, impacket's
-                    # rpc_x_bad_stub_data); every other opnum, declared or not,
-                    # is out of range until a provider serves it.
                     for opnum in (0, num_calls - 1, num_calls, 0xFFFF):
-                        served = opnum in SERVED_OPNUMS.get(name, ())
-                        self.assert_call_faults(dce, opnum, "rpc_x_bad_stub_data" if served
-                                                else "nca_s_op_rng_error")
+                        expected = ("rpc_x_bad_stub_data" if opnum in SERVED[name]
+                                    else "nca_s_op_rng_error")
+                        self.assert_call_faults(dce, opnum, expected)
 
     def test_new_user_can_bind(self):
         # Any domain user gets through the admission check, not only admins.
         password = testbed.add_user("mapiuser1")
-        uuid, version = INTERFACES[2][1], INTERFACES[2][2]
+        uuid, version = INTERFACES[0][1], INTERFACES[0][2]
         dce = self.bind(uuid, version, "mapiuser1", password, SIGN)
-        self.assert_call_faults(dce, 0, "nca_s_op_rng_error")
+        resp = oxabref.hRfrGetNewDSA(dce, "")
+        self.assertTrue(resp["ppszServer"], "RfrGetNewDSA named no server")
         self.assert_refused(uuid, version, "mapiuser1", password + "x")
 
     def test_anonymous_call_is_refused(self):

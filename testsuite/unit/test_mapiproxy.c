@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "mapiproxy/mapiproxy.h"
+#include "mapiproxy/server_dn.h"
 
 /* The interface facts as the specs write them (section 1.9 of each). */
 static const struct {
@@ -129,6 +130,72 @@ static void test_tcp_endpoint(void **state)
 	talloc_free(mem_ctx);
 }
 
+/* MS-OXABREF 3.1.4.2: the forms a mailbox server DN may take. */
+static void test_server_dn_forms(void **state)
+{
+	TALLOC_CTX *mem_ctx = talloc_new(NULL);
+	struct server_dn sdn;
+	char *canonical;
+
+	assert_true(server_dn_parse(mem_ctx,
+		"/o=First Organization/ou=First Administrative Group/cn=Configuration/cn=Servers/cn=DC1",
+		&sdn));
+	assert_string_equal(sdn.organization, "First Organization");
+	assert_string_equal(sdn.admin_group, "First Administrative Group");
+	assert_null(sdn.instance);
+	assert_string_equal(sdn.server, "DC1");
+	assert_int_equal(sdn.database, SERVER_DN_NO_DATABASE);
+	canonical = server_dn_canonical(mem_ctx, &sdn);
+	assert_string_equal(canonical,
+		"/o=First Organization/ou=First Administrative Group/cn=Configuration/cn=Servers/cn=DC1");
+
+	/* the optional instance element, upper-case types, a database suffix */
+	assert_true(server_dn_parse(mem_ctx,
+		"/O=Org/OU=AG/CN=configuration/CN=servers/CN=inst/CN=dc1/CN=Microsoft Private MDB",
+		&sdn));
+	assert_string_equal(sdn.instance, "inst");
+	assert_string_equal(sdn.server, "dc1");
+	assert_int_equal(sdn.database, SERVER_DN_PRIVATE_MDB);
+
+	assert_true(server_dn_parse(mem_ctx,
+		"/o=Org/ou=AG/cn=Configuration/cn=Servers/cn=dc1/cn=Microsoft Public MDB", &sdn));
+	assert_null(sdn.instance);
+	assert_int_equal(sdn.database, SERVER_DN_PUBLIC_MDB);
+	talloc_free(mem_ctx);
+}
+
+static void test_server_dn_refuses(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"dc1",
+		"/o=Org",
+		"/o=Org/ou=AG/cn=Configuration/cn=Servers",			/* no server */
+		"/o=Org/ou=AG/cn=Recipients/cn=alice",				/* a user */
+		"/ou=AG/o=Org/cn=Configuration/cn=Servers/cn=dc1",		/* order */
+		"/o=Org/ou=AG/cn=Configuration/cn=Servers/cn=",			/* empty value */
+		"/o=Org/ou=AG/cn=Configuration/cn=Servers/=dc1",		/* empty type */
+		"/o=Org/ou=AG/cn=Configuration/cn=Servers/cn=dc1/",		/* trailing slash */
+		"/o=Org/ou=AG/cn=Configuration/cn=Servers/cn=a/cn=b/cn=c",	/* too deep */
+		"/o=Org/ou=AG/cn=Configuration/cn=Servers/cn=Microsoft Private MDB",
+		"/o=Org/ou=AG/cn=Configuration/cn=Servers/cn=a/cn=b/cn=c/cn=d/cn=e/cn=f/cn=g",
+		"o=Org/ou=AG/cn=Configuration/cn=Servers/cn=dc1",		/* no leading slash */
+		"/o=Org/ou=AG/cn=Configuration/cn=Servers/ou=dc1",		/* wrong type */
+	};
+	TALLOC_CTX *mem_ctx = talloc_new(NULL);
+	struct server_dn sdn;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (server_dn_parse(mem_ctx, bad[i], &sdn)) {
+			fail_msg("accepted \"%s\"", bad[i]);
+		}
+		assert_null(sdn.server);
+	}
+	assert_false(server_dn_parse(mem_ctx, NULL, &sdn));
+	talloc_free(mem_ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +203,8 @@ int main(void)
 		cmocka_unit_test(test_interface_lookup_misses),
 		cmocka_unit_test(test_admission),
 		cmocka_unit_test(test_tcp_endpoint),
+		cmocka_unit_test(test_server_dn_forms),
+		cmocka_unit_test(test_server_dn_refuses),
 	};
 
 	return cmocka_run_group_tests_name("mapiproxy", tests, NULL, NULL);
