@@ -35,7 +35,7 @@ INTERFACES = [
 # rpc_x_bad_stub_data; every other opnum with nca_s_op_rng_error.
 SERVED = {
     "rfri": {0, 1},
-    "nspi": set(),
+    "nspi": set(range(21)) - {15},  # MS-OXNSPI: opnum 15 is not used on the wire
     "emsmdb": set(),
     "asyncemsmdb": set(),
 }
