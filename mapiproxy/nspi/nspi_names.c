@@ -1,6 +1,6 @@
 /*
- * OpenChange mapiproxy: NSPI named properties (MS-OXNSPI 3.1.4.1.11
- * NspiGetNamesFromIDs, 3.1.4.1.12 NspiGetIDsFromNames): a mapping of
+ * OpenChange mapiproxy: NSPI named properties (MS-OXNSPI 3.1.4.1,
+ * NspiGetNamesFromIDs and NspiGetIDsFromNames): a mapping of
  * (property set GUID, LID) to property IDs from 0x8000 up, stable for the
  * session that made it.
  *

@@ -1,7 +1,9 @@
 /*
  * OpenChange mapiproxy: the NSPI provider (MS-OXNSPI 3.1.4.1).
  *
- * Each handler follows its section's server processing rules.  A session
+ * Each handler follows its section's server processing rules; "rule N" in
+ * the comments is the Nth of them (MS-NSPI, the Active Directory sibling,
+ * states the same rules in the same order).  A session
  * (one per NspiBind, in the context handle) holds only its settings and
  * its named-property map; the address book itself is the process-wide
  * snapshot of nspi_directory.c.  A request with a bad context handle gets
@@ -102,7 +104,7 @@ static bool is_string8(uint32_t tag)
 }
 
 /*
- * MS-OXNSPI 3.1.4.1.x rule 1 of the calls with columns: 8-bit strings in
+ * Rule 1 of the calls with columns: 8-bit strings in
  * the Unicode "code page" cannot be produced; nor in a code page we cannot
  * convert to.
  */
@@ -120,7 +122,7 @@ static uint32_t check_codepage(uint32_t codepage, const struct PropertyTagArray_
 	return MAPI_E_SUCCESS;
 }
 
-/* the status-based table a STAT names (3.1.4.4.1): its container, sorted by display name */
+/* the status-based table a STAT names: its container, sorted by display name */
 static uint32_t stat_container(const struct nspi_book *book, const struct STAT *stat,
 			       struct nspi_container **c)
 {
@@ -228,7 +230,7 @@ static NTSTATUS nspi_unbind(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_
 	struct NspiUnbind *r = arg;
 	struct dcesrv_handle *handle;
 
-	/* 3.1.4.1.2: a NULL context handle is UnbindFailure */
+	/* rule 1: a NULL context handle is UnbindFailure */
 	if (ndr_policy_handle_empty(r->in.contextHandle)) {
 		NDR_ZERO_STRUCTP(r->out.contextHandle);
 		r->out.result = NSPI_UNBIND_FAILURE;
@@ -491,7 +493,7 @@ static NTSTATUS nspi_seek_entries(struct dcesrv_call_state *dce_call, TALLOC_CTX
 	return NT_STATUS_OK;
 }
 
-/* the objects a link-valued property of obj names (3.1.4.4.2.2) */
+/* the objects a link-valued property of obj names (a property value-based explicit table) */
 static uint32_t link_table(TALLOC_CTX *mem_ctx, struct nspi_call *call,
 			   const struct nspi_object *obj, uint32_t tag,
 			   struct nspi_object ***objs, uint32_t *count)
@@ -502,7 +504,7 @@ static uint32_t link_table(TALLOC_CTX *mem_ctx, struct nspi_call *call,
 
 	*count = 0;
 	if (map == NULL || map->native_type != NSPI_PT_EMBEDDED_TABLE) {
-		/* 3.1.4.1.10 rule 10.5: values that cannot name objects */
+		/* NspiGetMatches rule 10.5: values that cannot name objects */
 		return MAPI_E_NO_SUPPORT;
 	}
 	el = ldb_msg_find_element(obj->msg, map->attr);
@@ -630,7 +632,7 @@ static NTSTATUS nspi_get_matches(struct dcesrv_call_state *dce_call, TALLOC_CTX 
 	return NT_STATUS_OK;
 }
 
-/* 3.1.4.1.11 NspiResortRestriction */
+/* MS-OXNSPI 3.1.4.1 NspiResortRestriction */
 static NTSTATUS nspi_resort_restriction(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ctx,
 					void *arg)
 {
@@ -695,7 +697,7 @@ static NTSTATUS nspi_resort_restriction(struct dcesrv_call_state *dce_call, TALL
 	return NT_STATUS_OK;
 }
 
-/* 3.1.4.1.13 NspiDNToMId: an unknown DN maps to MId 0 */
+/* MS-OXNSPI 3.1.4.1 NspiDNToMId: an unknown DN maps to MId 0 */
 static NTSTATUS nspi_dn_to_mid(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ctx, void *arg)
 {
 	struct NspiDNToMId *r = arg;
@@ -742,7 +744,7 @@ static NTSTATUS nspi_get_prop_list(struct dcesrv_call_state *dce_call, TALLOC_CT
 	}
 	obj = nspi_book_object(call.book, r->in.dwMId);
 	if (obj == NULL) {
-		/* 3.1.4.1.6 rule 4 */
+		/* rule 4 */
 		r->out.result = MAPI_E_CALL_FAILED;
 		return NT_STATUS_OK;
 	}
@@ -824,7 +826,7 @@ static NTSTATUS nspi_get_props(struct dcesrv_call_state *dce_call, TALLOC_CTX *m
 	return NT_STATUS_OK;
 }
 
-/* 3.1.4.1.9? NspiCompareMIds: which of two rows comes first in the table */
+/* MS-OXNSPI 3.1.4.1 NspiCompareMIds: which of two rows comes first in the table */
 static NTSTATUS nspi_compare_mids(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ctx,
 				  void *arg)
 {
@@ -909,7 +911,7 @@ static bool change_values(TALLOC_CTX *mem_ctx, const struct PropertyValue_r *v,
 	}
 }
 
-/* 3.1.4.1.12? NspiModProps: as the caller, so AD decides who may write */
+/* MS-OXNSPI 3.1.4.1 NspiModProps: as the caller, so AD decides who may write */
 static NTSTATUS nspi_mod_props(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ctx, void *arg)
 {
 	struct NspiModProps *r = arg;
@@ -923,7 +925,7 @@ static NTSTATUS nspi_mod_props(struct dcesrv_call_state *dce_call, TALLOC_CTX *m
 			&r->out.result)) {
 		return status;
 	}
-	/* 3.1.4.1.14 rules 4-7 */
+	/* rules 4-7 */
 	if (r->in.Reserved != 0) {
 		r->out.result = MAPI_E_CALL_FAILED;
 		return NT_STATUS_OK;
@@ -1064,7 +1066,7 @@ static NTSTATUS nspi_get_special_table(struct dcesrv_call_state *dce_call, TALLO
 	return NT_STATUS_OK;
 }
 
-/* 3.1.4.1.18 NspiGetTemplateInfo */
+/* MS-OXNSPI 3.1.4.1 NspiGetTemplateInfo */
 static NTSTATUS nspi_get_template_info(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ctx,
 				       void *arg)
 {
@@ -1085,7 +1087,7 @@ static NTSTATUS nspi_get_template_info(struct dcesrv_call_state *dce_call, TALLO
 		r->out.result = MAPI_E_UNKNOWN_LCID;
 		return NT_STATUS_OK;
 	}
-	/* 3.1.4.1.18 rule 5.3: no template object for this type and locale (or DN) */
+	/* rule 5.3: no template object for this type and locale (or DN) */
 	if (!nspi_template_data(mem_ctx, r->in.ulType, &data)) {
 		DEBUG(4, ("mapiproxy: nspi: no template for display type %u\n", r->in.ulType));
 		r->out.result = MAPI_E_UNKNOWN_LCID;
@@ -1095,7 +1097,7 @@ static NTSTATUS nspi_get_template_info(struct dcesrv_call_state *dce_call, TALLO
 	return NT_STATUS_OK;
 }
 
-/* 3.1.4.1.15 NspiModLinkAtt: members, manager, delegates; as the caller */
+/* MS-OXNSPI 3.1.4.1 NspiModLinkAtt: members, manager, delegates; as the caller */
 static NTSTATUS nspi_mod_link_att(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ctx,
 				  void *arg)
 {
@@ -1117,7 +1119,7 @@ static NTSTATUS nspi_mod_link_att(struct dcesrv_call_state *dce_call, TALLOC_CTX
 	}
 	obj = nspi_book_object(call.book, r->in.dwMId);
 	if (obj == NULL) {
-		/* 3.1.4.1.15 rule 4 */
+		/* rule 4 */
 		r->out.result = MAPI_E_INVALID_PARAMETER;
 		return NT_STATUS_OK;
 	}
@@ -1180,7 +1182,7 @@ static NTSTATUS nspi_query_columns(struct dcesrv_call_state *dce_call, TALLOC_CT
 	return NT_STATUS_OK;
 }
 
-/* 3.1.4.1.11 NspiGetNamesFromIDs: the session's named properties */
+/* MS-OXNSPI 3.1.4.1 NspiGetNamesFromIDs: the session's named properties */
 static NTSTATUS nspi_get_names_from_ids(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ctx,
 					void *arg)
 {
@@ -1263,7 +1265,7 @@ static NTSTATUS nspi_get_names_from_ids(struct dcesrv_call_state *dce_call, TALL
 	return NT_STATUS_OK;
 }
 
-/* 3.1.4.1.12 NspiGetIDsFromNames: IDs from 0x8000, stable for the session */
+/* MS-OXNSPI 3.1.4.1 NspiGetIDsFromNames: IDs from 0x8000, stable for the session */
 static NTSTATUS nspi_get_ids_from_names(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ctx,
 					void *arg)
 {

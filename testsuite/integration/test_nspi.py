@@ -119,7 +119,7 @@ class Bind(NspiBase):
         # the handle is gone: the RPC runtime's context mismatch fault
         self.assert_fault(c.FAULT_CONTEXT_MISMATCH, session.query_rows, c.stat())
         self.assert_fault(c.FAULT_CONTEXT_MISMATCH, session.unbind)
-        # 3.1.4.1.2: a NULL context handle is UnbindFailure
+        # NspiUnbind rule 1: a NULL context handle is UnbindFailure
         null = nspi.handle_t()
         null["context_handle_attributes"] = 0
         null["context_handle_uuid"] = b"\x00" * 16
@@ -441,7 +441,7 @@ class Hierarchy(NspiBase):
         self.assertEqual(response["ppRows"]["cRows"], 0)
 
     def test_template_info(self):
-        # 3.1.4.1.18 rule 5.3: no template object: InvalidLocale
+        # NspiGetTemplateInfo rule 5.3: no template object: InvalidLocale
         session = self.session()
         self.assertEqual(session.get_template_info(0)["ErrorCode"], c.INVALID_LOCALE)
         self.assertEqual(session.get_template_info(0, dn="/o=x/cn=Templates")["ErrorCode"],
@@ -863,13 +863,13 @@ class NamedProperties(NspiBase):
         self.assertEqual(sorted(n["lID"] for n in response["ppNames"]["aulPropTag"]), [7, 0x8501])
         self.assertEqual(sorted(c.mids_of(response["ppReturnedPropTags"])),
                          sorted([tags[0], tags[2]]))
-        # 3.1.4.1.11 rule 3
+        # NspiGetNamesFromIDs rule 3
         self.assertEqual(session.get_names_from_ids(None, guid=c.PS_MAPI)["ErrorCode"],
                          c.NOT_SUPPORTED)
 
     def test_verify_names_does_not_create(self):
         session = self.session()
-        # 3.1.4.1.12 rule 4: an unknown name with NspiVerifyNames is AccessDenied
+        # NspiGetIDsFromNames rule 4: an unknown name with NspiVerifyNames is AccessDenied
         response = session.get_ids_from_names([(self.PS_TWO, 0x1234)], flags=c.NspiVerifyNames)
         self.assertEqual(response["ErrorCode"], c.ACCESS_DENIED)
         self.assertIsNone(c.mids_of(response["ppPropTags"]))
@@ -904,7 +904,7 @@ class Writes(NspiBase):
         # a property clients may not write
         self.assertEqual(session.mod_props(mid, [], remove=[c.PR_EMS_AB_PROXY_ADDRESSES])
                          ["ErrorCode"], c.ACCESS_DENIED)
-        # 3.1.4.1.14 rules 4-7
+        # NspiModProps rules 4-7
         self.assertEqual(session.mod_props(0x7FFFFFF0, [(c.PR_USER_X509_CERTIFICATE, [self.CERT])])
                          ["ErrorCode"], c.INVALID_PARAMETER)
         self.assertEqual(session.mod_props(mid, [(c.PR_USER_X509_CERTIFICATE, [self.CERT])],
@@ -952,7 +952,7 @@ class Writes(NspiBase):
                          c.ACCESS_DENIED)
         self.assertEqual(admin.mod_link_att(gmid, c.PR_DISPLAY_NAME, [eid.getData()])["ErrorCode"],
                          c.NOT_FOUND)
-        # 3.1.4.1.15 rule 4: an unknown object
+        # NspiModLinkAtt rule 4: an unknown object
         self.assertEqual(admin.mod_link_att(0x7FFFFFF0, c.PR_EMS_AB_MEMBER, [eid.getData()])
                          ["ErrorCode"], c.INVALID_PARAMETER)
         # entry IDs that name nothing change nothing
