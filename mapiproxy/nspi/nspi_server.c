@@ -41,6 +41,7 @@ static const uint8_t ps_mapi[16] = {
 	0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46,
 };
 #define NSPI_MAX_ROWS 100000
+#define NSPI_SEEK_ROWS 100	/* rows NspiSeekEntries returns from a container */
 
 struct nspi_session {
 	uint32_t codepage;
@@ -476,11 +477,11 @@ static NTSTATUS nspi_seek_entries(struct dcesrv_call_state *dce_call, TALLOC_CTX
 	if (r->in.pPropTags != NULL) {
 		uint32_t count = table.count - lo;
 
-		/* rule 15: the rows NspiQueryRows would give with fEphID */
+		/* rule 15: the rows NspiQueryRows would give with fEphID; for a
+		 * container the server picks Count: a screenful, not the GAL */
 		call.ctx.flags = NSPI_fEphID;
-
-		if (count > NSPI_MAX_ROWS) {
-			count = NSPI_MAX_ROWS;
+		if (r->in.lpETable == NULL && count > NSPI_SEEK_ROWS) {
+			count = NSPI_SEEK_ROWS;
 		}
 		*r->out.ppRows = rows_for(mem_ctx, &call, table.rows + lo, count, r->in.pPropTags);
 		if (*r->out.ppRows == NULL) {
