@@ -34,7 +34,7 @@ struct nspi_mid_registry *nspi_mid_registry_new(TALLOC_CTX *mem_ctx)
 	struct nspi_mid_registry *r = talloc_zero(mem_ctx, struct nspi_mid_registry);
 
 	if (r != NULL) {
-		r->next_mid = NSPI_MID_FIRST;
+		r->next_mid = NSPI_MID_REGISTRY_FIRST;
 	}
 	return r;
 }
@@ -56,16 +56,18 @@ static uint32_t registry_find(const struct nspi_mid_registry *r, const uint8_t *
 	return e != NULL ? e->mid : 0;
 }
 
-/* gives every object without a MId a new one; keeps the registry sorted */
+/* gives every object without a MId (no uSNCreated) one; keeps the registry sorted */
 static bool registry_assign(struct nspi_mid_registry *r, struct nspi_object **objs, uint32_t n)
 {
 	uint32_t i, added = 0;
 	struct mid_entry *grown;
 
 	for (i = 0; i < n; i++) {
-		objs[i]->mid = registry_find(r, objs[i]->guid);
 		if (objs[i]->mid == 0) {
-			added++;
+			objs[i]->mid = registry_find(r, objs[i]->guid);
+			if (objs[i]->mid == 0) {
+				added++;
+			}
 		}
 	}
 	if (added == 0) {
@@ -82,7 +84,8 @@ static bool registry_assign(struct nspi_mid_registry *r, struct nspi_object **ob
 			uint32_t j, dup = 0;
 
 			for (j = 0; j < i && dup == 0; j++) {
-				if (memcmp(objs[j]->guid, objs[i]->guid, 16) == 0) {
+				if (objs[j]->mid >= NSPI_MID_REGISTRY_FIRST &&
+				    memcmp(objs[j]->guid, objs[i]->guid, 16) == 0) {
 					dup = objs[j]->mid;
 				}
 			}
@@ -119,6 +122,13 @@ int nspi_compare_rows(const struct nspi_object *a, const struct nspi_object *b)
 static int row_qsort_cmp(const void *a, const void *b)
 {
 	return nspi_compare_rows(*(struct nspi_object *const *)a, *(struct nspi_object *const *)b);
+}
+
+static int mid_cmp(const void *a, const void *b)
+{
+	uint32_t x = (*(struct nspi_object *const *)a)->mid, y = (*(struct nspi_object *const *)b)->mid;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
 }
 
 static int legacy_dn_cmp(const void *a, const void *b)
@@ -221,6 +231,20 @@ static struct nspi_object *new_object(TALLOC_CTX *mem_ctx, struct ldb_message *m
 	}
 	obj->legacy_dn = legacy;
 	obj->gal_pos = UINT32_MAX;
+	/*
+	 * The MId is the object's uSNCreated (+ 0x10, above the reserved
+	 * values): unique on this DC, the same in every process and after a
+	 * restart, so every session of this server GUID (prefork workers
+	 * included) agrees on it (MS-OXNSPI 3.1.1.5: a server GUID's sessions
+	 * share MIds).  Objects without one get a MId from the registry.
+	 */
+	{
+		uint64_t usn = ldb_msg_find_attr_as_uint64(msg, "uSNCreated", 0);
+
+		if (usn > 0 && usn + NSPI_MID_FIRST < NSPI_MID_REGISTRY_FIRST) {
+			obj->mid = (uint32_t)(usn + NSPI_MID_FIRST);
+		}
+	}
 	if (obj->sort_key == NULL || obj->legacy_dn == NULL) {
 		talloc_free(obj);
 		return NULL;
@@ -377,7 +401,7 @@ struct nspi_book *nspi_book_build(TALLOC_CTX *mem_ctx, struct nspi_mid_registry 
 {
 	struct nspi_book *book = talloc_zero(mem_ctx, struct nspi_book);
 	struct ldb_dn *root = NULL;
-	uint32_t i, n = 0, anr_alloc = 0, dn_alloc = 0, max_mid = 0;
+	uint32_t i, n = 0, anr_alloc = 0, dn_alloc = 0;
 
 	if (book == NULL) {
 		return NULL;
@@ -418,22 +442,17 @@ struct nspi_book *nspi_book_build(TALLOC_CTX *mem_ctx, struct nspi_mid_registry 
 		goto fail;
 	}
 
-	/* MId index */
-	for (i = 0; i < n; i++) {
-		if (book->objects[i]->mid > max_mid) {
-			max_mid = book->objects[i]->mid;
-		}
-	}
-	book->by_mid_count = max_mid >= NSPI_MID_FIRST ? max_mid - NSPI_MID_FIRST + 1 : 0;
-	book->by_mid = talloc_zero_array(book, struct nspi_object *, book->by_mid_count + 1);
+	/* MId and DN indexes */
+	book->by_mid = talloc_array(book, struct nspi_object *, n + 1);
 	book->by_legacy_dn = talloc_array(book, struct nspi_object *, n + 1);
 	if (book->by_mid == NULL || book->by_legacy_dn == NULL) {
 		goto fail;
 	}
 	for (i = 0; i < n; i++) {
-		book->by_mid[book->objects[i]->mid - NSPI_MID_FIRST] = book->objects[i];
+		book->by_mid[i] = book->objects[i];
 		book->by_legacy_dn[i] = book->objects[i];
 	}
+	qsort(book->by_mid, n, sizeof(book->by_mid[0]), mid_cmp);
 	qsort(book->by_legacy_dn, n, sizeof(book->by_legacy_dn[0]), legacy_dn_cmp);
 
 	/* containers: the address lists below All Address Lists, in DN order */
@@ -621,10 +640,13 @@ fail:
 
 struct nspi_object *nspi_book_object(const struct nspi_book *book, uint32_t mid)
 {
-	if (mid < NSPI_MID_FIRST || mid - NSPI_MID_FIRST >= book->by_mid_count) {
+	struct nspi_object key = { .mid = mid }, *pkey = &key, **found;
+
+	if (mid < NSPI_MID_FIRST || book->num_objects == 0) {
 		return NULL;
 	}
-	return book->by_mid[mid - NSPI_MID_FIRST];
+	found = bsearch(&pkey, book->by_mid, book->num_objects, sizeof(pkey), mid_cmp);
+	return found != NULL ? *found : NULL;
 }
 
 struct nspi_object *nspi_book_object_by_dn(const struct nspi_book *book, const char *legacy_dn)

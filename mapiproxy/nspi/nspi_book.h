@@ -10,9 +10,11 @@
  * builds a new one when sam.ldb's sequence number moves; sessions hold no
  * copy of it, only their STAT-independent settings.
  *
- * Minimal Entry IDs are handed out by a `struct nspi_mid_registry` keyed on
- * objectGUID that outlives the snapshots, so an object keeps its MId for
- * the life of the process (MS-OXNSPI 2.2.9.1: 0-0xF are reserved).
+ * An object's Minimal Entry ID is its uSNCreated + 0x10 (0-0xF are reserved,
+ * MS-OXNSPI 2.2.9.1): unique on this DC and the same in every process, so
+ * prefork workers and restarts agree.  Objects without one (test fixtures)
+ * get a MId from 0x80000000 up from a `struct nspi_mid_registry` keyed on
+ * objectGUID, which outlives the snapshots.
  *
  * Copyright (C) OpenChange developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -34,7 +36,8 @@
 #define NSPI_MID_UNRESOLVED		0x00000000
 #define NSPI_MID_AMBIGUOUS		0x00000001
 #define NSPI_MID_RESOLVED		0x00000002
-#define NSPI_MID_FIRST			0x00000010	/* first MId we hand out */
+#define NSPI_MID_FIRST			0x00000010	/* the first MId (0-0xF are reserved) */
+#define NSPI_MID_REGISTRY_FIRST		0x80000000	/* MIds of objects without uSNCreated */
 
 #define NSPI_SORT_DISPLAY_NAME		0x00000000	/* SortTypeDisplayName */
 #define NSPI_SORT_PHONETIC_DISPLAY_NAME	0x00000003	/* SortTypePhoneticDisplayName */
@@ -187,8 +190,7 @@ struct nspi_book {
 	uint32_t version;		/* hierarchy table version (NspiGetSpecialTable) */
 	uint32_t num_objects;
 	struct nspi_object **objects;
-	struct nspi_object **by_mid;	/* index mid - NSPI_MID_FIRST, may hold NULL */
-	uint32_t by_mid_count;
+	struct nspi_object **by_mid;	/* sorted by MId */
 	struct nspi_object **by_legacy_dn;	/* sorted by strcasecmp of legacy_dn */
 	struct nspi_container *gal;
 	uint32_t num_containers;	/* the hierarchy after the GAL, in table order */

@@ -127,7 +127,7 @@ static struct ldb_message **steal_msgs(TALLOC_CTX *mem_ctx, struct ldb_result *r
 static struct nspi_book *build(TALLOC_CTX *mem_ctx, struct nspi_cache *c,
 			       struct ldb_context *samdb, uint64_t seq)
 {
-	static const char *const all_attrs[] = { "*", "objectGUID", NULL };
+	static const char *const all_attrs[] = { "*", "objectGUID", "uSNCreated", NULL };
 	static const char *const legacy_attrs[] = { "legacyExchangeDN", NULL };
 	static const char *const root_attrs[] = { "globalAddressList", NULL };
 	TALLOC_CTX *tmp = talloc_new(mem_ctx);

@@ -83,6 +83,7 @@ static struct nspi_book *build(struct fixture *f, uint64_t seq, bool with_bob)
 
 	alice = recipient(f, "alice", "user", "Alice Adams", "alice", USERS);
 	ldb_msg_add_string(alice, "homeMDB", MDB);
+	ldb_msg_add_string(alice, "uSNCreated", "5000");
 	ldb_msg_add_string(alice, "telephoneNumber", "+1 555 0100");
 	r[n++] = alice;
 	r[n++] = recipient(f, "carol", "user", "Carol Carter", "carol", USERS);
@@ -206,6 +207,9 @@ static void test_mids_stable_across_builds(void **state)
 	struct fixture *f = *state;
 	uint32_t alice = by_nick(f, "alice")->mid, zoe = by_nick(f, "zoe")->mid;
 
+	/* a MId is uSNCreated + 0x10; without one, from the registry */
+	assert_int_equal(alice, 5000 + NSPI_MID_FIRST);
+	assert_true(zoe >= NSPI_MID_REGISTRY_FIRST);
 	f->book = build(f, 2, true);
 	assert_non_null(f->book);
 	assert_int_equal(by_nick(f, "alice")->mid, alice);
