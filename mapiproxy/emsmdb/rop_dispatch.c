@@ -26,6 +26,7 @@ struct parsed_rop {
 };
 
 struct call_state {
+	const struct emsmdb_rop_handler *handlers;
 	struct emsmdb_session *session;
 	TALLOC_CTX *mem_ctx;
 	const uint8_t *rops;
@@ -114,10 +115,10 @@ static enum MAPISTATUS parse_all(struct call_state *call)
 }
 
 /* The bytes a response is expected to take when the ROP is resent. */
-static size_t expected_response(uint8_t rop_id)
+static size_t expected_response(const struct call_state *call, uint8_t rop_id)
 {
 	const struct emsmdb_rop_layout *layout = &emsmdb_rop_layouts[rop_id];
-	const struct emsmdb_rop_handler *handler = &emsmdb_rop_handlers[rop_id];
+	const struct emsmdb_rop_handler *handler = &call->handlers[rop_id];
 
 	if (layout->response == ROP_RESPONSE_NONE) {
 		return 0;
@@ -142,7 +143,7 @@ static enum MAPISTATUS buffer_too_small(struct call_state *call, size_t index, s
 	size_t i;
 
 	for (i = index + 1; i < call->count; i++) {
-		needed += expected_response(call->parsed[i].request.rop_id);
+		needed += expected_response(call, call->parsed[i].request.rop_id);
 	}
 	if (!emsmdb_rop_fits(call->max_out, call->out.len, call->handle_count,
 			     BUFFER_TOO_SMALL_HEAD + rest_len)) {
@@ -169,17 +170,31 @@ static enum MAPISTATUS push_error(struct call_state *call, uint8_t rop_id, uint8
 }
 
 /*
+ * The room the ROPs after INDEX would need to go back in RopBufferTooSmall.
+ * Keeping it free before running a ROP means a ROP that ran always has its
+ * response delivered: the call never fails after doing something.
+ */
+static size_t way_back(const struct call_state *call, size_t index)
+{
+	if (index + 1 >= call->count) {
+		return 0;
+	}
+	return BUFFER_TOO_SMALL_HEAD + call->rops_len - call->parsed[index + 1].offset;
+}
+
+/*
  * Runs the ROP at INDEX.  Returns MAPI_E_SUCCESS when its response (or
  * none) is in call->out, EMSMDB_ROP_NO_SPACE with *need set when it must
  * go back in RopBufferTooSmall, or a failure of the whole call.
  */
 static enum MAPISTATUS run_one(struct call_state *call, size_t index, size_t *need)
 {
+	size_t reserve = way_back(call, index);
 	const struct parsed_rop *rop = &call->parsed[index];
 	const uint8_t *raw = call->rops + rop->offset;
 	uint8_t rop_id = rop->request.rop_id;
 	const struct emsmdb_rop_layout *layout = &emsmdb_rop_layouts[rop_id];
-	const struct emsmdb_rop_handler *handler = &emsmdb_rop_handlers[rop_id];
+	const struct emsmdb_rop_handler *handler = &call->handlers[rop_id];
 	uint8_t handle_index = layout->response_handle >= 0 ? raw[layout->response_handle] : 0;
 	struct emsmdb_rop_ctx ctx;
 	struct rop_response response;
@@ -188,11 +203,11 @@ static enum MAPISTATUS run_one(struct call_state *call, size_t index, size_t *ne
 	enum MAPISTATUS status;
 	size_t before = call->out.len;
 
-	*need = expected_response(rop_id);
+	*need = expected_response(call, rop_id);
 	if (handler->fn != NULL && handler->min_response > *need) {
 		*need = handler->min_response;
 	}
-	if (!emsmdb_rop_fits(call->max_out, call->out.len, call->handle_count, *need)) {
+	if (!emsmdb_rop_fits(call->max_out, call->out.len, call->handle_count, *need + reserve)) {
 		return EMSMDB_ROP_NO_SPACE;
 	}
 
@@ -227,7 +242,7 @@ static enum MAPISTATUS run_one(struct call_state *call, size_t index, size_t *ne
 	if (ctx.mem_ctx == NULL) {
 		return MAPI_E_NOT_ENOUGH_MEMORY;
 	}
-	ctx.space = call->max_out - call->handle_count * 4 - ROP_SIZE_FIELD - call->out.len;
+	ctx.space = call->max_out - call->handle_count * 4 - ROP_SIZE_FIELD - call->out.len - reserve;
 	memset(&response, 0, sizeof(response));
 	response.rop_id = rop_id;
 	status = handler->fn(&ctx, &response);
@@ -255,7 +270,8 @@ static enum MAPISTATUS run_one(struct call_state *call, size_t index, size_t *ne
 			talloc_free(ctx.mem_ctx);
 			return push_error(call, rop_id, handle_index, MAPI_E_CALL_FAILED);
 		}
-		if (!emsmdb_rop_fits(call->max_out, call->out.len, call->handle_count, scratch.len)) {
+		if (!emsmdb_rop_fits(call->max_out, call->out.len, call->handle_count,
+				     scratch.len + reserve)) {
 			/* the handler ignored ctx.space; its effect stands, its answer cannot */
 			*need = scratch.len;
 			if (ctx.output != NULL) {
@@ -281,6 +297,15 @@ enum MAPISTATUS emsmdb_rop_process(TALLOC_CTX *mem_ctx, struct emsmdb_session *s
 				   const uint8_t *in, size_t in_len, size_t max_out,
 				   struct emsmdb_rop_result *result)
 {
+	return emsmdb_rop_process_with(emsmdb_rop_handlers, mem_ctx, session, in, in_len, max_out,
+				       result);
+}
+
+enum MAPISTATUS emsmdb_rop_process_with(const struct emsmdb_rop_handler *handlers,
+					TALLOC_CTX *mem_ctx, struct emsmdb_session *session,
+					const uint8_t *in, size_t in_len, size_t max_out,
+					struct emsmdb_rop_result *result)
+{
 	struct rop_buffer_view view;
 	struct call_state *call;
 	enum MAPISTATUS status = MAPI_E_SUCCESS;
@@ -297,6 +322,7 @@ enum MAPISTATUS emsmdb_rop_process(TALLOC_CTX *mem_ctx, struct emsmdb_session *s
 	if (call == NULL) {
 		return MAPI_E_NOT_ENOUGH_MEMORY;
 	}
+	call->handlers = handlers;
 	call->session = session;
 	call->mem_ctx = call;
 	call->rops = view.rops;

@@ -93,6 +93,12 @@ enum MAPISTATUS emsmdb_rop_process(TALLOC_CTX *mem_ctx, struct emsmdb_session *s
 				   const uint8_t *in, size_t in_len, size_t max_out,
 				   struct emsmdb_rop_result *result);
 
+/* The same with another handler table: for the unit tests. */
+enum MAPISTATUS emsmdb_rop_process_with(const struct emsmdb_rop_handler *handlers,
+					TALLOC_CTX *mem_ctx, struct emsmdb_session *session,
+					const uint8_t *in, size_t in_len, size_t max_out,
+					struct emsmdb_rop_result *result);
+
 /*
  * The RopBufferTooSmall decision, exposed for the unit tests: whether a
  * response of NEED bytes fits after USED bytes of RopsList in a buffer of
