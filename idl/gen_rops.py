@@ -687,15 +687,21 @@ def emit_h(desc, src):
          "\t * request fields */",
          "\tbool logon_private;",
          "\t/* the columns of rows: RopSetColumns' tags for RopQueryRows, RopFindRow,",
-         "\t * RopExpandRow; the request's PropertyTags for RopGetPropertiesSpecific */",
+         "\t * RopExpandRow and RopNotify's TableRowData (the table its",
+         "\t * NotificationHandle names); the request's PropertyTags for",
+         "\t * RopGetPropertiesSpecific */",
          "\tconst struct mapi_tag_array *columns;",
          "};", "",
          "/*",
          " * Supplies the params of the ROP at position (0-based) in a ROP list, whose",
-         " * RopId and second byte (LogonId of a request; handle index of a response)",
-         " * are given. Any error it returns stops the parse.",
+         " * RopId and object are given. object is what names the ROP's object: the",
+         " * LogonId of a request, the handle index of a response, and for the",
+         " * responses without one (RopNotify, RopPending, RopBackoff,",
+         " * RopBufferTooSmall) their first field, whole: RopNotify's 32-bit",
+         " * NotificationHandle tells a client which table's columns its rows use.",
+         " * Any error it returns stops the parse.",
          " */",
-         "typedef enum wire_error (*rop_params_fn)(void *private_data, uint8_t rop_id, uint8_t second_byte,",
+         "typedef enum wire_error (*rop_params_fn)(void *private_data, uint8_t rop_id, uint32_t object,",
          "\t\t\t\t\t size_t position, struct rop_params *params);",
          "struct rop_context {",
          "\trop_params_fn params;\t/* NULL: every ROP gets zeroed params */",
@@ -933,16 +939,17 @@ def emit_c(desc, src):
                   "\t\tROP_TRY(oxcdata_push_u8(push, r->rop_id));",
                   "\t\treturn rop_%s_%s_push(push, &r->u.%s, params);" % (sn, d, sn)]
         o += ["\tdefault:", "\t\treturn WIRE_ERR_INVALID_ARG;", "\t}", "}", ""]
-    o += emit_second_byte(desc)
+    o += emit_object_helpers(desc)
     o.append(LIST_CODE % {"list_pull": "\n".join(
         LIST_PULL_TEMPLATE % {"kind": k} for k in ("request", "response"))})
     return "\n".join(o)
 
 
-def emit_second_byte(desc):
-    """The byte after RopId, read from the struct (what rop_params_fn gets)."""
-    o = ["/* The byte after RopId as rop_params_fn sees it, from the struct. */",
-         "static uint8_t rop_request_second_byte(const struct rop_request *r)", "{",
+def emit_object_helpers(desc):
+    """What rop_params_fn gets as object: from the struct (push) and from the
+    bytes (pull, which has not decoded the ROP yet)."""
+    o = ["/* The object of a ROP as rop_params_fn sees it, from the struct. */",
+         "static uint32_t rop_request_object(const struct rop_request *r)", "{",
          "\tswitch (r->rop_id) {"]
     for rop in desc.rops:
         if rop.request is None:
@@ -953,8 +960,9 @@ def emit_second_byte(desc):
         o += ["\tcase %s:" % rop.name,
               "\t\treturn r->u.%s.%s;" % (rop_snake(rop.name), snake(first.name))]
     o += ["\tdefault:", "\t\treturn 0;", "\t}", "}", "",
-          "static uint8_t rop_response_second_byte(const struct rop_response *r)", "{",
+          "static uint32_t rop_response_object(const struct rop_response *r)", "{",
           "\tswitch (r->rop_id) {"]
+    widths = {}
     for rop in desc.rops:
         if rop.response is None:
             continue
@@ -964,23 +972,36 @@ def emit_second_byte(desc):
             continue
         form = rop.forms[0]
         first = form.body[0] if form.body else None
-        if not isinstance(first, Field) or first.kind not in SCALARS:
-            raise DefError("rops.def", rop.line, "a raw response must start with an integer")
+        if not isinstance(first, Field) or first.kind not in SCALARS or first.kind == "uint64":
+            raise DefError("rops.def", rop.line, "a raw response must start with an integer of 1 to 4 bytes")
+        widths[rop.name] = SCALARS[first.kind][1]
         o += ["\tcase %s:" % rop.name,
-              "\t\treturn (uint8_t)r->u.%s.u.%s.%s;" % (sn, form.name, snake(first.name))]
-    o += ["\tdefault:", "\t\treturn 0;", "\t}", "}", ""]
+              "\t\treturn r->u.%s.u.%s.%s;" % (sn, form.name, snake(first.name))]
+    o += ["\tdefault:", "\t\treturn 0;", "\t}", "}", "",
+          "/* The same from the bytes of a ROP (head[0] is its RopId); 0 when cut short. */",
+          "static uint32_t rop_request_peek_object(const uint8_t *head, size_t left)", "{",
+          "\treturn left > 1 ? head[1] : 0;", "}", "",
+          "static uint32_t rop_response_peek_object(const uint8_t *head, size_t left)", "{",
+          "\tsize_t width = 1, i;", "\tuint32_t v = 0;", "", "\tswitch (head[0]) {"]
+    for name, w in widths.items():
+        if w != 1:
+            o += ["\tcase %s:" % name, "\t\twidth = %d;" % w, "\t\tbreak;"]
+    o += ["\tdefault:", "\t\tbreak;", "\t}",
+          "\tif (left < 1 + width) {", "\t\treturn 0;", "\t}",
+          "\tfor (i = 0; i < width; i++) {", "\t\tv |= (uint32_t)head[1 + i] << (8 * i);", "\t}",
+          "\treturn v;", "}", ""]
     return o
 
 
 LIST_CODE = r'''
-static enum wire_error rop_get_params(const struct rop_context *ctx, uint8_t rop_id, uint8_t second,
+static enum wire_error rop_get_params(const struct rop_context *ctx, uint8_t rop_id, uint32_t object,
 				      size_t position, struct rop_params *params)
 {
 	memset(params, 0, sizeof(*params));
 	if (ctx == NULL || ctx->params == NULL) {
 		return WIRE_OK;
 	}
-	return ctx->params(ctx->private_data, rop_id, second, position, params);
+	return ctx->params(ctx->private_data, rop_id, object, position, params);
 }
 
 '''
@@ -1016,7 +1037,8 @@ LIST_PULL_TEMPLATE = r'''enum wire_error rop_%(kind)ss_pull(TALLOC_CTX *mem_ctx,
 			alloc = next;
 		}
 		memset(&rops[count], 0, sizeof(rops[count]));
-		err = rop_get_params(ctx, head[0], oxcdata_pull_left(&pull) > 1 ? head[1] : 0, count, &params);
+		err = rop_get_params(ctx, head[0], rop_%(kind)s_peek_object(head, oxcdata_pull_left(&pull)),
+				     count, &params);
 		if (err != WIRE_OK) {
 			goto fail;
 		}
@@ -1040,7 +1062,7 @@ fail:
 }
 '''
 
-# The push side gives rop_params_fn the same second byte, taken from the struct.
+# The push side gives rop_params_fn the same object, taken from the struct.
 LIST_CODE += r'''
 %(list_pull)s
 
@@ -1056,7 +1078,7 @@ enum wire_error rop_requests_push(struct oxcdata_push *push, const struct rop_re
 		struct rop_params params;
 
 		ROP_TRY(rop_get_params(ctx, list->rops[i].rop_id,
-				       rop_request_second_byte(&list->rops[i]), i, &params));
+				       rop_request_object(&list->rops[i]), i, &params));
 		ROP_TRY(rop_request_push_one(push, &list->rops[i], &params));
 	}
 	return WIRE_OK;
@@ -1074,7 +1096,7 @@ enum wire_error rop_responses_push(struct oxcdata_push *push, const struct rop_r
 		struct rop_params params;
 
 		ROP_TRY(rop_get_params(ctx, list->rops[i].rop_id,
-				       rop_response_second_byte(&list->rops[i]), i, &params));
+				       rop_response_object(&list->rops[i]), i, &params));
 		ROP_TRY(rop_response_push_one(push, &list->rops[i], &params));
 	}
 	return WIRE_OK;

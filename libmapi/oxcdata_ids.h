@@ -103,7 +103,11 @@ struct mapi_message_entryid {
 	struct mapi_gid message;
 };
 
-/* Store Object EntryID (2.2.4.3); every constant field is implied by kind. */
+/*
+ * Store Object EntryID (2.2.4.3); every constant field is implied by kind.
+ * ServerShortname and MailboxDN are single-byte strings ended by one zero
+ * byte; MailboxDN "is present only for mailbox databases" (2.2.4.3).
+ */
 enum mapi_store_kind {
 	MAPI_STORE_MAILBOX,	/* WrappedType 0x0000000C, MailboxDN present */
 	MAPI_STORE_PUBLIC,	/* WrappedType 0x00000006, no MailboxDN */
@@ -115,7 +119,7 @@ struct mapi_store_entryid {
 	char *mailbox_dn;	/* NULL for MAPI_STORE_PUBLIC */
 };
 
-/* Permanent Address Book EntryID (2.2.5.2). */
+/* Permanent Address Book EntryID (2.2.5.2): X500DN is a NUL-terminated 8-bit string. */
 struct mapi_ab_entryid {
 	uint32_t type;		/* enum mapi_ab_type */
 	char *x500_dn;

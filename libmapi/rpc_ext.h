@@ -24,7 +24,12 @@
 
 /* "A single payload MUST NOT exceed 32 KB in size" (3.1.4.1.1, 3.1.4.2.1). */
 #define RPC_EXT_MAX_PAYLOAD 0x8000
-/* The largest rgbOut / rgbAuxOut: the ranges of BIG_RANGE_ULONG and SMALL_RANGE_ULONG (2.2.1.3, 2.2.1.4). */
+/*
+ * The largest rgbOut / rgbAuxOut: the ranges of BIG_RANGE_ULONG and
+ * SMALL_RANGE_ULONG (2.2.1.3, 2.2.1.4). EcDoRpcExt2 (3.1.4.2) takes pcbOut as
+ * BIG_RANGE_ULONG and pcbAuxOut as SMALL_RANGE_ULONG; the bounds themselves
+ * are from the IDL appendix and were not re-read from the spec text.
+ */
 #define RPC_EXT_MAX_ROP_BUFFER 0x40000
 #define RPC_EXT_MAX_AUX_BUFFER 0x1008
 

@@ -11,6 +11,9 @@ Layout of DIR: etc/smb.conf, private/ (sam.ldb, secrets), state/, cache/,
 run/ (pid file, ncalrpc and other sockets), log/samba.log, credentials
 (passwords generated on the first run, mode 0600) and .provisioned (what the
 domain was provisioned with; written last, so its absence means "not done").
+Every run then applies openchange_provision (Exchange schema, organization,
+private/openchange.ldb) and mailbox-enables the demo user; both are
+idempotent, so a directory made before either existed catches up.
 """
 import argparse
 import errno
@@ -367,6 +370,36 @@ def provision(datadir, realm, domain, address, adminpass, hostname=None,
     return settings
 
 
+# ---------------------------------------------------------------- Exchange
+
+def provision_exchange(datadir, organization=None, admin_group=None, say=None):
+    """openchange_provision on DIR's domain (idempotent): the Exchange
+    schema, the organization and openchange.ldb.  Best before samba starts,
+    though a running samba picks the schema up too (doc/directory.md)."""
+    from openchange import ProvisionError, provision as oc_provision
+    from openchange.organization import DEFAULT_ADMIN_GROUP, DEFAULT_ORGANIZATION
+    try:
+        return oc_provision.provision(configfile=smb_conf_path(datadir),
+                                      organization_name=organization or DEFAULT_ORGANIZATION,
+                                      admin_group=admin_group or DEFAULT_ADMIN_GROUP, say=say)
+    except ProvisionError as error:
+        raise SambaDCError("openchange_provision: %s" % error) from None
+
+
+def mailbox_user(datadir, name, password, given_name=None, surname=None):
+    """Creates user NAME unless it exists, and mailbox-enables it (again:
+    idempotent).  Returns what openchange_newuser wrote."""
+    from openchange import ProvisionError
+    from openchange.recipients import Directory
+    try:
+        directory = Directory(configfile=smb_conf_path(datadir))
+        create = directory.find_account(name, "user") is None
+        return directory.mailbox_enable(name, create=create, password=password,
+                                        given_name=given_name, surname=surname)
+    except ProvisionError as error:
+        raise SambaDCError("openchange_newuser %s: %s" % (name, error)) from None
+
+
 # ---------------------------------------------------------------- users
 
 def samba_tool_on_sam(datadir, command, options, operands):
@@ -528,8 +561,8 @@ def refuse_foreign_directory(datadir):
 
 
 def prepare(datadir, settings, reused):
-    """Provisions DIR unless REUSED and creates the demo user once;
-    returns the credentials."""
+    """Provisions DIR unless REUSED, extends it for OpenChange and creates
+    the demo mailbox user once; returns the credentials."""
     if not reused:
         refuse_foreign_directory(datadir)
     elif not os.path.exists(credentials_path(datadir)):
@@ -545,10 +578,12 @@ def prepare(datadir, settings, reused):
         provision(datadir, settings["realm"], settings["domain"], settings["address"],
                   creds["ADMIN_PASSWORD"])
         print("Provisioned in %.1f s." % (time.monotonic() - started), flush=True)
-    if not user_exists(datadir, creds["DEMO_USER"]):
-        add_user(datadir, creds["DEMO_USER"], creds["DEMO_PASSWORD"],
-                 given_name="Demo", surname="User")
-    return creds
+    # Both idempotent: a directory from before the Exchange provisioning
+    # existed gets it on its next run.
+    provision_exchange(datadir, say=lambda text: print(text, flush=True))
+    demo = mailbox_user(datadir, creds["DEMO_USER"], creds["DEMO_PASSWORD"],
+                        given_name="Demo", surname="User")
+    return dict(creds, DEMO_SMTP=demo["smtp"])
 
 
 def print_banner(args, settings, creds, proc):
@@ -558,13 +593,14 @@ def print_banner(args, settings, creds, proc):
         ("realm", settings["realm"]),
         ("domain", settings["domain"]),
         ("demo user", "%s  password: %s" % (creds["DEMO_USER"], creds["DEMO_PASSWORD"])),
+        ("demo mailbox", creds.get("DEMO_SMTP", "")),
         ("admin user", "%s  password: %s" % (creds["ADMIN_USER"], creds["ADMIN_PASSWORD"])),
         ("log file", log_path(args.datadir)),
         ("credentials", credentials_path(args.datadir)),
     ]
     print("Samba AD DC with OpenChange is running (pid %d):" % proc.pid)
     for label, value in rows:
-        print("  %-12s %s" % (label + ":", value))
+        print("  %-14s %s" % (label + ":", value))
     print("Press Ctrl-C to stop.", flush=True)
 
 

@@ -5,13 +5,19 @@ As a library:
 
     with TestBed(module="build/mapiproxy/.libs/mapiproxy.so") as bed:
         password = bed.add_user("alice")
+        alice = bed.add_mailbox_user("alice2", display_name="Алиса")
+        entries = bed.populate_address_book(n_users=40)
         ... talk to bed.address (endpoint mapper on port 135) ...
+
+The bed is extended for OpenChange (Exchange schema, organization,
+openchange.ldb: setup/openchange_provision) before samba starts, unless
+exchange=False (--no-exchange).
 
 As a command, which passes the DC's facts to COMMAND as OC_TESTBED_*
 variables and exits with COMMAND's status:
 
     /usr/bin/python3 testsuite/testbed.py [--module PATH] [--users N] [--keep] \\
-        [--model prefork] -- COMMAND ARGS...
+        [--model prefork] [--no-exchange] -- COMMAND ARGS...
 
 Each bed lives in a new directory under $TMPDIR on an address 127.0.0.x of
 its own, and is torn down (samba stopped, directory removed) however the
@@ -35,6 +41,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "setup"))
 
 import samba_dc  # noqa: E402
+from openchange.organization import DEFAULT_ADMIN_GROUP, DEFAULT_ORGANIZATION  # noqa: E402
 
 REALM = "OCTEST.TEST"
 DOMAIN = "OCTEST"
@@ -115,17 +122,47 @@ def add_user(name, password=None, given_name=None, surname=None, environ=None):
     return password
 
 
+def add_mailbox_user(name, password=None, given_name=None, surname=None, environ=None):
+    """Creates (if needed) and mailbox-enables a user in the bed this
+    process runs in; returns what was written (see TestBed.add_mailbox_user)."""
+    environ = os.environ if environ is None else environ
+    datadir = environ.get(ENV_PREFIX + "DIR")
+    if not datadir:
+        raise TestBedError(ENV_PREFIX + "DIR is not set: not inside a test bed")
+    password = password or samba_dc.generate_password()
+    result = samba_dc.mailbox_user(datadir, name, password, given_name, surname)
+    result.setdefault("password", password)
+    return result
+
+
+# Display names for populate_address_book(): several scripts, so that the
+# address book's sorting, ANR and UTF-16 conversion meet more than ASCII.
+SAMPLE_NAMES = (
+    ("Ana", "García"), ("Zoë", "Dupré"), ("Jürgen", "Müller"), ("Björk", "Guðmundsdóttir"),
+    ("František", "Dvořák"), ("Łukasz", "Żółkiewski"), ("Иван", "Петров"),
+    ("Мария", "Смирнова"), ("Γιώργος", "Παπαδόπουλος"), ("Ελένη", "Νικολάου"),
+    ("太郎", "山田"), ("花子", "佐藤"), ("John", "Smith"), ("Mary", "O'Neil"),
+    ("Ömer", "Yılmaz"), ("Siobhán", "Ní Bhriain"),
+)
+SAMPLE_GROUPS = ("Sales", "Équipe Support", "Разработка", "Ομάδα Έργου", "営業部", "Board")
+SAMPLE_CONTACTS = (("Pierre", "Lefèvre", "example.fr"), ("Ольга", "Иванова", "example.ru"),
+                   ("Νίκος", "Κωνσταντίνου", "example.gr"), ("一郎", "鈴木", "example.jp"),
+                   ("Lars", "Østergård", "example.dk"), ("Carlos", "Peña", "example.es"))
+
+
 class TestBed:
     """A provisioned and running DC; see the module's docstring."""
 
     admin_user = samba_dc.ADMIN_USER
 
     def __init__(self, module=None, keep=None, options=None, realm=REALM, domain=DOMAIN,
-                 process_model="single", mapiproxy=None, timeout=30.0):
+                 process_model="single", mapiproxy=None, timeout=30.0, exchange=True,
+                 organization=DEFAULT_ORGANIZATION, admin_group=DEFAULT_ADMIN_GROUP):
         """MODULE: a built mapiproxy.so to install first.  MAPIPROXY: enable
         it in smb.conf; None means "if a mapiproxy.so is installed", so the
         bed also runs before the module exists.  OPTIONS: extra smb.conf
-        settings, e.g. {"mapiproxy:port": "5000"}."""
+        settings, e.g. {"mapiproxy:port": "5000"}.  EXCHANGE: run
+        openchange_provision (ORGANIZATION, ADMIN_GROUP) before samba starts."""
         self.module = module
         self.keep = keep if keep is not None else os.environ.get("OC_TESTBED_KEEP") == "1"
         self.options = dict(options or {})
@@ -133,6 +170,11 @@ class TestBed:
         self.process_model = process_model
         self.mapiproxy = mapiproxy
         self.timeout = timeout
+        self.exchange = exchange
+        self.organization = organization
+        self.admin_group = admin_group
+        self.layout = None
+        self._directory = None
         self.admin_password = samba_dc.generate_password()
         self.address = self.dir = self.smb_conf = self.log_file = None
         self.timings = {}
@@ -178,6 +220,14 @@ class TestBed:
                            mapiproxy=self.mapiproxy)
         self.timings["provision"] = time.monotonic() - started
         note("provisioned %s in %.1f s" % (self.realm, self.timings["provision"]))
+        if self.exchange:
+            started = time.monotonic()
+            result = samba_dc.provision_exchange(self.dir, self.organization,
+                                                 self.admin_group)
+            self.layout = result["layout"]
+            self.timings["exchange"] = time.monotonic() - started
+            note("provisioned organization %r in %.1f s (schema %.1f s)"
+                 % (self.organization, self.timings["exchange"], result["schema_seconds"]))
 
     def _start_samba(self):
         started = time.monotonic()
@@ -198,6 +248,7 @@ class TestBed:
         if self._closed:
             return
         self._closed = True
+        self._directory = None
         self._ignore_signals()
         try:
             self._stop_samba()
@@ -253,11 +304,117 @@ class TestBed:
         return add_user(name, password, given_name, surname,
                         environ={ENV_PREFIX + "DIR": self.dir})
 
+    def directory(self):
+        """One openchange.recipients.Directory (sam.ldb and openchange.ldb
+        connections) for all the helpers below."""
+        if not self.exchange:
+            raise TestBedError("this bed was started with exchange=False")
+        if self._directory is None:
+            from openchange.recipients import Directory
+            self._directory = Directory(configfile=self.smb_conf)
+        return self._directory
+
+    def add_mailbox_user(self, name, display_name=None, password=None, given_name=None,
+                         surname=None, mail=None):
+        """Creates user NAME (unless it exists) and mailbox-enables it, as
+        openchange_newuser does; returns a dict of what was written, with
+        "password" (the new user's), "smtp", "legacyExchangeDN",
+        "mailboxGUID", "dn"."""
+        password = password or samba_dc.generate_password()
+        directory = self.directory()
+        create = directory.find_account(name, "user") is None
+        result = directory.mailbox_enable(name, create=create, password=password,
+                                          display_name=display_name, given_name=given_name,
+                                          surname=surname, mail=mail)
+        result.setdefault("password", password)
+        return result
+
+    def add_group(self, name, display_name=None, mail=None, members=()):
+        """Creates group NAME (unless it exists), mail-enables it and adds
+        MEMBERS (account names); returns what was written."""
+        directory = self.directory()
+        create = directory.find_account(name, "group") is None
+        result = directory.mail_enable_group(name, create=create, mail=mail,
+                                             display_name=display_name)
+        if members:
+            directory.samdb.add_remove_group_members(name, list(members),
+                                                     add_members_operation=True)
+        return result
+
+    def add_contact(self, name, mail, display_name=None, ou=None):
+        """Creates a mail contact CN=NAME with external address MAIL."""
+        return self.directory().add_contact(name, mail, display_name=display_name, parent=ou)
+
+    def populate_address_book(self, n_users=30, n_groups=6, n_contacts=6, prefix="ab",
+                              password=None):
+        """Fills the address book with N_USERS mailbox users, N_GROUPS
+        groups and N_CONTACTS contacts whose display names cycle through
+        Latin, accented Latin, Cyrillic, Greek and Japanese samples.  All in
+        this process over one connection.  Returns a list of dicts
+        (kind "user", "group" or "contact", name, display_name, smtp,
+        legacyExchangeDN, dn; users also password)."""
+        started = time.monotonic()
+        directory = self.directory()
+        password = password or samba_dc.generate_password()
+        entries = []
+        for i in range(n_users):
+            given, surname = SAMPLE_NAMES[i % len(SAMPLE_NAMES)]
+            name = "%su%03d" % (prefix, i)
+            display = "%s %s %d" % (given, surname, i) if i >= len(SAMPLE_NAMES) \
+                else "%s %s" % (given, surname)
+            done = directory.mailbox_enable(name, create=True, password=password,
+                                            display_name=display, given_name=given,
+                                            surname=surname)
+            entries.append({"kind": "user", "name": name, "display_name": display,
+                            "password": password, "smtp": done["smtp"],
+                            "legacyExchangeDN": done["legacyExchangeDN"], "dn": done["dn"]})
+        for i in range(n_groups):
+            label = SAMPLE_GROUPS[i % len(SAMPLE_GROUPS)]
+            display = label if i < len(SAMPLE_GROUPS) else "%s %d" % (label, i)
+            name = "%sg%03d" % (prefix, i)
+            done = directory.mail_enable_group(name, create=True, display_name=display)
+            entries.append({"kind": "group", "name": name, "display_name": display,
+                            "smtp": done["smtp"], "legacyExchangeDN": done["legacyExchangeDN"],
+                            "dn": done["dn"]})
+        for i in range(n_contacts):
+            given, surname, domain = SAMPLE_CONTACTS[i % len(SAMPLE_CONTACTS)]
+            display = "%s %s" % (given, surname) if i < len(SAMPLE_CONTACTS) \
+                else "%s %s %d" % (given, surname, i)
+            name = "%s (%s%03d)" % (display, prefix, i)
+            mail = "%sc%03d@%s" % (prefix, i, domain)
+            done = directory.add_contact(name, mail, display_name=display)
+            entries.append({"kind": "contact", "name": name, "display_name": display,
+                            "smtp": done["smtp"], "legacyExchangeDN": done["legacyExchangeDN"],
+                            "dn": done["dn"]})
+        self.timings["populate"] = time.monotonic() - started
+        note("address book: %d users, %d groups, %d contacts in %.1f s"
+             % (n_users, n_groups, n_contacts, self.timings["populate"]))
+        return entries
+
+    def samba_pid(self):
+        """The samba process (with -M single, the one that runs mapiproxy)."""
+        return self._proc.pid if self._proc is not None else None
+
     def environment(self):
         """The OC_TESTBED_* variables describing this bed."""
         values = {"ADDRESS": self.address, "REALM": self.realm, "DOMAIN": self.domain,
                   "ADMIN_USER": self.admin_user, "ADMIN_PASSWORD": self.admin_password,
-                  "DIR": self.dir, "LOG": self.log_file, "SMB_CONF": self.smb_conf}
+                  "DIR": self.dir, "LOG": self.log_file, "SMB_CONF": self.smb_conf,
+                  "EXCHANGE": "1" if self.exchange else "0"}
+        if self.exchange and self.layout is not None:
+            layout = self.layout
+            values.update({
+                "ORGANIZATION": layout.organization,
+                "ADMIN_GROUP": layout.admin_group,
+                "SERVER_NAME": layout.server_name,
+                "SERVER_DN": layout.server,
+                "SERVER_LEGACY_DN": layout.server_legacy_dn,
+                "MDB_DN": layout.mdb,
+                "GAL_DN": layout.gal,
+                "ADDRESS_LISTS_DN": layout.all_address_lists,
+                "MAIL_DOMAIN": self.realm.lower(),
+                "OPENCHANGE_LDB": os.path.join(self.dir, "private", "openchange.ldb"),
+            })
         return {ENV_PREFIX + key: value for key, value in values.items()}
 
 
@@ -287,13 +444,15 @@ def run_command(command, environment):
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="testbed.py", usage="%(prog)s [--module PATH] [--users N] [--keep] "
-        "[--model MODEL] -- COMMAND [ARGS...]", description="Run COMMAND against a throwaway Samba AD DC.")
+        "[--model MODEL] [--no-exchange] -- COMMAND [ARGS...]", description="Run COMMAND against a throwaway Samba AD DC.")
     parser.add_argument("--module", help="a built mapiproxy.so to install first")
     parser.add_argument("--users", type=int, default=0, metavar="N",
                         help="also create N users, passed as OC_TESTBED_USERS="
                         "'name:password ...'")
     parser.add_argument("--model", choices=("single", "prefork"), default="single",
                         help="samba's process model (default single)")
+    parser.add_argument("--no-exchange", dest="exchange", action="store_false",
+                        help="do not run openchange_provision (a plain AD DC)")
     parser.add_argument("--keep", action="store_true", default=None,
                         help="keep the directory afterwards (or OC_TESTBED_KEEP=1)")
     parser.add_argument("command", nargs=argparse.REMAINDER)
@@ -309,11 +468,15 @@ def main(argv=None):
     args = parse_args(argv)
     started = time.monotonic()
     try:
-        with TestBed(module=args.module, keep=args.keep, process_model=args.model) as bed:
+        with TestBed(module=args.module, keep=args.keep, process_model=args.model,
+                     exchange=args.exchange) as bed:
             environment = dict(os.environ, **bed.environment())
             users = ["%s%d" % (USER_PREFIX, i) for i in range(1, args.users + 1)]
+            # With the organization, the users get mailboxes too.
+            add = (lambda name: bed.add_mailbox_user(name)["password"]) if args.exchange \
+                else bed.add_user
             environment[ENV_PREFIX + "USERS"] = " ".join(
-                "%s:%s" % (name, bed.add_user(name)) for name in users)
+                "%s:%s" % (name, add(name)) for name in users)
             status = run_command(args.command, environment)
     except TestBedInterrupted as interrupted:
         note("interrupted by %s" % signal.Signals(interrupted.signum).name)
@@ -321,9 +484,10 @@ def main(argv=None):
     except (TestBedError, samba_dc.SambaDCError, OSError) as error:
         note("failed: %s" % error)
         return 1
-    note("whole run %.1f s (provision %.1f s, start %.2f s, stop %.2f s)"
+    note("whole run %.1f s (provision %.1f s, organization %.1f s, start %.2f s, stop %.2f s)"
          % (time.monotonic() - started, bed.timings.get("provision", 0),
-            bed.timings.get("start", 0), bed.timings.get("stop", 0)))
+            bed.timings.get("exchange", 0), bed.timings.get("start", 0),
+            bed.timings.get("stop", 0)))
     return status
 
 

@@ -42,10 +42,13 @@ static const char usage_text[] =
 "                      (default: extended when the input decodes as a chain of\n"
 "                      extended buffers ending exactly at its end; a plain ROP\n"
 "                      buffer cannot, since its RopSize is never 0 = Version)\n"
-"  --logon-private     logons are private mailboxes (the default)\n"
+"  --logon-private     logons are private mailboxes (the default; a RopLogon\n"
+"                      response's own LogonFlags decide its form unless this\n"
+"                      or --logon-public is given)\n"
 "  --logon-public      logons are public folders\n"
 "  --columns TAGS      the column set of rows (RopQueryRows, RopFindRow,\n"
-"                      RopExpandRow, RopGetPropertiesSpecific responses), as\n"
+"                      RopExpandRow, RopGetPropertiesSpecific responses, the\n"
+"                      row of a RopNotify table notification), as\n"
 "                      comma-separated property tags: 0x0037001F,0x0E070003\n"
 "  --request-hex HEX   with --response: the request buffer of the same call;\n"
 "                      its RopSetColumns and RopGetPropertiesSpecific give the\n"
@@ -63,6 +66,7 @@ struct options {
 	bool json;
 	int ext;		/* -1 autodetect, 0 no, 1 yes */
 	bool logon_private;
+	bool logon_given;	/* --logon-private or --logon-public */
 	const char *binary;	/* file or "-" */
 	const char *hex;
 	const char *request_hex;
@@ -205,7 +209,9 @@ static bool parse_columns(TALLOC_CTX *mem_ctx, const char *text, struct mapi_tag
 
 static bool needs_table_columns(uint8_t rop_id)
 {
-	return rop_id == RopQueryRows || rop_id == RopFindRow || rop_id == RopExpandRow;
+	/* RopNotify: the TableRowData of a table notification */
+	return rop_id == RopQueryRows || rop_id == RopFindRow || rop_id == RopExpandRow
+	       || rop_id == RopNotify;
 }
 
 /* The params of one ROP, from the options and what the request buffer told. */
@@ -282,6 +288,16 @@ static bool dump_rop_buffer(struct rop_print *p, const struct options *opt, stru
 		char what[96];
 
 		rop_params_for(opt, rc, rop_id, &gps_seen, &params);
+		/*
+		 * A successful RopLogon response echoes the request's LogonFlags
+		 * (MS-OXCSTOR 2.2.1.1.3), whose Private bit (0x01) chooses the
+		 * private mailbox or public folders form: unless told, read it.
+		 */
+		if (!opt->request && rop_id == RopLogon && !opt->logon_given && view.rops_len - at > 6
+		    && view.rops[at + 2] == 0 && view.rops[at + 3] == 0 && view.rops[at + 4] == 0
+		    && view.rops[at + 5] == 0) {
+			params.logon_private = (view.rops[at + 6] & 0x01) != 0;
+		}
 		if (opt->request) {
 			struct rop_request r;
 
@@ -442,8 +458,10 @@ int main(int argc, char **argv)
 			opt.ext = 0;
 		} else if (strcmp(a, "--logon-private") == 0) {
 			opt.logon_private = true;
+			opt.logon_given = true;
 		} else if (strcmp(a, "--logon-public") == 0) {
 			opt.logon_private = false;
+			opt.logon_given = true;
 		} else if (strcmp(a, "--binary") == 0 || strcmp(a, "--columns") == 0
 			   || strcmp(a, "--request-hex") == 0) {
 			if (i + 1 >= argc) {

@@ -177,12 +177,12 @@ static double now(void)
 static const struct mapi_tag_array columns = { NCOLS, (uint32_t *)row_columns };
 
 /* Columns for every ROP that has rows; the bench buffers need no other params. */
-static enum wire_error bench_params(void *private_data, uint8_t rop_id, uint8_t second_byte,
+static enum wire_error bench_params(void *private_data, uint8_t rop_id, uint32_t object,
 				    size_t position, struct rop_params *params)
 {
 	(void)private_data;
 	(void)rop_id;
-	(void)second_byte;
+	(void)object;
 	(void)position;
 	params->logon_private = true;
 	params->columns = &columns;

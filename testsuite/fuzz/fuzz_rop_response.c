@@ -15,7 +15,7 @@
 
 static uint32_t fuzz_tags[] = { 0x0E080003, 0x0037001F, 0x00000000, 0x30080040 };
 
-static enum wire_error fuzz_params(void *private_data, uint8_t rop_id, uint8_t second, size_t position,
+static enum wire_error fuzz_params(void *private_data, uint8_t rop_id, uint32_t object, size_t position,
 				   struct rop_params *params)
 {
 	const uint8_t *mode = private_data;

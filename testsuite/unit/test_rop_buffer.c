@@ -163,7 +163,7 @@ struct client_state {
 	int calls;
 };
 
-static enum wire_error client_params(void *private_data, uint8_t rop_id, uint8_t second,
+static enum wire_error client_params(void *private_data, uint8_t rop_id, uint32_t object,
 				     size_t position, struct rop_params *params)
 {
 	struct client_state *cs = private_data;

@@ -197,6 +197,132 @@ static void query_rows_response(void **state)
 	assert_has(run.err, "at offset 2");
 }
 
+/*
+ * The specs' section 4 byte examples (test_spec_examples.c decodes them with
+ * the codec): ropdump must print their named fields. The single-ROP examples
+ * are given a RopSize (MS-OXCROPS 2.2.1) and no handles to make a buffer.
+ */
+static void spec_examples(void **state)
+{
+	static struct run run;
+
+	(void)state;
+	/* MS-OXCROPS 4.4: two RopRelease, handles 0x6F and 0x6E */
+	run_ropdump("--request --json", "08 00 01 00 00 01 00 01 6F 00 00 00 6E 00 00 00", &run);
+	assert_int_equal(run.status, 0);
+	assert_true(json_parses(run.out));
+	assert_has(run.out, "\"name\": \"RopRelease\"");
+	assert_has(run.out, "\"InputHandleIndex\": 1");
+	assert_has(run.out, "\"Handles\": [\n    111,\n    110\n  ]");
+
+	/* MS-OXCTABL 4.5.3.1: RopQueryRows, Advance, forward, 50 rows */
+	run_ropdump("--request --json", "09 00 15 00 00 00 01 32 00", &run);
+	assert_int_equal(run.status, 0);
+	assert_true(json_parses(run.out));
+	assert_has(run.out, "\"name\": \"RopQueryRows\"");
+	assert_has(run.out, "\"QueryRowsFlags\": 0,");
+	assert_has(run.out, "\"ForwardRead\": 1,");
+	assert_has(run.out, "\"RowCount\": 50");
+
+	/* MS-OXCTABL 4.3.2: RopSortTable succeeded, TBLSTAT_COMPLETE */
+	run_ropdump("--response --json", "09 00 13 01 00 00 00 00 00", &run);
+	assert_int_equal(run.status, 0);
+	assert_true(json_parses(run.out));
+	assert_has(run.out, "\"name\": \"RopSortTable\"");
+	assert_has(run.out, "\"InputHandleIndex\": 1");
+	assert_has(run.out, "\"name\": \"Success\"");
+	assert_has(run.out, "\"TableStatus\": 0");
+
+	/* MS-OXORULE 4.2.2: the RopGetRulesTable and RopSetColumns responses, in one buffer */
+	run_ropdump("--response --json", "0F 00 3F 01 00 00 00 00 12 01 00 00 00 00 00", &run);
+	assert_int_equal(run.status, 0);
+	assert_true(json_parses(run.out));
+	assert_has(run.out, "\"name\": \"RopGetRulesTable\"");
+	assert_has(run.out, "\"OutputHandleIndex\": 1");
+	assert_has(run.out, "\"name\": \"RopSetColumns\"");
+
+	/* MS-OXCPRPT 4, Setting Properties: RopSetProperties of two subjects */
+	run_ropdump("--request --json",
+		    "2B 00 0A 00 00 24 00 02 00 1F 00 3D 00 00 00 1F 00 1D 0E 48 00 65 00 6C 00 6C 00 "
+		    "6F 00 20 00 57 00 6F 00 72 00 6C 00 64 00 00 00", &run);
+	assert_int_equal(run.status, 0);
+	assert_true(json_parses(run.out));
+	assert_has(run.out, "\"name\": \"RopSetProperties\"");
+	assert_has(run.out, "\"PropertyValueSize\": 36,");
+	assert_has(run.out, "\"PropertyValueCount\": 2,");
+	assert_has(run.out, "\"name\": \"PidTagSubjectPrefix\"");
+	assert_has(run.out, "\"name\": \"PidTagNormalizedSubject\"");
+	assert_has(run.out, "\"Value\": \"Hello World\"");
+}
+
+/*
+ * RopNotify (MS-OXCROPS 2.2.14.2, MS-OXCNOTIF 2.2.1.4.1.2): a NewMail on a
+ * message (M), then a TableRowAdded in a hierarchy table whose row follows
+ * --columns.
+ */
+static const char notify_resp[] =
+	"4B 00"
+	" 2A 10 00 00 00 00 02 80 01 00 00 00 00 00 00 01 11 00 00 00 00 00 00 01"
+	" 00 00 00 00 00 49 50 4D 2E 4E 6F 74 65 00"
+	" 2A 07 00 00 00 00 00 01 03 00 01 00 00 00 00 00 00 01 02 00 00 00 00 00 00 01"
+	" 07 00 00 48 00 69 00 00 00";
+
+static void notify(void **state)
+{
+	static struct run run;
+
+	(void)state;
+	run_ropdump("--response --json --columns 0x3001001F", notify_resp, &run);
+	assert_int_equal(run.status, 0);
+	assert_true(json_parses(run.out));
+	assert_has(run.out, "\"name\": \"RopNotify\"");
+	assert_has(run.out, "\"NotificationHandle\": 16,");
+	assert_has(run.out, "\"NotificationFlags\": 32770,");
+	assert_has(run.out, "\"MessageClass\": \"IPM.Note\"");
+	assert_has(run.out, "\"TableEventType\": 3,");
+	assert_has(run.out, "\"InsertAfterTableRowFolderID\": 72057594037927938,");
+	assert_has(run.out, "\"name\": \"PidTagDisplayName\"");
+	assert_has(run.out, "\"Value\": \"Hi\"");
+	/* the table row cannot be read without the table's columns */
+	run_ropdump("--response", notify_resp, &run);
+	assert_int_equal(run.status, 1);
+	assert_has(run.out, "without columns");
+}
+
+/*
+ * A RopLogon response is read in the form its LogonFlags give (the Private
+ * bit, echoed from the request: MS-OXCSTOR 2.2.1.1.3) unless an option says.
+ */
+static void logon_form_from_flags(void **state)
+{
+	static struct run run;
+	static struct bytes b;
+	char hex[1024];
+	int i;
+
+	(void)state;
+	b.len = 0;
+	put16(&b, 2 + 6 + 1 + 13 * 8 + 2 + 16 + 16);
+	put8(&b, 0xFE);			/* RopLogon, OutputHandleIndex 0, success */
+	put8(&b, 0x00);
+	put32(&b, 0);
+	put8(&b, 0x00);			/* LogonFlags: public folders */
+	for (i = 0; i < 13; i++) {
+		put64(&b, 0x0100000000000000ULL + (uint64_t)i);
+	}
+	put16(&b, 0x0001);		/* ReplId */
+	for (i = 0; i < 32; i++) {	/* ReplGuid, PerUserGuid */
+		put8(&b, (uint8_t)i);
+	}
+	to_hex(b.buf, b.len, hex, sizeof(hex));
+	run_ropdump("--response", hex, &run);
+	assert_int_equal(run.status, 0);
+	assert_has(run.out, "PerUserGuid");
+	/* told it was a private logon, the bytes do not fit that form */
+	run_ropdump("--response --logon-private", hex, &run);
+	assert_int_equal(run.status, 1);
+}
+
 /* RopOpenFolder failing with NotFound, then RopBufferTooSmall holding the unprocessed request. */
 static const char error_resp[] = "12 00 02 01 0F 01 04 80 FF 00 01 15 00 00 00 01 32 00";
 
@@ -370,6 +496,9 @@ int main(void)
 		cmocka_unit_test(release_json),
 		cmocka_unit_test(query_rows_request),
 		cmocka_unit_test(query_rows_response),
+		cmocka_unit_test(spec_examples),
+		cmocka_unit_test(notify),
+		cmocka_unit_test(logon_form_from_flags),
 		cmocka_unit_test(error_and_too_small),
 		cmocka_unit_test(extended),
 		cmocka_unit_test(bad_inputs),
