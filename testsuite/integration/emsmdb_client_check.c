@@ -1,7 +1,7 @@
 /*
  * OpenChange: EMSMDB as libmapi's client sees it, for the integration tests.
  *
- *   emsmdb_client_check CONNECTION connect DN [--flags N] [--version A.B.C]
+ *   emsmdb_client_check CONNECTION connect DN [--connect-flags N] [--version A.B.C]
  *       EcDoConnectEx; prints "result 0x..." and, on success, the session's
  *       facts one per line ("polls_max N", "server_version A B C", ...),
  *       then EcDummyRpc ("dummy 0x...") and EcDoDisconnect ("disconnect 0x...")
@@ -27,6 +27,9 @@
  *       wait is outstanding
  *
  * CONNECTION: --server ADDR --user U --password P [--domain D] [--seal].
+ * --flags is EcDoRpcExt2's pulFlags, --connect-flags EcDoConnectEx's ulFlags.
+ * A server's ecRpcFailed has the value of MAPI_E_NETWORK_ERROR: last_status
+ * tells it from a transport failure.
  * Exit status 0 when every call reached the server and got an answer.
  *
  * Copyright (C) OpenChange developers
@@ -156,7 +159,7 @@ static int do_rops(struct check *c, const char *dn, const char *hex)
 	}
 	ret = emsmdb_client_rpc(client, c->mem_ctx, rops, rops_len, c->options, c->flags, c->max_out,
 				&reply, &reply_len, &reply_flags);
-	if (ret == MAPI_E_NETWORK_ERROR) {
+	if (ret == MAPI_E_NETWORK_ERROR && !NT_STATUS_IS_OK(client->last_status)) {
 		fprintf(stderr, "%s\n", client->last_error);
 		return 1;
 	}
@@ -182,7 +185,7 @@ static int do_raw(struct check *c, const char *dn, const char *hex)
 	in = from_hex(c->mem_ctx, hex, &in_len);
 	ret = emsmdb_client_rpc_raw(client, c->mem_ctx, &client->handle, c->flags, in, (uint32_t)in_len,
 				    c->max_out ? c->max_out : 0x40000, &out, &out_len);
-	if (ret == MAPI_E_NETWORK_ERROR) {
+	if (ret == MAPI_E_NETWORK_ERROR && !NT_STATUS_IS_OK(client->last_status)) {
 		printf("status %s\n", nt_errstr(client->last_status));
 	} else {
 		printf("result 0x%08x\n", ret);
@@ -311,6 +314,11 @@ static void wait_done(struct tevent_req *req)
 	talloc_free(req);
 }
 
+static void wake_up(struct tevent_context *ev, struct tevent_timer *te, struct timeval now, void *data)
+{
+	*(bool *)data = true;
+}
+
 static int do_async(struct check *c, const char *dn)
 {
 	enum MAPISTATUS ret;
@@ -347,10 +355,10 @@ static int do_async(struct check *c, const char *dn)
 	tevent_req_set_callback(req, wait_done, w);
 	if (c->disconnect) {
 		/* let the wait reach the server, then end the session under it */
-		struct timeval until = timeval_current_ofs_msec(300);
+		bool woken = false;
 
-		while (!w->done && timeval_compare(&until, &(struct timeval){ 0 }) > 0 &&
-		       timeval_elapsed(&started) < 0.3) {
+		tevent_add_timer(c->ev, w, timeval_current_ofs_msec(300), wake_up, &woken);
+		while (!w->done && !woken) {
 			tevent_loop_once(c->ev);
 		}
 		printf("disconnect 0x%08x\n", emsmdb_client_disconnect(client));
@@ -396,7 +404,8 @@ int main(int argc, char **argv)
 	for (i = 1; i < rest; i++) {
 		if (i + 1 < rest && strcmp(argv[i], "--flags") == 0) {
 			c.flags = (uint32_t)strtoul(argv[++i], NULL, 0);
-			c.params.flags = c.flags;
+		} else if (i + 1 < rest && strcmp(argv[i], "--connect-flags") == 0) {
+			c.params.flags = (uint32_t)strtoul(argv[++i], NULL, 0);
 		} else if (i + 1 < rest && strcmp(argv[i], "--options") == 0) {
 			c.options = (uint32_t)strtoul(argv[++i], NULL, 0);
 		} else if (i + 1 < rest && strcmp(argv[i], "--max-out") == 0) {
