@@ -2,7 +2,7 @@
  * OpenChange: EMSMDB as libmapi's client sees it, for the integration tests.
  *
  *   emsmdb_client_check CONNECTION connect DN [--connect-flags N] [--version A.B.C]
- *       EcDoConnectEx; prints "result 0x..." and, on success, the session's
+ *       [--aux-in HEX] EcDoConnectEx (rgbAuxIn as given); prints "result 0x..." and, on success, the session's
  *       facts one per line ("polls_max N", "server_version A B C", ...),
  *       then EcDummyRpc ("dummy 0x...") and EcDoDisconnect ("disconnect 0x...")
  *   emsmdb_client_check CONNECTION rops DN HEX [--flags N] [--options N] [--max-out N]
@@ -17,6 +17,9 @@
  *   emsmdb_client_check CONNECTION sessions DN N
  *       up to N sessions on one connection: "opened K", "result 0x..." of the
  *       first refusal (or 0)
+ *   emsmdb_client_check CONNECTION clients DN N
+ *       up to N connections with one session each, all kept open: "opened K",
+ *       "result 0x..." of the first refusal (or 0)
  *   emsmdb_client_check CONNECTION push DN
  *       EcRRegisterPushNotification: "result 0x..."
  *   emsmdb_client_check CONNECTION opnum DN N
@@ -243,6 +246,28 @@ static int do_sessions(struct check *c, const char *dn, int n)
 	return ret == MAPI_E_NETWORK_ERROR ? 1 : 0;
 }
 
+static int do_clients(struct check *c, const char *dn, int n)
+{
+	enum MAPISTATUS ret = MAPI_E_SUCCESS;
+	int opened = 0;
+
+	while (opened < n) {
+		struct emsmdb_client *client = open_session(c, dn, &ret);
+
+		if (ret != MAPI_E_SUCCESS) {
+			if (ret == MAPI_E_NETWORK_ERROR && client != NULL &&
+			    !NT_STATUS_IS_OK(client->last_status)) {
+				fprintf(stderr, "%s\n", client->last_error);
+				return 1;
+			}
+			break;
+		}
+		opened++;
+	}
+	printf("opened %d\nresult 0x%08x\n", opened, ret);
+	return 0;
+}
+
 static int do_push(struct check *c, const char *dn)
 {
 	enum MAPISTATUS ret;
@@ -395,6 +420,7 @@ int main(int argc, char **argv)
 	int rest, i, kept = 1;
 
 	memset(&c, 0, sizeof(c));
+	c.mem_ctx = talloc_new(NULL);
 	emsmdb_connect_params_default(&c.params);
 	rest = nspi_cli_parse(argc, argv, &opts);
 	if (rest < 0) {
@@ -415,6 +441,11 @@ int main(int argc, char **argv)
 				fprintf(stderr, "--version wants three 16-bit words A.B.C\n");
 				return 2;
 			}
+		} else if (i + 1 < rest && strcmp(argv[i], "--aux-in") == 0) {
+			size_t len = 0;
+
+			c.params.aux_in = from_hex(c.mem_ctx, argv[++i], &len);
+			c.params.aux_in_len = (uint32_t)len;
 		} else if (strcmp(argv[i], "--disconnect") == 0) {
 			c.disconnect = true;
 		} else {
@@ -426,7 +457,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: see the comment at the top of emsmdb_client_check.c\n");
 		return 2;
 	}
-	c.mem_ctx = talloc_new(NULL);
 	dcerpc_init();
 	c.ev = tevent_context_init(c.mem_ctx);
 	c.lp_ctx = loadparm_init_global(false);
@@ -450,6 +480,8 @@ int main(int argc, char **argv)
 		return do_stale(&c, argv[2]);
 	} else if (strcmp(argv[1], "sessions") == 0 && rest >= 4) {
 		return do_sessions(&c, argv[2], atoi(argv[3]));
+	} else if (strcmp(argv[1], "clients") == 0 && rest >= 4) {
+		return do_clients(&c, argv[2], atoi(argv[3]));
 	} else if (strcmp(argv[1], "push") == 0) {
 		return do_push(&c, argv[2]);
 	} else if (strcmp(argv[1], "opnum") == 0 && rest >= 4) {

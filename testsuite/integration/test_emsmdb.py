@@ -95,7 +95,8 @@ class EmsmdbTest(unittest.TestCase):
         cls.program = check_program()
         if not os.access(cls.program, os.X_OK):
             raise unittest.SkipTest("%s is not built" % cls.program)
-        cls.users = {name: testbed.add_mailbox_user(name) for name in ("emsmdb1", "emsmdb2")}
+        cls.users = {name: testbed.add_mailbox_user(name)
+                     for name in ("emsmdb1", "emsmdb2", "emsmdb3")}
         cls.dn = cls.users["emsmdb1"]["legacyExchangeDN"]
 
     def run_check(self, *args, user="emsmdb1", expect_status=0, timeout=60):
@@ -181,6 +182,33 @@ class EmsmdbTest(unittest.TestCase):
         facts = self.run_check("sessions", self.dn, 20)
         self.assertEqual(facts["opened"], "16")
         self.assertEqual(self.code(facts["result"]), EC_TOO_MANY_SESSIONS)
+
+    def test_sessions_per_user_limit(self):
+        # 32 sessions of one user in the process (mapiproxy:max_sessions_per_user)
+        dn = self.users["emsmdb3"]["legacyExchangeDN"]
+        facts = self.run_check("clients", dn, 40, user="emsmdb3")
+        self.assertEqual(facts["opened"], "32")
+        self.assertEqual(self.code(facts["result"]), EC_TOO_MANY_SESSIONS)
+        # they all ended with their connections
+        facts = self.run_check("connect", dn, user="emsmdb3")
+        self.assertEqual(self.code(facts["result"]), EC_SUCCESS)
+
+    def test_auxiliary_input(self):
+        # AUX_PERF_CLIENTINFO-less but valid: AUX_PERF_REQUESTID, an unknown block, AUX_CLIENT_CONTROL
+        blocks = (struct.pack("<HBBHH", 8, 1, 0x01, 1, 2)
+                  + struct.pack("<HBB", 8, 1, 0x7F) + b"\x01\x02\x03\x04"
+                  + struct.pack("<HBBII", 12, 1, 0x0A, 0x4, 60000))
+        aux = struct.pack("<HHHH", 0, RHE_LAST, len(blocks), len(blocks)) + blocks
+        facts = self.run_check("connect", self.dn, "--aux-in", aux.hex())
+        self.assertEqual(self.code(facts["result"]), EC_SUCCESS)
+        # a block running past the payload, and an RPC_HEADER_EXT that lies
+        bad_block = struct.pack("<HHHH", 0, RHE_LAST, 4, 4) + struct.pack("<HBB", 40, 1, 0x01)
+        facts = self.run_check("connect", self.dn, "--aux-in", bad_block.hex())
+        self.assertEqual(self.code(facts["result"]), EC_RPC_FORMAT)
+        facts = self.run_check("connect", self.dn, "--aux-in", aux[:8].hex())
+        self.assertEqual(self.code(facts["result"]), EC_RPC_FORMAT)
+        facts = self.run_check("connect", self.dn, "--aux-in", "000004")
+        self.assertEqual(self.code(facts["result"]), EC_RPC_FAILED)
 
     # ---------------------------------------------------------- EcDoRpcExt2
 
