@@ -27,7 +27,8 @@
  *   emsmdb_client_check CONNECTION async DN [--disconnect]
  *       EcDoAsyncConnectEx then EcDoAsyncWaitEx: "wait 0x... flags N
  *       seconds S"; with --disconnect the session is disconnected while the
- *       wait is outstanding
+ *       wait is outstanding; with --drop the client closes the AsyncEMSMDB
+ *       connection under its wait, then disconnects the session
  *
  * CONNECTION: --server ADDR --user U --password P [--domain D] [--seal].
  * --flags is EcDoRpcExt2's pulFlags, --connect-flags EcDoConnectEx's ulFlags.
@@ -64,6 +65,7 @@ struct check {
 	uint32_t flags, options, max_out;
 	struct emsmdb_connect_params params;
 	bool disconnect;
+	bool drop;
 };
 
 static uint8_t *from_hex(TALLOC_CTX *mem_ctx, const char *hex, size_t *len)
@@ -378,6 +380,21 @@ static int do_async(struct check *c, const char *dn)
 	req = dcerpc_binding_handle_call_send(w, c->ev, async_pipe->binding_handle, NULL,
 					      &ndr_table_asyncemsmdb, NDR_ECDOASYNCWAITEX, w, &w->r);
 	tevent_req_set_callback(req, wait_done, w);
+	if (c->drop) {
+		/* the client goes away in the middle of its wait, then ends the session */
+		bool woken = false;
+
+		tevent_add_timer(c->ev, w, timeval_current_ofs_msec(300), wake_up, &woken);
+		while (!w->done && !woken) {
+			tevent_loop_once(c->ev);
+		}
+		talloc_free(req);
+		TALLOC_FREE(async_pipe);
+		printf("dropped %s\n", w->done ? "late" : "while waiting");
+		printf("disconnect 0x%08x\n", emsmdb_client_disconnect(client));
+		printf("dummy 0x%08x\n", emsmdb_client_dummy_rpc(client));
+		return 0;
+	}
 	if (c->disconnect) {
 		/* let the wait reach the server, then end the session under it */
 		bool woken = false;
@@ -448,6 +465,8 @@ int main(int argc, char **argv)
 			c.params.aux_in_len = (uint32_t)len;
 		} else if (strcmp(argv[i], "--disconnect") == 0) {
 			c.disconnect = true;
+		} else if (strcmp(argv[i], "--drop") == 0) {
+			c.drop = true;
 		} else {
 			argv[kept++] = argv[i];
 		}

@@ -349,6 +349,15 @@ class EmsmdbTest(unittest.TestCase):
         self.assertEqual(int(match.group(1), 16), EC_SUCCESS)
         self.assertLess(float(match.group(3)), 2.0, "the wait ended with the session")
 
+    def test_client_gone_during_async_wait(self):
+        facts = self.run_check("async", self.dn, "--drop")
+        self.assertEqual(facts["dropped"], "while waiting")
+        self.assertEqual(self.code(facts["disconnect"]), EC_SUCCESS)
+        self.assertEqual(self.code(facts["dummy"]), EC_SUCCESS)
+        # the server lives on: a new session, and an async wait that completes
+        self.assertEqual(self.code(self.run_check("connect", self.dn)["result"]), EC_SUCCESS)
+        self.assertIn("wait", self.run_check("async", self.dn, "--disconnect"))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -80,6 +80,43 @@ static void test_version_negotiation(void **state)
 	assert_int_equal(emsmdb_negotiate_version(client11, 0, true, server, best), MAPI_E_SUCCESS);
 }
 
+/* ------------------------------------------------------------ the generated layouts */
+
+static void test_rop_layouts(void **state)
+{
+	const struct emsmdb_rop_layout *l = emsmdb_rop_layouts;
+	int id;
+
+	(void)state;
+	/* the generator agrees with the codec about which RopIds are requests */
+	for (id = 0; id < 256; id++) {
+		assert_int_equal(l[id].request, rop_request_is_described((uint8_t)id));
+	}
+	/* MS-OXCROPS 2.2.15.3: RopId, LogonId, InputHandleIndex; no response */
+	assert_int_equal(l[RopRelease].input[0], 2);
+	assert_int_equal(l[RopRelease].response, ROP_RESPONSE_NONE);
+	/* 2.2.3.1: RopLogon has no input handle; its response echoes OutputHandleIndex */
+	assert_int_equal(l[RopLogon].input[0], -1);
+	assert_int_equal(l[RopLogon].output, 2);
+	assert_int_equal(l[RopLogon].response_handle, 2);
+	/* 2.2.4.1: RopOpenFolder answers with OutputHandleIndex */
+	assert_int_equal(l[RopOpenFolder].input[0], 2);
+	assert_int_equal(l[RopOpenFolder].output, 3);
+	assert_int_equal(l[RopOpenFolder].response_handle, 3);
+	/* 2.2.6.3: RopSaveChangesMessage: ResponseHandleIndex before InputHandleIndex */
+	assert_int_equal(l[RopSaveChangesMessage].response_handle, 2);
+	assert_int_equal(l[RopSaveChangesMessage].input[0], 3);
+	/* 2.2.4.6: RopMoveCopyMessages: source and destination */
+	assert_int_equal(l[RopMoveCopyMessages].input[0], 2);
+	assert_int_equal(l[RopMoveCopyMessages].input[1], 3);
+	/* server-only responses are not requests */
+	assert_false(l[RopBufferTooSmall].request);
+	assert_false(l[RopPending].request);
+	assert_false(l[RopBackoff].request);
+	assert_false(l[RopNotify].request);
+	assert_false(l[0x00].request);
+}
+
 /* ------------------------------------------------------------ handle table */
 
 static void test_handle_table(void **state)
@@ -536,6 +573,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version_normalize),
 		cmocka_unit_test(test_version_negotiation),
+		cmocka_unit_test(test_rop_layouts),
 		cmocka_unit_test(test_handle_table),
 		cmocka_unit_test(test_handle_table_grows),
 		cmocka_unit_test_setup_teardown(test_unimplemented_rops, setup, teardown),
