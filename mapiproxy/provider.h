@@ -39,7 +39,11 @@ struct mapiproxy_provider {
 };
 
 extern const struct mapiproxy_provider mapiproxy_rfr_provider;
+/* MS-OXNSPI: mapiproxy/nspi/nspi_server.c */
 extern const struct mapiproxy_provider mapiproxy_nspi_provider;
+/* MS-OXCRPC: mapiproxy/emsmdb/emsmdb.c */
+extern const struct mapiproxy_provider mapiproxy_emsmdb_provider;
+extern const struct mapiproxy_provider mapiproxy_asyncemsmdb_provider;
 
 const struct mapiproxy_provider *mapiproxy_provider_for(const struct ndr_interface_table *table);
 

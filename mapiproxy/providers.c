@@ -10,6 +10,8 @@
 static const struct mapiproxy_provider *const providers[] = {
 	&mapiproxy_rfr_provider,
 	&mapiproxy_nspi_provider,
+	&mapiproxy_emsmdb_provider,
+	&mapiproxy_asyncemsmdb_provider,
 };
 
 const struct mapiproxy_provider *mapiproxy_provider_for(const struct ndr_interface_table *table)

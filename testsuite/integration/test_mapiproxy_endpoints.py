@@ -36,8 +36,11 @@ INTERFACES = [
 SERVED = {
     "rfri": {0, 1},
     "nspi": set(range(21)) - {15},  # MS-OXNSPI: opnum 15 is not used on the wire
-    "emsmdb": set(),
-    "asyncemsmdb": set(),
+    # MS-OXCRPC: EcDoDisconnect, EcRRegisterPushNotification, EcDummyRpc,
+    # EcDoConnectEx, EcDoRpcExt2, EcDoAsyncConnectEx; the other opnums are
+    # reserved and stay nca_s_op_rng_error
+    "emsmdb": {1, 4, 6, 10, 11, 14},
+    "asyncemsmdb": {0},
 }
 
 SIGN = rpcrt.RPC_C_AUTHN_LEVEL_PKT_INTEGRITY

@@ -53,7 +53,8 @@ class PinnedPort(unittest.TestCase):
             dce.connect()
             try:
                 dce.bind(uuidtup_to_bin((INTERFACES[2][1], INTERFACES[2][2])))
-                dce.call(11, b"\x00" * 16)
+                # EMSMDB opnum 12 is reserved (MS-OXCRPC 3.1.4.14): op_rng_error
+                dce.call(12, b"\x00" * 16)
                 with self.assertRaises(DCERPCException) as caught:
                     dce.recv()
                 self.assertEqual(str(caught.exception), "nca_s_op_rng_error")

@@ -1,0 +1,24 @@
+/*
+ * OpenChange mapiproxy EMSMDB: which function answers which ROP.
+ *
+ * One line per implemented ROP, grouped by the spec of its family.  A ROP
+ * missing here is answered by the dispatcher with its error form and
+ * ecNotSupported (MAPI_E_NO_SUPPORT), so the client learns what the server
+ * lacks instead of losing its connection.
+ *
+ *   fn            the handler (declared in rop_dispatch.h or the family's header)
+ *   input_types   EMSMDB_OBJECT_BIT()s of the objects accepted at
+ *                 InputHandleIndex; the dispatcher answers ecNullObject for
+ *                 anything else.  0: the handler resolves handles itself.
+ *   min_response  bytes of the smallest success response, reserved before
+ *                 the handler runs (RopBufferTooSmall otherwise)
+ *
+ * Copyright (C) OpenChange developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mapiproxy/emsmdb/rop_dispatch.h"
+
+const struct emsmdb_rop_handler emsmdb_rop_handlers[256] = {
+	/* MS-OXCROPS 2.2.15 */
+	[RopRelease] = { .fn = emsmdb_rop_release, .input_types = 0, .min_response = 0 },
+};

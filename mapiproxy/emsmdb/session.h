@@ -1,0 +1,153 @@
+/*
+ * OpenChange mapiproxy EMSMDB: the Session Context of MS-OXCRPC 3.1.1 and
+ * its server object handle table (MS-OXCROPS 1.3.1, 3.2.5.1).
+ *
+ * Nothing here needs a running samba: the provider (emsmdb.c) owns the
+ * RPC side (context handles, the caller's identity), this file the state
+ * the ROPs work on, so unit tests and fuzz targets build sessions freely.
+ *
+ * Ownership: a session is a talloc child of its RPC context handle; every
+ * server object is a talloc child of the session and leaves the handle
+ * table in its destructor, so RopRelease is a talloc_free() and
+ * EcDoDisconnect (or a dropped connection) releases everything at once.
+ *
+ * Copyright (C) OpenChange developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef MAPIPROXY_EMSMDB_SESSION_H
+#define MAPIPROXY_EMSMDB_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <talloc.h>
+
+#include "idl/gen_errors.h"
+
+/* The kinds of Server objects (MS-OXCROPS 1.3.1); ROP handlers say which they accept. */
+enum emsmdb_object_type {
+	EMSMDB_OBJECT_LOGON = 1,
+	EMSMDB_OBJECT_FOLDER,
+	EMSMDB_OBJECT_MESSAGE,
+	EMSMDB_OBJECT_ATTACHMENT,
+	EMSMDB_OBJECT_TABLE,
+	EMSMDB_OBJECT_STREAM,
+	EMSMDB_OBJECT_FASTTRANSFER,	/* MS-OXCFXICS download/upload contexts */
+	EMSMDB_OBJECT_SYNC,		/* ICS synchronization contexts and collectors */
+	EMSMDB_OBJECT_NOTIFICATION,	/* RopRegisterNotification subscriptions */
+	EMSMDB_OBJECT_TEST,		/* unit tests and fuzz targets only */
+};
+
+#define EMSMDB_OBJECT_BIT(type) (1u << (type))
+
+/* MS-OXCROPS 2.2.1: the client marks unused handle table entries with this. */
+#define EMSMDB_HANDLE_NONE 0xFFFFFFFFu
+
+/* Limits (DESIGN.md decision 6); smb.conf mapiproxy:* options override them. */
+struct emsmdb_limits {
+	uint32_t max_handles;			/* Server objects per session */
+	uint32_t max_sessions_per_user;		/* in one samba process */
+	uint32_t max_sessions_per_connection;
+	uint32_t async_wait_timeout_ms;		/* EcDoAsyncWaitEx without events */
+};
+
+#define EMSMDB_DEFAULT_MAX_HANDLES 4096
+#define EMSMDB_DEFAULT_MAX_SESSIONS_PER_USER 32
+#define EMSMDB_DEFAULT_MAX_SESSIONS_PER_CONNECTION 16
+/* MS-OXCRPC 3.3.4.1: "up to a 5-minute duration of no client activity" */
+#define EMSMDB_DEFAULT_ASYNC_WAIT_TIMEOUT_MS (5 * 60 * 1000)
+
+void emsmdb_limits_default(struct emsmdb_limits *limits);
+
+struct emsmdb_session;
+
+/* One Server object.  private_data belongs to the ROP family that made it. */
+struct emsmdb_object {
+	struct emsmdb_session *session;
+	uint32_t handle;
+	enum emsmdb_object_type type;
+	uint8_t logon_id;
+	void *private_data;
+};
+
+/* The per-session map from Server object handles to objects. */
+struct emsmdb_handle_table {
+	struct emsmdb_object **slots;	/* indexed by the low 16 bits of a handle */
+	uint16_t *free_slots;		/* stack of unused slot numbers */
+	uint32_t capacity;		/* slots allocated */
+	uint32_t free_count;
+	uint32_t used;			/* live objects */
+	uint16_t generation;		/* high 16 bits of the next handle */
+};
+
+struct emsmdb_session {
+	struct emsmdb_limits limits;
+	struct emsmdb_handle_table handles;
+
+	/* who and what (EcDoConnectEx) */
+	const char *user_dn;		/* szUserDN as given */
+	const char *display_name;
+	const char *user_sid;		/* the owner's SID, as a string */
+	uint16_t session_index;		/* picxr */
+	uint32_t created;		/* pulTimeStamp: seconds since the epoch */
+	uint16_t client_version[4];	/* normalized (MS-OXCRPC 3.1.4.1.3.1) */
+	uint32_t code_page, lcid_string, lcid_sort;
+	uint32_t connect_flags;
+
+	/* per-logon facts the ROP codec needs (struct rop_params) */
+	struct emsmdb_object *logons[256];	/* indexed by LogonId */
+	bool logon_private[256];
+
+	/* notifications (MS-OXCNOTIF): nothing raises them yet */
+	bool notifications_pending;
+
+	uint64_t rop_calls;		/* EcDoRpcExt2 calls served */
+	void *provider_data;		/* the RPC side's, e.g. async waits */
+};
+
+struct emsmdb_session *emsmdb_session_new(TALLOC_CTX *mem_ctx, const struct emsmdb_limits *limits);
+
+/*
+ * A new Server object of TYPE with a fresh handle, a talloc child of the
+ * session.  EC_TOO_MANY_OPEN_OBJECTS when the session holds
+ * limits.max_handles objects already.
+ */
+enum MAPISTATUS emsmdb_object_new(struct emsmdb_session *session, enum emsmdb_object_type type,
+				  uint8_t logon_id, struct emsmdb_object **out);
+
+/* The live object a handle names, or NULL (never for EMSMDB_HANDLE_NONE). */
+struct emsmdb_object *emsmdb_object_lookup(struct emsmdb_session *session, uint32_t handle);
+
+/* Releases an object (RopRelease); the handle may then be reused later. */
+void emsmdb_object_release(struct emsmdb_object *object);
+
+/*
+ * Version numbers (MS-OXCRPC 3.1.4.1.3.1): three WORDs on the wire, four
+ * numbers once normalized.  A high bit in the second WORD means the first
+ * WORD holds major (high byte) and minor (low byte).
+ */
+void emsmdb_version_normalize(const uint16_t wire[3], uint16_t normalized[4]);
+void emsmdb_version_to_wire(const uint16_t normalized[4], uint16_t wire[3]);
+int emsmdb_version_compare(const uint16_t a[4], const uint16_t b[4]);
+
+/* ulFlags of EcDoConnectEx (MS-OXCRPC 3.1.4.1) */
+#define EMSMDB_CONNECT_ADMIN 0x00000001
+#define EMSMDB_CONNECT_EXORGINFO 0x00008000
+
+/* What this server reports (rgwServerVersion) and the oldest client it serves. */
+extern const uint16_t emsmdb_server_version[4];
+extern const uint16_t emsmdb_min_client_version[4];
+
+/*
+ * The version rules of EcDoConnectEx: rgwServerVersion always; with a
+ * client older than 11.0.0.0 (the protocol's minimum, MS-OXCRPC 3.2.4.1.3.2)
+ * MAPI_E_VERSION and rgwBestVersion = that minimum; with a client older than
+ * 12.00.0000.000 that does not pass EMSMDB_CONNECT_EXORGINFO,
+ * EC_CLIENT_VERSION_BLOCKED, since this organization has no public folders
+ * (ulFlags 0x00008000); else success and rgwBestVersion = rgwClientVersion.
+ */
+enum MAPISTATUS emsmdb_negotiate_version(const uint16_t client_wire[3], uint32_t connect_flags,
+					 bool public_folders, uint16_t server_wire[3],
+					 uint16_t best_wire[3]);
+
+#endif
