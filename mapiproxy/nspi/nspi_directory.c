@@ -118,6 +118,44 @@ static bool load_props(TALLOC_CTX *mem_ctx, struct ldb_context *samdb,
 	return true;
 }
 
+/*
+ * The attributes a recipient's snapshot needs: the ones the calls read
+ * themselves, then every attribute with a property.  Anything else (most of
+ * a user object) stays in sam.ldb.
+ */
+static const char **recipient_attrs(TALLOC_CTX *mem_ctx, const struct nspi_book_source *src)
+{
+	static const char *const fixed[] = {
+		"objectClass", "objectGUID", "uSNCreated", "cn", "name", "displayName",
+		"legacyExchangeDN", "showInAddressBook", "msExchHideFromAddressLists",
+		"msExchRecipientDisplayType", "mail", "proxyAddresses", "mailNickname",
+		"sAMAccountName", "givenName", "sn", "homeMDB", "member", NULL
+	};
+	const char **attrs = talloc_array(mem_ctx, const char *,
+					  sizeof(fixed) / sizeof(fixed[0]) + src->num_props);
+	uint32_t i, n = 0;
+
+	if (attrs == NULL) {
+		return NULL;
+	}
+	for (i = 0; fixed[i] != NULL; i++) {
+		attrs[n++] = fixed[i];
+	}
+	for (i = 0; i < src->num_props; i++) {
+		uint32_t j;
+		bool seen = false;
+
+		for (j = 0; j < n && !seen; j++) {
+			seen = strcasecmp(attrs[j], src->props[i].attr) == 0;
+		}
+		if (!seen) {
+			attrs[n++] = src->props[i].attr;
+		}
+	}
+	attrs[n] = NULL;
+	return attrs;
+}
+
 static struct ldb_message **steal_msgs(TALLOC_CTX *mem_ctx, struct ldb_result *res, uint32_t *n)
 {
 	*n = res->count;
@@ -135,14 +173,24 @@ static struct nspi_book *build(TALLOC_CTX *mem_ctx, struct nspi_cache *c,
 	struct ldb_result *recipients = NULL, *lists = NULL, *config = NULL, *root = NULL;
 	struct ldb_dn *exchange;
 	struct nspi_book *book = NULL;
+	const char **wanted;
 	unsigned int i, kept = 0;
 	int ret;
 
 	if (tmp == NULL || !load_props(tmp, samdb, &src)) {
 		goto done;
 	}
+	wanted = recipient_attrs(tmp, &src);
+	if (wanted == NULL) {
+		goto done;
+	}
 	ret = ldb_search(samdb, tmp, &recipients, ldb_get_default_basedn(samdb), LDB_SCOPE_SUBTREE,
-			 all_attrs, "(showInAddressBook=*)");
+			 wanted, "(showInAddressBook=*)");
+	if (ret != LDB_SUCCESS) {
+		/* a schema without some of the fixed attributes: take them all */
+		ret = ldb_search(samdb, tmp, &recipients, ldb_get_default_basedn(samdb),
+				 LDB_SCOPE_SUBTREE, all_attrs, "(showInAddressBook=*)");
+	}
 	if (ret != LDB_SUCCESS) {
 		DEBUG(1, ("mapiproxy: nspi: cannot list recipients: %s\n", ldb_errstring(samdb)));
 		goto done;
