@@ -198,8 +198,17 @@ class Pull:
         self.fail(w, "%s > (ndr->data_size - ndr->offset) / %d"
                   % (length, lv.width), "NDR_ERR_BUFSIZE", "string past the end")
         w("NDR_CHECK(ndr_check_string_terminator(ndr, %s, %d));" % (length, lv.width))
-        w("NDR_CHECK(ndr_pull_charset(ndr, NDR_SCALARS, &%s, %s, %d, %s));"
-          % (v, length, lv.width, lv.charset))
+        if lv.charset == "CH_DOS":
+            # the bytes as they are, in the protocol's code page (see ndrpush)
+            w.block("")
+            w("char *_s = talloc_array(ndr->current_mem_ctx, char, %s);" % length)
+            w("NDR_ERR_HAVE_NO_MEMORY(_s);")
+            w("NDR_CHECK(ndr_pull_bytes(ndr, (uint8_t *)_s, %s));" % length)
+            w("%s = _s;" % v)
+            w.end()
+        else:
+            w("NDR_CHECK(ndr_pull_charset(ndr, NDR_SCALARS, &%s, %s, %d, %s));"
+              % (v, length, lv.width, lv.charset))
 
     def param(self, w, v, direction):
         levels = self.e.levels

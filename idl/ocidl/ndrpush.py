@@ -104,7 +104,12 @@ class Push:
         """A conformant varying string: max count, offset 0, actual count
         (NUL included), the characters (C706 14.3.4)."""
         w.block("")
-        w("uint32_t _len = ndr_charset_length(%s, %s);" % (v, lv.charset))
+        if lv.charset == "CH_DOS":
+            # 8-bit strings are bytes in the code page the protocol names
+            # (MS-OXNSPI: the STAT's), not samba's dos charset: sent as is
+            w("uint32_t _len = (uint32_t)strlen(%s) + 1;" % v)
+        else:
+            w("uint32_t _len = ndr_charset_length(%s, %s);" % (v, lv.charset))
         size = "_len"
         if lv.size is not None:
             w("uint32_t _size = %s;" % self.expr(lv.size))
@@ -116,8 +121,11 @@ class Push:
         w("NDR_CHECK(ndr_push_uint3264(ndr, NDR_SCALARS, %s));" % size)
         w("NDR_CHECK(ndr_push_uint3264(ndr, NDR_SCALARS, 0));")
         w("NDR_CHECK(ndr_push_uint3264(ndr, NDR_SCALARS, _len));")
-        w("NDR_CHECK(ndr_push_charset(ndr, NDR_SCALARS, %s, _len, %d, %s));"
-          % (v, lv.width, lv.charset))
+        if lv.charset == "CH_DOS":
+            w("NDR_CHECK(ndr_push_bytes(ndr, (const uint8_t *)%s, _len));" % v)
+        else:
+            w("NDR_CHECK(ndr_push_charset(ndr, NDR_SCALARS, %s, _len, %d, %s));"
+              % (v, lv.width, lv.charset))
         w.end()
 
     def null_check(self, w, v):

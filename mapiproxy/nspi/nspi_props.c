@@ -112,43 +112,9 @@ static char *convert(TALLOC_CTX *mem_ctx, const char *to, const char *from, cons
 	return out;
 }
 
-/*
- * The NDR layer converts 8-bit strings between the wire and UTF-8 with
- * samba's dos charset (CP850 unless smb.conf says otherwise), a single-byte
- * charset in which every byte has a character: mapping our bytes through it
- * in the opposite direction hands the wire exactly the bytes we mean.
- */
-static char *bytes_to_ndr(TALLOC_CTX *mem_ctx, const char *bytes)
-{
-	char *out = NULL;
-	size_t len = 0;
-
-	if (is_ascii(bytes)) {
-		return talloc_strdup(mem_ctx, bytes);
-	}
-	if (!convert_string_talloc(mem_ctx, CH_DOS, CH_UNIX, bytes, strlen(bytes) + 1, &out, &len)) {
-		return NULL;
-	}
-	return out;
-}
-
-static char *ndr_to_bytes(TALLOC_CTX *mem_ctx, const char *ndr)
-{
-	char *out = NULL;
-	size_t len = 0;
-
-	if (is_ascii(ndr)) {
-		return talloc_strdup(mem_ctx, ndr);
-	}
-	if (!convert_string_talloc(mem_ctx, CH_UNIX, CH_DOS, ndr, strlen(ndr) + 1, &out, &len)) {
-		return NULL;
-	}
-	return out;
-}
-
 bool nspi_string8_from_wire(TALLOC_CTX *mem_ctx, const char *wire, uint32_t codepage, char **utf8)
 {
-	char name[32], *bytes;
+	char name[32];
 
 	if (wire == NULL) {
 		*utf8 = NULL;
@@ -158,19 +124,15 @@ bool nspi_string8_from_wire(TALLOC_CTX *mem_ctx, const char *wire, uint32_t code
 		*utf8 = talloc_strdup(mem_ctx, wire);
 		return *utf8 != NULL;
 	}
-	bytes = ndr_to_bytes(mem_ctx, wire);
-	if (bytes == NULL) {
-		return false;
-	}
+	/* the NDR layer hands 8-bit strings over as the wire's bytes */
 	codepage_name(codepage, name, sizeof(name));
-	*utf8 = convert(mem_ctx, "UTF-8", name, bytes);
-	talloc_free(bytes);
+	*utf8 = convert(mem_ctx, "UTF-8", name, wire);
 	return *utf8 != NULL;
 }
 
 bool nspi_string8_to_wire(TALLOC_CTX *mem_ctx, const char *utf8, uint32_t codepage, char **wire)
 {
-	char name[40], *bytes;
+	char name[40];
 
 	if (utf8 == NULL) {
 		*wire = NULL;
@@ -183,12 +145,7 @@ bool nspi_string8_to_wire(TALLOC_CTX *mem_ctx, const char *utf8, uint32_t codepa
 	codepage_name(codepage, name, sizeof(name));
 	/* characters the code page lacks become '?', as Windows' best fit does */
 	strncat(name, "//TRANSLIT", sizeof(name) - strlen(name) - 1);
-	bytes = convert(mem_ctx, name, "UTF-8", utf8);
-	if (bytes == NULL) {
-		return false;
-	}
-	*wire = bytes_to_ndr(mem_ctx, bytes);
-	talloc_free(bytes);
+	*wire = convert(mem_ctx, name, "UTF-8", utf8);
 	return *wire != NULL;
 }
 

@@ -149,13 +149,14 @@ def stat(code_page=1252, container=0, current=MID_BEGINNING_OF_TABLE, delta=0, n
 
 
 def string8(raw):
-    """The bytes of an 8-bit string value, up to its terminator.  (Samba's
-    NDR sizes a charset(DOS) string by the length of its UTF-8 form, so a
-    non-ASCII value arrives with extra NULs after the terminator: see
-    doc/architecture.md.)"""
+    """The bytes of an 8-bit string value without its terminator, which
+    must be the last byte: a NUL before it (padding, as when an 8-bit string
+    is sized by its UTF-8 form) is a wire error."""
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
-    return raw.split(b"\x00", 1)[0]
+    if not raw.endswith(b"\x00") or b"\x00" in raw[:-1]:
+        raise AssertionError("8-bit string %r is not terminated by its last byte" % (raw,))
+    return raw[:-1]
 
 
 def mids_of(array):
