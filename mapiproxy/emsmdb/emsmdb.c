@@ -35,6 +35,7 @@
 #include "idl/gen_ndr_emsmdb.h"
 #include "idl/gen_errors.h"
 #include "libmapi/auxbuf.h"
+#include "libmapi/codepage.h"
 #include "libmapi/rpc_ext.h"
 #include "mapiproxy/debug.h"
 #include "mapiproxy/directory.h"
@@ -565,7 +566,13 @@ static NTSTATUS emsmdb_connect_ex(struct dcesrv_call_state *dce_call, TALLOC_CTX
 	*r->out.pcmsRetryDelay = EMSMDB_RETRY_DELAY_MS;
 	*r->out.picxr = session->session_index;
 	*r->out.szDNPrefix = dn_prefix(mem_ctx, r->in.szUserDN);
-	*r->out.szDisplayName = session->display_name;
+	/* an 8-bit string: in the code page the client names (ulCpid), or
+	 * with '?' for what plain ASCII lacks when that one is unknown */
+	*r->out.szDisplayName = mapi_utf8_to_codepage(mem_ctx, session->display_name,
+						      session->code_page);
+	if (*r->out.szDisplayName == NULL) {
+		*r->out.szDisplayName = mapi_utf8_to_codepage(mem_ctx, session->display_name, 20127);
+	}
 	*r->out.pulTimeStamp = session->created;
 	{
 		uint8_t *aux_out = NULL;

@@ -7,7 +7,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <errno.h>
-#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,136 +15,32 @@
 #include "mapiproxy/nspi/nspi_book.h"
 #include <charset.h>
 #include "idl/gen_errors.h"
+#include "libmapi/codepage.h"
 
-/* --- code pages -------------------------------------------------------------- */
-
-static void codepage_name(uint32_t codepage, char *buf, size_t len)
-{
-	switch (codepage) {
-	case 0:
-		/* CP_ACP, "the system's ANSI code page": ours is Windows' western one */
-		snprintf(buf, len, "CP1252");
-		break;
-	case 65001:
-		snprintf(buf, len, "UTF-8");
-		break;
-	case 20127:
-		snprintf(buf, len, "ASCII");
-		break;
-	case NSPI_CP_TELETEX:
-		/* T.61 has no iconv name on glibc; its printable range is Latin-1 enough */
-		snprintf(buf, len, "ISO-8859-1");
-		break;
-	case 28591: case 28592: case 28593: case 28594: case 28595:
-	case 28596: case 28597: case 28598: case 28599: case 28605:
-		snprintf(buf, len, "ISO-8859-%u", codepage == 28605 ? 15 : codepage - 28590);
-		break;
-	case 20866:
-		snprintf(buf, len, "KOI8-R");
-		break;
-	case 50220:
-		snprintf(buf, len, "ISO-2022-JP");
-		break;
-	case 51932:
-		snprintf(buf, len, "EUC-JP");
-		break;
-	case 936:
-		snprintf(buf, len, "GBK");
-		break;
-	default:
-		snprintf(buf, len, "CP%u", codepage);
-		break;
-	}
-}
+/* --- code pages (libmapi/codepage.c does the converting) ----------------------- */
 
 bool nspi_codepage_supported(uint32_t codepage)
 {
-	char name[32];
-	iconv_t cd;
-
-	if (codepage == NSPI_CP_WINUNICODE) {
-		return false;
-	}
-	codepage_name(codepage, name, sizeof(name));
-	cd = iconv_open(name, "UTF-8");
-	if (cd == (iconv_t)-1) {
-		return false;
-	}
-	iconv_close(cd);
-	return true;
-}
-
-static bool is_ascii(const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if ((unsigned char)*s >= 0x80) {
-			return false;
-		}
-	}
-	return true;
-}
-
-/* iconv a NUL-terminated string; NULL when it does not convert */
-static char *convert(TALLOC_CTX *mem_ctx, const char *to, const char *from, const char *in)
-{
-	size_t inlen = strlen(in), outlen = inlen * 4 + 8, left = outlen;
-	char *out = talloc_array(mem_ctx, char, outlen + 1), *op = out;
-	char *ip = discard_const_p(char, in);
-	iconv_t cd;
-	size_t r;
-
-	if (out == NULL) {
-		return NULL;
-	}
-	cd = iconv_open(to, from);
-	if (cd == (iconv_t)-1) {
-		talloc_free(out);
-		return NULL;
-	}
-	r = iconv(cd, &ip, &inlen, &op, &left);
-	iconv_close(cd);
-	if (r == (size_t)-1 || inlen != 0) {
-		talloc_free(out);
-		return NULL;
-	}
-	*op = '\0';
-	return out;
+	return mapi_codepage_supported(codepage);
 }
 
 bool nspi_string8_from_wire(TALLOC_CTX *mem_ctx, const char *wire, uint32_t codepage, char **utf8)
 {
-	char name[32];
-
 	if (wire == NULL) {
 		*utf8 = NULL;
 		return true;
 	}
-	if (is_ascii(wire)) {
-		*utf8 = talloc_strdup(mem_ctx, wire);
-		return *utf8 != NULL;
-	}
-	/* the NDR layer hands 8-bit strings over as the wire's bytes */
-	codepage_name(codepage, name, sizeof(name));
-	*utf8 = convert(mem_ctx, "UTF-8", name, wire);
+	*utf8 = mapi_codepage_to_utf8(mem_ctx, wire, codepage);
 	return *utf8 != NULL;
 }
 
 bool nspi_string8_to_wire(TALLOC_CTX *mem_ctx, const char *utf8, uint32_t codepage, char **wire)
 {
-	char name[40];
-
 	if (utf8 == NULL) {
 		*wire = NULL;
 		return true;
 	}
-	if (is_ascii(utf8)) {
-		*wire = talloc_strdup(mem_ctx, utf8);
-		return *wire != NULL;
-	}
-	codepage_name(codepage, name, sizeof(name));
-	/* characters the code page lacks become '?', as Windows' best fit does */
-	strncat(name, "//TRANSLIT", sizeof(name) - strlen(name) - 1);
-	*wire = convert(mem_ctx, name, "UTF-8", utf8);
+	*wire = mapi_utf8_to_codepage(mem_ctx, utf8, codepage);
 	return *wire != NULL;
 }
 

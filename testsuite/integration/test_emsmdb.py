@@ -97,6 +97,8 @@ class EmsmdbTest(unittest.TestCase):
             raise unittest.SkipTest("%s is not built" % cls.program)
         cls.users = {name: testbed.add_mailbox_user(name)
                      for name in ("emsmdb1", "emsmdb2", "emsmdb3")}
+        cls.users["emsmdb4"] = testbed.add_mailbox_user("emsmdb4", given_name="Zo\u00eb",
+                                                        surname="Dupr\u00e9")
         cls.dn = cls.users["emsmdb1"]["legacyExchangeDN"]
 
     def run_check(self, *args, user="emsmdb1", expect_status=0, timeout=60):
@@ -106,10 +108,18 @@ class EmsmdbTest(unittest.TestCase):
         self.assertEqual(done.returncode, expect_status,
                          "emsmdb_client_check %s: %s" % (" ".join(map(str, args)), done.stderr.decode()))
         facts = {}
-        for line in done.stdout.decode("utf-8").splitlines():
+        # 8-bit strings (szDisplayName) are in the client's code page, not UTF-8
+        for line in done.stdout.decode("utf-8", "surrogateescape").splitlines():
             key, _, value = line.partition(" ")
             facts[key] = value
         return facts
+
+    def test_display_name_in_the_clients_code_page(self):
+        # MS-OXCRPC 3.1.4.1: 8-bit text goes out in ulCpid's code page (1252 here)
+        facts = self.run_check("connect", self.users["emsmdb4"]["legacyExchangeDN"], user="emsmdb4")
+        self.assertEqual(self.code(facts["result"]), EC_SUCCESS)
+        self.assertEqual(facts["display_name"].encode("utf-8", "surrogateescape"),
+                         "Zo\u00eb Dupr\u00e9".encode("cp1252"))
 
     @staticmethod
     def code(text):
