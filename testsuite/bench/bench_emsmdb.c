@@ -33,35 +33,7 @@
 #include "libmapi/emsmdb_client.h"
 #include "libmapi/rpc_ext.h"
 #include "testsuite/common/nspi_cli.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static long vm_rss_kb(long pid)
-{
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
-	f = fopen(path, "r");
-	if (f == NULL) {
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "VmRSS:", 6) == 0) {
-			kb = strtol(line + 6, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return kb;
-}
+#include "testsuite/common/bench_clock.h"
 
 struct bench {
 	TALLOC_CTX *mem_ctx;
@@ -90,7 +62,7 @@ static struct emsmdb_client *open_client(struct bench *b)
 /* calls/s of EcDummyRpc over SECONDS */
 static double rate_dummy(struct emsmdb_client *client, double seconds)
 {
-	double start = now(), elapsed;
+	double start = bench_now(), elapsed;
 	long calls = 0;
 
 	do {
@@ -99,7 +71,7 @@ static double rate_dummy(struct emsmdb_client *client, double seconds)
 			return 0;
 		}
 		calls++;
-	} while ((elapsed = now() - start) < seconds);
+	} while ((elapsed = bench_now() - start) < seconds);
 	return (double)calls / elapsed;
 }
 
@@ -111,7 +83,7 @@ static double rate_rop(struct emsmdb_client *client, double seconds, unsigned re
 		0x05, 0x00, 0x7B, 0x00, 0x00,		/* RopSize, RopGetStoreState on index 0 */
 		0xFF, 0xFF, 0xFF, 0xFF,			/* the handle table */
 	};
-	double start = now(), elapsed;
+	double start = bench_now(), elapsed;
 	long calls = 0;
 
 	do {
@@ -127,7 +99,7 @@ static double rate_rop(struct emsmdb_client *client, double seconds, unsigned re
 		}
 		talloc_free(tmp);
 		calls++;
-	} while ((elapsed = now() - start) < seconds);
+	} while ((elapsed = bench_now() - start) < seconds);
 	return (double)calls / elapsed;
 }
 
@@ -138,7 +110,7 @@ static void memory(struct bench *b, long pid, int sessions)
 	long before, after;
 	int i, opened = 0;
 
-	before = vm_rss_kb(pid);
+	before = bench_vm_rss_kb(pid);
 	for (i = 0; i < sessions; i++) {
 		clients[i] = open_client(b);
 		if (clients[i] == NULL) {
@@ -146,7 +118,7 @@ static void memory(struct bench *b, long pid, int sessions)
 		}
 		opened++;
 	}
-	after = vm_rss_kb(pid);
+	after = bench_vm_rss_kb(pid);
 	printf("server VmRSS %ld kB before, %ld kB after %d more connections with one idle session "
 	       "each: %.1f kB per connected session (target: under 200 KB)\n",
 	       before, after, opened, opened ? (double)(after - before) / opened : 0.0);
@@ -156,7 +128,7 @@ static void memory(struct bench *b, long pid, int sessions)
 	if (shared == NULL) {
 		return;
 	}
-	before = vm_rss_kb(pid);
+	before = bench_vm_rss_kb(pid);
 	for (opened = 0; opened < sessions; opened++) {
 		struct policy_handle h;
 
@@ -164,7 +136,7 @@ static void memory(struct bench *b, long pid, int sessions)
 			break;
 		}
 	}
-	after = vm_rss_kb(pid);
+	after = bench_vm_rss_kb(pid);
 	printf("server VmRSS %ld kB before, %ld kB after %d more sessions on one connection: "
 	       "%.1f kB per session without its connection\n",
 	       before, after, opened, opened ? (double)(after - before) / opened : 0.0);

@@ -28,36 +28,8 @@
 #include <talloc.h>
 
 #include "testsuite/common/nspi_cli.h"
+#include "testsuite/common/bench_clock.h"
 #include "idl/gen_proptags.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static long vm_rss_kb(long pid)
-{
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
-	f = fopen(path, "r");
-	if (f == NULL) {
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "VmRSS:", 6) == 0) {
-			kb = strtol(line + 6, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return kb;
-}
 
 static int resolve_one(struct nspi_client *nspi, TALLOC_CTX *mem_ctx, const char *name,
 		       const struct PropertyTagArray_r *columns, uint32_t *mid)
@@ -123,8 +95,8 @@ int main(int argc, char **argv)
 	}
 
 	/* near-null round trips */
-	start = now();
-	for (calls = 0; (elapsed = now() - start) < seconds; calls++) {
+	start = bench_now();
+	for (calls = 0; (elapsed = bench_now() - start) < seconds; calls++) {
 		int32_t result;
 
 		if (nspi_client_compare_mids(nspi, mid, mid, &result) != MAPI_E_SUCCESS) {
@@ -136,8 +108,8 @@ int main(int argc, char **argv)
 	printf("NspiCompareMIds (near-null): %ld calls in %.2f s = %.0f calls/s (%.1f us/call)\n",
 	       calls, elapsed, null_rate, 1e6 / null_rate);
 
-	start = now();
-	for (calls = 0; (elapsed = now() - start) < seconds; calls++) {
+	start = bench_now();
+	for (calls = 0; (elapsed = bench_now() - start) < seconds; calls++) {
 		uint32_t got;
 
 		if (resolve_one(nspi, mem_ctx, name, columns, &got) != 0 || got != mid) {
@@ -154,7 +126,7 @@ int main(int argc, char **argv)
 		nspi->stat.CurrentRec = 0;	/* MID_BEGINNING_OF_TABLE */
 		nspi->stat.NumPos = 0;
 		nspi->stat.Delta = 0;
-		start = now();
+		start = bench_now();
 		for (;;) {
 			struct PropertyRowSet_r *rows = NULL;
 
@@ -170,7 +142,7 @@ int main(int argc, char **argv)
 			rows_total += rows->cRows;
 			talloc_free(rows);
 		}
-		elapsed = now() - start;
+		elapsed = bench_now() - start;
 		printf("NspiQueryRows pass %d: %llu rows of 4 columns in %.3f s = %.0f rows/s\n",
 		       pass + 1, (unsigned long long)rows_total, elapsed,
 		       (double)rows_total / elapsed);
@@ -182,7 +154,7 @@ int main(int argc, char **argv)
 
 	if (server_pid > 0 && sessions > 0) {
 		struct nspi_client **more = talloc_zero_array(mem_ctx, struct nspi_client *, sessions);
-		long before = vm_rss_kb(server_pid), after;
+		long before = bench_vm_rss_kb(server_pid), after;
 		long n;
 
 		for (n = 0; n < sessions; n++) {
@@ -191,7 +163,7 @@ int main(int argc, char **argv)
 				return 1;
 			}
 		}
-		after = vm_rss_kb(server_pid);
+		after = bench_vm_rss_kb(server_pid);
 		printf("server VmRSS %ld kB before, %ld kB after %ld more bound sessions: "
 		       "%.1f kB per session (connection included)\n",
 		       before, after, sessions, (double)(after - before) / (double)sessions);
