@@ -1,0 +1,765 @@
+/*
+ * mapistore tables (MS-OXCTABL 3.2.5): hierarchy and contents tables with
+ * columns, multi-key sorts, restrictions, a cursor, bookmarks.
+ *
+ * A table is the ordered list of its rows' ids, read when first needed and
+ * again whenever the folder's version moved (a change by this or another
+ * connection): the backend does what it can of the restriction and sort in
+ * its query (sqlite3: SQL over indexes), the rest happens here, in C, on
+ * the stored rows. Rows' columns are read on QueryRows only.
+ *
+ * Copyright (C) OpenChange developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define _GNU_SOURCE	/* qsort_r */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "mapistore/mapistore_private.h"
+
+struct table_bookmark {
+	uint32_t id;
+	uint64_t row;		/* the row's object id */
+	uint32_t position;	/* where it was */
+};
+
+struct mapistore_table {
+	struct mapistore_context *ctx;
+	enum mapistore_table_type type;
+	uint64_t fid;
+	uint32_t flags;
+	uint16_t ncols;
+	uint32_t *cols;
+	struct mapi_sort_order_set *sorts;
+	struct mapi_restriction *res;
+	/* the rows */
+	bool loaded;
+	uint64_t version;
+	uint32_t count;
+	uint64_t *ids;
+	uint32_t pos;
+	/* bookmarks */
+	uint32_t nbookmarks;
+	struct table_bookmark *bookmarks;
+	uint32_t next_bookmark;
+};
+
+/* --- reading one row's values --------------------------------------------------------------- */
+
+/* One row being evaluated: its source and values decoded so far. */
+struct row_eval {
+	struct mapistore_table *table;
+	TALLOC_CTX *mem_ctx;
+	struct mapistore_row_source src;
+	struct mapi_propval value;
+};
+
+/*
+ * The value of tag in a row: computed, or decoded from the stored blob.
+ * Large (external) values: with inline_limit, only if at most that size,
+ * else *too_big.
+ */
+static bool row_value(struct mapistore_context *ctx, enum mapistore_table_type type,
+		      TALLOC_CTX *mem_ctx, const struct mapistore_row_source *src, uint32_t tag,
+		      struct mapi_propval *out, bool *too_big)
+{
+	struct mapistore_blob_entry e;
+	uint8_t *ext = NULL;
+	uint32_t len;
+	bool ok;
+
+	if (too_big)
+		*too_big = false;
+	if (type == MAPISTORE_TABLE_HIERARCHY) {
+		if (mapistore_computed_folder_prop(ctx, mem_ctx, src, tag, out))
+			return true;
+	} else if (mapistore_computed_message_prop(ctx, mem_ctx, src,
+						   (src->message_flags & MAPISTORE_MSGFLAG_HASATTACH) != 0,
+						   tag, out)) {
+		return true;
+	}
+	if (!mapistore_blob_find(src->blob, src->blob_len, tag, &e))
+		return false;
+	if (e.external) {
+		if (e.len > MAPISTORE_MAX_INLINE_VALUE) {
+			if (too_big)
+				*too_big = true;
+			out->tag = e.tag;
+			return false;
+		}
+		if (ctx->backend->external_load(ctx, mem_ctx, src->id, e.tag, &ext, &len) != MAPI_E_SUCCESS)
+			return false;
+		ok = mapistore_value_decode(mem_ctx, e.tag, ext, len, out) == MAPI_E_SUCCESS;
+		talloc_free(ext);
+		return ok;
+	}
+	return mapistore_value_decode(mem_ctx, e.tag, e.data, e.len, out) == MAPI_E_SUCCESS;
+}
+
+static bool eval_get(void *obj, uint32_t tag, const struct mapi_propval **value)
+{
+	struct row_eval *ev = obj;
+	bool too_big;
+
+	if (!row_value(ev->table->ctx, ev->table->type, ev->mem_ctx, &ev->src, tag, &ev->value, &too_big))
+		return false;
+	*value = &ev->value;
+	return true;
+}
+
+/* SubObject restrictions over a message's recipients or attachments (MS-OXCDATA 2.12.10). */
+struct sub_eval {
+	const struct mapi_propval *props;
+	uint16_t count;
+	const struct mapistore_propbag *bag;
+};
+
+static bool sub_get(void *obj, uint32_t tag, const struct mapi_propval **value)
+{
+	struct sub_eval *se = obj;
+
+	if (se->bag) {
+		*value = mapistore_propbag_find(se->bag, tag);
+		return *value != NULL;
+	}
+	for (uint16_t i = 0; i < se->count; i++) {
+		if (MAPI_PROP_ID(se->props[i].tag) == MAPI_PROP_ID(tag)) {
+			*value = &se->props[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool eval_sub(void *obj, uint32_t subobject, const struct mapi_restriction *res)
+{
+	struct row_eval *ev = obj;
+	struct mapistore_context *ctx = ev->table->ctx;
+	struct mapistore_message_record *rec;
+	bool match = false;
+
+	if (ev->table->type == MAPISTORE_TABLE_HIERARCHY)
+		return false;
+	if (ctx->backend->message_load(ctx, NULL, ev->src.id, &rec) != MAPI_E_SUCCESS)
+		return false;
+	if (subobject == TAG_MESSAGE_RECIPIENTS) {
+		for (uint32_t i = 0; !match && i < rec->recipient_count; i++) {
+			struct sub_eval se = { .props = rec->recipients[i].props, .count = rec->recipients[i].count };
+
+			match = mapistore_restriction_eval(res, sub_get, NULL, &se, NULL);
+		}
+	} else if (subobject == TAG_MESSAGE_ATTACHMENTS) {
+		for (uint32_t i = 0; !match && i < rec->attach_count; i++) {
+			struct sub_eval se = { 0 };
+
+			if (ctx->backend->attachment_load(ctx, rec, &rec->attachments[i]) != MAPI_E_SUCCESS)
+				continue;
+			se.bag = rec->attachments[i].props;
+			match = mapistore_restriction_eval(res, sub_get, NULL, &se, NULL);
+		}
+	}
+	talloc_free(rec);
+	return match;
+}
+
+/* --- loading the rows -------------------------------------------------------------------------- */
+
+struct sort_row {
+	uint64_t id;
+	struct mapi_propval *keys;	/* one per sort key; tag 0: absent */
+};
+
+static int compare_rows(const void *a, const void *b, void *arg)
+{
+	const struct sort_row *x = a, *y = b;
+	const struct mapi_sort_order_set *sorts = arg;
+
+	for (uint16_t i = 0; i < sorts->count; i++) {
+		const struct mapi_propval *kx = &x->keys[i], *ky = &y->keys[i];
+		int r;
+
+		/* absent values sort first, as SQL's NULLs do */
+		if (kx->tag == 0 || ky->tag == 0)
+			r = (kx->tag != 0) - (ky->tag != 0);
+		else
+			r = mapistore_propval_compare(kx, ky);
+		if (sorts->sorts[i].order == MAPI_SORT_DESCEND)
+			r = -r;
+		if (r)
+			return r;
+	}
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static enum MAPISTATUS table_load(struct mapistore_table *t)
+{
+	struct mapistore_context *ctx = t->ctx;
+	struct mapistore_table_query q = {
+		.type = t->type, .fid = t->fid, .flags = t->flags,
+		.restriction = t->res, .sorts = t->sorts,
+	};
+	const struct mapi_restriction *residual = NULL;
+	TALLOC_CTX *tmp;
+	uint64_t *ids = NULL, version;
+	uint32_t count = 0, kept = 0;
+	bool sorted = false;
+	enum MAPISTATUS ret;
+
+	ret = ctx->backend->folder_version(ctx, t->fid, &version);
+	if (ret != MAPI_E_SUCCESS)
+		return ret == MAPI_E_NOT_FOUND ? MAPI_E_OBJECT_DELETED : ret;
+	tmp = talloc_new(NULL);
+	if (tmp == NULL)
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	ret = ctx->backend->table_ids(ctx, tmp, &q, &count, &ids, &residual, &sorted);
+	if (ret != MAPI_E_SUCCESS)
+		goto done;
+	if (residual) {
+		struct mapistore_count_state state = { 0 };
+		struct row_eval ev = { .table = t };
+
+		for (uint32_t i = 0; i < count; i++) {
+			ev.mem_ctx = talloc_new(tmp);
+			if (ctx->backend->row_fetch(ctx, t->type, ids[i], &ev.src) == MAPI_E_SUCCESS &&
+			    mapistore_restriction_eval(residual, eval_get, eval_sub, &ev, &state))
+				ids[kept++] = ids[i];
+			talloc_free(ev.mem_ctx);
+		}
+		count = kept;
+	}
+	if (!sorted && t->sorts && t->sorts->count && count) {
+		struct sort_row *rows = talloc_array(tmp, struct sort_row, count);
+
+		if (rows == NULL) {
+			ret = MAPI_E_NOT_ENOUGH_MEMORY;
+			goto done;
+		}
+		for (uint32_t i = 0; i < count; i++) {
+			struct mapistore_row_source src;
+
+			rows[i].id = ids[i];
+			rows[i].keys = talloc_zero_array(rows, struct mapi_propval, t->sorts->count);
+			if (rows[i].keys == NULL) {
+				ret = MAPI_E_NOT_ENOUGH_MEMORY;
+				goto done;
+			}
+			if (ctx->backend->row_fetch(ctx, t->type, ids[i], &src) != MAPI_E_SUCCESS)
+				continue;
+			for (uint16_t k = 0; k < t->sorts->count; k++)
+				if (!row_value(ctx, t->type, rows[i].keys, &src,
+					       t->sorts->sorts[k].tag & ~PTYP_MV_INSTANCE, &rows[i].keys[k], NULL))
+					rows[i].keys[k].tag = 0;
+		}
+		qsort_r(rows, count, sizeof(rows[0]), compare_rows, t->sorts);
+		for (uint32_t i = 0; i < count; i++)
+			ids[i] = rows[i].id;
+	}
+	talloc_free(t->ids);
+	t->ids = talloc_steal(t, ids);
+	t->count = count;
+	t->version = version;
+	t->loaded = true;
+done:
+	talloc_free(tmp);
+	return ret;
+}
+
+/* Re-read the rows if the folder changed, keeping the cursor on the same row if it is still there. */
+static enum MAPISTATUS table_refresh(struct mapistore_table *t)
+{
+	uint64_t version, cur = 0;
+	uint32_t oldpos = t->pos;
+	enum MAPISTATUS ret;
+
+	if (t->loaded) {
+		ret = t->ctx->backend->folder_version(t->ctx, t->fid, &version);
+		if (ret != MAPI_E_SUCCESS)
+			return ret == MAPI_E_NOT_FOUND ? MAPI_E_OBJECT_DELETED : ret;
+		if (version == t->version)
+			return MAPI_E_SUCCESS;
+		if (t->pos < t->count)
+			cur = t->ids[t->pos];
+	}
+	ret = table_load(t);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	t->pos = oldpos > t->count ? t->count : oldpos;
+	for (uint32_t i = 0; cur && i < t->count; i++) {
+		if (t->ids[i] == cur) {
+			t->pos = i;
+			break;
+		}
+	}
+	return MAPI_E_SUCCESS;
+}
+
+bool mapistore_table_stale(struct mapistore_table *t)
+{
+	uint64_t version;
+
+	if (t == NULL || !t->loaded)
+		return true;
+	return t->ctx->backend->folder_version(t->ctx, t->fid, &version) != MAPI_E_SUCCESS ||
+	       version != t->version;
+}
+
+/* --- the API ----------------------------------------------------------------------------------- */
+
+enum MAPISTATUS mapistore_table_open(struct mapistore_folder *folder, TALLOC_CTX *mem_ctx,
+				     enum mapistore_table_type type, uint32_t flags,
+				     struct mapistore_table **out)
+{
+	struct mapistore_table *t;
+
+	if (folder == NULL || out == NULL || type > MAPISTORE_TABLE_ASSOCIATED ||
+	    (flags & ~(MAPISTORE_TABLE_DEPTH | MAPISTORE_TABLE_SOFT_DELETES)))
+		return MAPI_E_INVALID_PARAMETER;
+	if ((flags & MAPISTORE_TABLE_DEPTH) && type != MAPISTORE_TABLE_HIERARCHY)
+		return MAPI_E_NO_SUPPORT;
+	t = talloc_zero(mem_ctx, struct mapistore_table);
+	if (t == NULL)
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	t->ctx = folder->ctx;
+	t->type = type;
+	t->fid = folder->fid;
+	t->flags = flags;
+	t->next_bookmark = 1;
+	*out = t;
+	return MAPI_E_SUCCESS;
+}
+
+enum MAPISTATUS mapistore_table_set_columns(struct mapistore_table *t, uint16_t count,
+					    const uint32_t *tags)
+{
+	uint32_t *cols;
+
+	if (t == NULL || count == 0 || tags == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	for (uint16_t i = 0; i < count; i++) {
+		uint16_t type = MAPI_PROP_TYPE(tags[i]) & ~PTYP_MV_INSTANCE;
+
+		if (type != PTYP_UNSPECIFIED && !oxcdata_ptyp_is_valid(type))
+			return MAPI_E_INVALID_PARAMETER;
+	}
+	cols = talloc_memdup(t, tags, count * sizeof(uint32_t));
+	if (cols == NULL)
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	talloc_free(t->cols);
+	t->cols = cols;
+	t->ncols = count;
+	return MAPI_E_SUCCESS;
+}
+
+enum MAPISTATUS mapistore_table_sort(struct mapistore_table *t, const struct mapi_sort_order_set *sorts)
+{
+	struct mapi_sort_order_set *copy = NULL;
+
+	if (t == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	if (sorts && sorts->count) {
+		for (uint16_t i = 0; i < sorts->count; i++) {
+			uint8_t order = sorts->sorts[i].order;
+
+			if (order != MAPI_SORT_ASCEND && order != MAPI_SORT_DESCEND &&
+			    order != MAPI_SORT_MAXIMUM_CATEGORY)
+				return MAPI_E_INVALID_PARAMETER;
+			if (MAPI_PROP_TYPE(sorts->sorts[i].tag) == PTYP_UNSPECIFIED)
+				return MAPI_E_INVALID_PARAMETER;
+		}
+		copy = talloc_zero(t, struct mapi_sort_order_set);
+		if (copy == NULL)
+			return MAPI_E_NOT_ENOUGH_MEMORY;
+		*copy = *sorts;
+		copy->sorts = talloc_memdup(copy, sorts->sorts, sorts->count * sizeof(sorts->sorts[0]));
+		if (copy->sorts == NULL) {
+			talloc_free(copy);
+			return MAPI_E_NOT_ENOUGH_MEMORY;
+		}
+	}
+	talloc_free(t->sorts);
+	t->sorts = copy;
+	t->loaded = false;
+	t->pos = 0;
+	return MAPI_E_SUCCESS;
+}
+
+enum MAPISTATUS mapistore_table_restrict(struct mapistore_table *t, const struct mapi_restriction *res)
+{
+	struct mapi_restriction *copy = NULL;
+
+	if (t == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	if (res) {
+		/* a deep copy through the wire form, which also checks the nesting depth */
+		struct oxcdata_push push;
+		struct oxcdata_pull pull;
+		enum wire_error err;
+
+		oxcdata_push_init(&push, NULL);
+		err = oxcdata_restriction_push(&push, res);
+		if (err == WIRE_OK) {
+			oxcdata_pull_init(&pull, push.data, push.len);
+			err = oxcdata_restriction_pull(&pull, t, &copy);
+		}
+		talloc_free(push.data);
+		if (err != WIRE_OK)
+			return err == WIRE_ERR_NO_MEMORY ? MAPI_E_NOT_ENOUGH_MEMORY
+			       : err == WIRE_ERR_TOO_DEEP ? MAPI_E_TOO_COMPLEX : MAPI_E_INVALID_PARAMETER;
+	}
+	talloc_free(t->res);
+	t->res = copy;
+	t->loaded = false;
+	t->pos = 0;
+	return MAPI_E_SUCCESS;
+}
+
+enum MAPISTATUS mapistore_table_position(struct mapistore_table *t, uint32_t *position,
+					 uint32_t *row_count)
+{
+	enum MAPISTATUS ret;
+
+	if (t == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	ret = table_refresh(t);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	if (position)
+		*position = t->pos;
+	if (row_count)
+		*row_count = t->count;
+	return MAPI_E_SUCCESS;
+}
+
+static enum MAPISTATUS fill_row(struct mapistore_table *t, TALLOC_CTX *mem_ctx, uint64_t id,
+				struct mapi_property_row *row)
+{
+	struct mapistore_row_source src;
+	enum MAPISTATUS ret;
+
+	row->flag = MAPI_ROW_STANDARD;
+	row->count = t->ncols;
+	row->values = talloc_array(mem_ctx, struct mapi_flagged_propval, t->ncols);
+	if (row->values == NULL)
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	ret = t->ctx->backend->row_fetch(t->ctx, t->type, id, &src);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	for (uint16_t c = 0; c < t->ncols; c++) {
+		struct mapi_flagged_propval *v = &row->values[c];
+		uint32_t tag = t->cols[c] & ~(PTYP_MV_INSTANCE << 0);
+		bool too_big;
+
+		if (row_value(t->ctx, t->type, row->values, &src, tag, &v->pv, &too_big)) {
+			v->flag = MAPI_PROPVAL_PRESENT;
+			continue;
+		}
+		/* absent, or too large for a row: readable through a stream (MS-OXCTABL 2.2.2.14) */
+		row->flag = MAPI_ROW_FLAGGED;
+		v->flag = MAPI_PROPVAL_ERROR;
+		v->pv.tag = MAPI_PROP_TAG(MAPI_PROP_ID(tag), PTYP_ERRORCODE);
+		v->pv.value.error_code = too_big ? MAPI_E_NOT_ENOUGH_MEMORY : MAPI_E_NOT_FOUND;
+	}
+	return MAPI_E_SUCCESS;
+}
+
+enum MAPISTATUS mapistore_table_query_rows(struct mapistore_table *t, TALLOC_CTX *mem_ctx,
+					   uint32_t max, bool forward, bool no_advance,
+					   uint32_t *count, struct mapi_property_row **rows,
+					   uint64_t **ids)
+{
+	struct mapi_property_row *r;
+	uint64_t *rid = NULL;
+	uint32_t n, start;
+	enum MAPISTATUS ret;
+
+	if (t == NULL || count == NULL || rows == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	if (t->ncols == 0)
+		return MAPI_E_NOT_INITIALIZED;	/* no SetColumns yet */
+	ret = table_refresh(t);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	if (forward) {
+		start = t->pos;
+		n = t->count - t->pos;
+	} else {
+		/* backward: the rows before the cursor, nearest first (MS-OXCTABL 3.2.5.5) */
+		n = t->pos;
+		start = t->pos;
+	}
+	if (n > max)
+		n = max;
+	r = talloc_zero_array(mem_ctx, struct mapi_property_row, n ? n : 1);
+	if (r == NULL)
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	if (ids) {
+		rid = talloc_array(mem_ctx, uint64_t, n ? n : 1);
+		if (rid == NULL) {
+			talloc_free(r);
+			return MAPI_E_NOT_ENOUGH_MEMORY;
+		}
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t idx = forward ? start + i : start - 1 - i;
+
+		ret = fill_row(t, r, t->ids[idx], &r[i]);
+		if (ret != MAPI_E_SUCCESS) {
+			talloc_free(r);
+			talloc_free(rid);
+			return ret;
+		}
+		if (rid)
+			rid[i] = t->ids[idx];
+	}
+	if (!no_advance)
+		t->pos = forward ? start + n : start - n;
+	*count = n;
+	*rows = r;
+	if (ids)
+		*ids = rid;
+	return MAPI_E_SUCCESS;
+}
+
+static enum MAPISTATUS seek_from(struct mapistore_table *t, uint32_t base, int32_t count, int32_t *moved)
+{
+	int64_t target = (int64_t)base + count;
+
+	if (target < 0)
+		target = 0;
+	if (target > t->count)
+		target = t->count;
+	if (moved)
+		*moved = (int32_t)(target - base);
+	t->pos = (uint32_t)target;
+	return MAPI_E_SUCCESS;
+}
+
+enum MAPISTATUS mapistore_table_seek(struct mapistore_table *t, enum mapistore_bookmark_origin origin,
+				     int32_t count, int32_t *moved)
+{
+	enum MAPISTATUS ret;
+	uint32_t base;
+
+	if (t == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	ret = table_refresh(t);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	switch (origin) {
+	case MAPISTORE_BOOKMARK_BEGINNING: base = 0; break;
+	case MAPISTORE_BOOKMARK_CURRENT: base = t->pos; break;
+	case MAPISTORE_BOOKMARK_END: base = t->count; break;
+	default: return MAPI_E_INVALID_PARAMETER;
+	}
+	return seek_from(t, base, count, moved);
+}
+
+enum MAPISTATUS mapistore_table_seek_fraction(struct mapistore_table *t, uint32_t numerator,
+					      uint32_t denominator)
+{
+	enum MAPISTATUS ret;
+
+	if (t == NULL || denominator == 0)
+		return MAPI_E_INVALID_PARAMETER;
+	ret = table_refresh(t);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	/* MS-OXCTABL 3.2.5.8: numerator > denominator puts the cursor at the end */
+	if (numerator >= denominator)
+		t->pos = t->count;
+	else
+		t->pos = (uint32_t)(((uint64_t)t->count * numerator) / denominator);
+	return MAPI_E_SUCCESS;
+}
+
+enum MAPISTATUS mapistore_table_bookmark_create(struct mapistore_table *t, uint32_t *bookmark)
+{
+	struct table_bookmark *b;
+	enum MAPISTATUS ret;
+
+	if (t == NULL || bookmark == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	ret = table_refresh(t);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	b = talloc_realloc(t, t->bookmarks, struct table_bookmark, t->nbookmarks + 1);
+	if (b == NULL)
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	t->bookmarks = b;
+	b[t->nbookmarks].id = t->next_bookmark++;
+	b[t->nbookmarks].row = t->pos < t->count ? t->ids[t->pos] : 0;
+	b[t->nbookmarks].position = t->pos;
+	*bookmark = b[t->nbookmarks].id;
+	t->nbookmarks++;
+	return MAPI_E_SUCCESS;
+}
+
+static struct table_bookmark *find_bookmark(struct mapistore_table *t, uint32_t id)
+{
+	for (uint32_t i = 0; i < t->nbookmarks; i++)
+		if (t->bookmarks[i].id == id)
+			return &t->bookmarks[i];
+	return NULL;
+}
+
+enum MAPISTATUS mapistore_table_bookmark_seek(struct mapistore_table *t, uint32_t bookmark,
+					      int32_t count, bool *row_no_longer_visible,
+					      int32_t *moved)
+{
+	struct table_bookmark *b;
+	enum MAPISTATUS ret;
+	uint32_t base;
+	bool gone = true;
+
+	if (t == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	b = find_bookmark(t, bookmark);
+	if (b == NULL)
+		return MAPI_E_INVALID_BOOKMARK;
+	ret = table_refresh(t);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	base = b->position > t->count ? t->count : b->position;
+	if (b->row == 0) {
+		gone = false;	/* a bookmark at the end stays at the end */
+	} else {
+		for (uint32_t i = 0; i < t->count; i++) {
+			if (t->ids[i] == b->row) {
+				base = i;
+				gone = false;
+				break;
+			}
+		}
+	}
+	if (row_no_longer_visible)
+		*row_no_longer_visible = gone;
+	return seek_from(t, base, count, moved);
+}
+
+enum MAPISTATUS mapistore_table_bookmark_free(struct mapistore_table *t, uint32_t bookmark)
+{
+	struct table_bookmark *b;
+
+	if (t == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	b = find_bookmark(t, bookmark);
+	if (b == NULL)
+		return MAPI_E_INVALID_BOOKMARK;
+	*b = t->bookmarks[--t->nbookmarks];
+	return MAPI_E_SUCCESS;
+}
+
+enum MAPISTATUS mapistore_table_find_row(struct mapistore_table *t, const struct mapi_restriction *res,
+					 enum mapistore_bookmark_origin origin, bool backward,
+					 uint32_t *position)
+{
+	struct mapistore_count_state state = { 0 };
+	struct row_eval ev = { .table = t };
+	enum MAPISTATUS ret;
+	int64_t i;
+
+	if (t == NULL || res == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	ret = table_refresh(t);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	switch (origin) {
+	case MAPISTORE_BOOKMARK_BEGINNING: i = backward ? -1 : 0; break;
+	case MAPISTORE_BOOKMARK_CURRENT: i = backward ? (int64_t)t->pos - 1 : t->pos; break;
+	case MAPISTORE_BOOKMARK_END: i = backward ? (int64_t)t->count - 1 : t->count; break;
+	default: return MAPI_E_INVALID_PARAMETER;
+	}
+	for (; i >= 0 && i < t->count; i += backward ? -1 : 1) {
+		bool match;
+
+		ev.mem_ctx = talloc_new(NULL);
+		match = t->ctx->backend->row_fetch(t->ctx, t->type, t->ids[i], &ev.src) == MAPI_E_SUCCESS &&
+			mapistore_restriction_eval(res, eval_get, eval_sub, &ev, &state);
+		talloc_free(ev.mem_ctx);
+		if (match) {
+			t->pos = (uint32_t)i;
+			if (position)
+				*position = t->pos;
+			return MAPI_E_SUCCESS;
+		}
+	}
+	return MAPI_E_NOT_FOUND;
+}
+
+enum MAPISTATUS mapistore_table_columns_all(struct mapistore_table *t, TALLOC_CTX *mem_ctx,
+					    uint16_t *count, uint32_t **tags)
+{
+	static const uint32_t folder_cols[] = {
+		TAG_FOLDER_ID, TAG_PARENT_FOLDER_ID, TAG_CHANGE_NUMBER, TAG_FOLDER_TYPE, TAG_ENTRYID,
+		TAG_SOURCE_KEY, TAG_CONTENT_COUNT, TAG_CONTENT_UNREAD_COUNT, TAG_SUBFOLDERS,
+		TAG_FOLDER_CHILD_COUNT,
+	};
+	static const uint32_t message_cols[] = {
+		TAG_MID, TAG_FOLDER_ID, TAG_CHANGE_NUMBER, TAG_MESSAGE_FLAGS, TAG_MESSAGE_SIZE,
+		TAG_HAS_ATTACHMENTS, TAG_READ, TAG_ENTRYID, TAG_SOURCE_KEY,
+	};
+	const uint32_t *base = t && t->type == MAPISTORE_TABLE_HIERARCHY ? folder_cols : message_cols;
+	size_t nbase = t && t->type == MAPISTORE_TABLE_HIERARCHY ? sizeof(folder_cols) / 4
+								   : sizeof(message_cols) / 4;
+	uint32_t *v;
+	uint32_t n, alloc;
+	enum MAPISTATUS ret;
+
+	if (t == NULL || count == NULL || tags == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	ret = table_refresh(t);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	alloc = (uint32_t)nbase + 64;
+	v = talloc_array(mem_ctx, uint32_t, alloc);
+	if (v == NULL)
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	memcpy(v, base, nbase * sizeof(uint32_t));
+	n = (uint32_t)nbase;
+	for (uint32_t r = 0; r < t->count && n < 0xFFFF; r++) {
+		struct mapistore_row_source src;
+		struct mapistore_blob_entry e;
+		size_t off = 0;
+
+		if (t->ctx->backend->row_fetch(t->ctx, t->type, t->ids[r], &src) != MAPI_E_SUCCESS)
+			continue;
+		while (mapistore_blob_next(src.blob, src.blob_len, &off, &e)) {
+			uint32_t k;
+
+			for (k = 0; k < n && v[k] != e.tag; k++)
+				;
+			if (k < n)
+				continue;
+			if (n == alloc) {
+				uint32_t *nv = talloc_realloc(mem_ctx, v, uint32_t, alloc * 2);
+
+				if (nv == NULL) {
+					talloc_free(v);
+					return MAPI_E_NOT_ENOUGH_MEMORY;
+				}
+				v = nv;
+				alloc *= 2;
+			}
+			v[n++] = e.tag;
+		}
+	}
+	*count = (uint16_t)n;
+	*tags = v;
+	return MAPI_E_SUCCESS;
+}
+
+enum MAPISTATUS mapistore_table_reset(struct mapistore_table *t)
+{
+	if (t == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	TALLOC_FREE(t->cols);
+	t->ncols = 0;
+	TALLOC_FREE(t->sorts);
+	TALLOC_FREE(t->res);
+	TALLOC_FREE(t->bookmarks);
+	t->nbookmarks = 0;
+	t->loaded = false;
+	t->pos = 0;
+	return MAPI_E_SUCCESS;
+}
