@@ -38,6 +38,14 @@
 /* Values above this many bytes are stored outside the row (externals). */
 #define SQLITE_INLINE_MAX 1024
 #define BUSY_TIMEOUT_MS 10000
+#define MMAP_SIZE "1073741824"	/* 1 GB of address space, not memory */
+#define CACHE_SIZE "-1024"	/* KB */
+#ifndef WAL_AUTOCHECKPOINT
+#define WAL_AUTOCHECKPOINT "4000"
+#endif
+#ifndef PAGE_SIZE
+#define PAGE_SIZE "4096"
+#endif
 
 
 static const char *const schema_sql =
@@ -77,11 +85,8 @@ static const char *const schema_sql =
 	" last_modified INTEGER,"
 	" props BLOB NOT NULL);"
 	"CREATE INDEX messages_by_delivery ON messages(fid, list, delivery_time);"
-	"CREATE INDEX messages_by_submit ON messages(fid, list, submit_time);"
 	"CREATE INDEX messages_by_modified ON messages(fid, list, last_modified);"
 	"CREATE INDEX messages_by_subject ON messages(fid, list, subject);"
-	"CREATE INDEX messages_by_class ON messages(fid, list, message_class);"
-	"CREATE INDEX messages_by_size ON messages(fid, list, message_size);"
 	"CREATE INDEX messages_by_flags ON messages(fid, list, message_flags, message_size);"
 	"CREATE INDEX messages_embedded ON messages(attach_id) WHERE attach_id != 0;"
 	"CREATE TABLE recipients("
@@ -102,7 +107,7 @@ static const char *const schema_sql =
 
 /* Prepared once per connection, on first use. */
 enum stmt_id {
-	ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
+	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_READ_BEGIN, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
 	ST_MAILBOX_LOAD, ST_MAILBOX_INSERT, ST_MAILBOX_UPDATE, ST_GLOBCNT_GET, ST_GLOBCNT_SET,
 	ST_FOLDER_LOAD, ST_FOLDER_INSERT, ST_FOLDER_UPDATE, ST_FOLDER_DELETE, ST_FOLDER_FIND,
 	ST_FOLDER_CHILDREN, ST_FOLDER_COUNT_CHILDREN, ST_FOLDER_COUNTS, ST_FOLDER_TOUCH,
@@ -122,6 +127,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_READ_BEGIN] = "BEGIN DEFERRED",
+	[ST_SAVEPOINT] = "SAVEPOINT operation",
+	[ST_RELEASE] = "RELEASE operation",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO operation",
 	[ST_MAILBOX_LOAD] = "SELECT replica_id, replica_guid, mailbox_guid, special FROM mailbox WHERE id = 1",
 	[ST_MAILBOX_INSERT] = "INSERT INTO mailbox(id, replica_id, replica_guid, mailbox_guid, next_globcnt, special)"
 			      " VALUES(1, ?1, ?2, ?3, 1, ?4)",
@@ -131,7 +140,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_GLOBCNT_SET] = "UPDATE mailbox SET next_globcnt = ?1 WHERE id = 1",
 	[ST_FOLDER_LOAD] = "SELECT parent_fid, name, folder_type, cn, props FROM folders WHERE fid = ?1",
 	[ST_FOLDER_INSERT] = "INSERT INTO folders(fid, parent_fid, name, folder_type, cn, version, props)"
-			     " VALUES(?1, ?2, ?3, ?4, ?5, (SELECT coalesce(max(version), 0) + 1 FROM folders), ?6)",
+			     " VALUES(?1, ?2, ?3, ?4, ?5, 1, ?6)",
 	[ST_FOLDER_UPDATE] = "UPDATE folders SET parent_fid = ?2, name = ?3, folder_type = ?4, cn = ?5,"
 			     " props = ?6, version = version + 1 WHERE fid = ?1",
 	[ST_FOLDER_DELETE] = "DELETE FROM folders WHERE fid = ?1",
@@ -140,7 +149,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FOLDER_COUNT_CHILDREN] = "SELECT count(*) FROM folders WHERE parent_fid = ?1",
 	[ST_FOLDER_COUNTS] = "SELECT list, count(*), sum((message_flags & 1) = 0), sum(message_size)"
 			     " FROM messages WHERE fid = ?1 AND list IN (0, 1, 2, 3) GROUP BY list",
-	[ST_FOLDER_TOUCH] = "UPDATE folders SET version = (SELECT max(version) FROM folders) + 1 WHERE fid = ?1",
+	/* the folder and ?2 levels of its ancestors; fids are never reused, so a per-folder count is enough */
+	[ST_FOLDER_TOUCH] = "WITH RECURSIVE up(fid, depth) AS (SELECT ?1, 0 UNION ALL"
+			    " SELECT f.parent_fid, up.depth + 1 FROM folders f JOIN up ON f.fid = up.fid"
+			    " WHERE up.depth < ?2 AND f.parent_fid != 0)"
+			    " UPDATE folders SET version = version + 1 WHERE fid IN (SELECT fid FROM up)",
 	[ST_FOLDER_VERSION] = "SELECT version FROM folders WHERE fid = ?1",
 	[ST_FOLDER_ROW] = "SELECT parent_fid, cn, folder_type, props FROM folders WHERE fid = ?1",
 	[ST_MESSAGE_LOAD] = "SELECT fid, list, cn, message_flags, message_size, props FROM messages WHERE mid = ?1",
@@ -344,6 +357,10 @@ static enum MAPISTATUS sqlite_open(TALLOC_CTX *mem_ctx, const char *path, uint32
 		goto fail;
 	}
 	sqlite3_busy_timeout(m->db, BUSY_TIMEOUT_MS);
+	/* only a new, empty database takes it; see PAGE_SIZE */
+	ret = exec_sql(m, "PRAGMA page_size=" PAGE_SIZE, "page_size");
+	if (ret != MAPI_E_SUCCESS)
+		goto fail;
 	/* WAL + FULL: each COMMIT fsyncs the WAL before returning. */
 	rc = sqlite3_prepare_v2(m->db, "PRAGMA journal_mode=WAL", -1, &s, NULL);
 	if (rc == SQLITE_OK)
@@ -357,6 +374,16 @@ static enum MAPISTATUS sqlite_open(TALLOC_CTX *mem_ctx, const char *path, uint32
 	}
 	sqlite3_finalize(s);
 	ret = exec_sql(m, "PRAGMA synchronous=FULL", "synchronous=FULL");
+	if (ret != MAPI_E_SUCCESS)
+		goto fail;
+	/*
+	 * Reads through a shared memory map instead of each connection's own
+	 * page cache: table scans cost no read() per page, and the pages are the
+	 * kernel's, shared by every session of the mailbox, not heap per
+	 * context. The page cache then only holds pages being written.
+	 */
+	ret = exec_sql(m, "PRAGMA mmap_size=" MMAP_SIZE "; PRAGMA cache_size=" CACHE_SIZE
+		       "; PRAGMA wal_autocheckpoint=" WAL_AUTOCHECKPOINT, "mmap_size");
 	if (ret != MAPI_E_SUCCESS)
 		goto fail;
 	ret = check_schema(m);
@@ -400,6 +427,54 @@ static void sqlite_rollback(struct mapistore_context *ctx)
 
 	if (s)
 		run(m, s, "ROLLBACK");
+}
+
+static enum MAPISTATUS sqlite_read_begin(struct mapistore_context *ctx)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	sqlite3_stmt *s;
+
+	STMT(m, ST_READ_BEGIN);
+	return run(m, s, "BEGIN");
+}
+
+static void sqlite_read_end(struct mapistore_context *ctx)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	sqlite3_stmt *s = stmt(m, ST_COMMIT);
+
+	if (s)
+		run(m, s, "COMMIT");
+}
+
+static enum MAPISTATUS sqlite_savepoint(struct mapistore_context *ctx)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	sqlite3_stmt *s;
+
+	STMT(m, ST_SAVEPOINT);
+	return run(m, s, "SAVEPOINT");
+}
+
+static enum MAPISTATUS sqlite_release(struct mapistore_context *ctx)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	sqlite3_stmt *s;
+
+	STMT(m, ST_RELEASE);
+	return run(m, s, "RELEASE");
+}
+
+static void sqlite_rollback_savepoint(struct mapistore_context *ctx)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	sqlite3_stmt *s = stmt(m, ST_ROLLBACK_TO);
+
+	if (s)
+		run(m, s, "ROLLBACK TO");
+	s = stmt(m, ST_RELEASE);
+	if (s)
+		run(m, s, "RELEASE");
 }
 
 /* --- mailbox ---------------------------------------------------------------------- */
@@ -826,13 +901,15 @@ static enum MAPISTATUS sqlite_folder_counts(struct mapistore_context *ctx, uint6
 	return rc == SQLITE_ROW ? MAPI_E_SUCCESS : map_sqlite_error(m, rc, "counting folders");
 }
 
-static enum MAPISTATUS sqlite_folder_touch(struct mapistore_context *ctx, uint64_t fid)
+static enum MAPISTATUS sqlite_folder_touch(struct mapistore_context *ctx, uint64_t fid,
+					   uint32_t ancestors)
 {
 	struct sqlite_mailbox *m = sq(ctx);
 	sqlite3_stmt *s;
 
 	STMT(m, ST_FOLDER_TOUCH);
 	bind_id(s, 1, fid);
+	sqlite3_bind_int64(s, 2, ancestors);
 	return run(m, s, "touching a folder");
 }
 
@@ -1921,6 +1998,11 @@ const struct mapistore_backend mapistore_backend_sqlite3 = {
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
+	.read_begin = sqlite_read_begin,
+	.read_end = sqlite_read_end,
+	.savepoint = sqlite_savepoint,
+	.release = sqlite_release,
+	.rollback_savepoint = sqlite_rollback_savepoint,
 	.mailbox_load = sqlite_mailbox_load,
 	.mailbox_store = sqlite_mailbox_store,
 	.globcnt_reserve = sqlite_globcnt_reserve,

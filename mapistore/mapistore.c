@@ -116,11 +116,14 @@ enum MAPISTATUS mapistore_begin(struct mapistore_context *ctx)
 
 	if (ctx->in_transaction)
 		return MAPI_E_CALL_FAILED;
-	ret = ctx->backend->begin(ctx);
+	ret = ctx->in_batch ? ctx->backend->savepoint(ctx) : ctx->backend->begin(ctx);
 	if (ret != MAPI_E_SUCCESS)
 		return ret;
 	ctx->in_transaction = true;
-	ctx->event_count = 0;
+	if (ctx->in_batch)
+		ctx->batch_event_mark = ctx->event_count;
+	else
+		ctx->event_count = 0;
 	ctx->reserved_in_txn = false;
 	return MAPI_E_SUCCESS;
 }
@@ -129,29 +132,91 @@ void mapistore_rollback(struct mapistore_context *ctx)
 {
 	if (!ctx->in_transaction)
 		return;
-	ctx->backend->rollback(ctx);
+	if (ctx->in_batch) {
+		ctx->backend->rollback_savepoint(ctx);
+		ctx->event_count = ctx->batch_event_mark;
+	} else {
+		ctx->backend->rollback(ctx);
+		ctx->event_count = 0;
+	}
 	ctx->in_transaction = false;
-	ctx->event_count = 0;
 	/* ids reserved inside the rolled-back transaction were never durable */
 	if (ctx->reserved_in_txn)
 		ctx->id_next = ctx->id_end = 0;
 }
 
+static void deliver_events(struct mapistore_context *ctx)
+{
+	uint32_t n = ctx->event_count;
+
+	ctx->event_count = 0;
+	for (uint32_t i = 0; ctx->event_fn && i < n; i++)
+		ctx->event_fn(ctx->event_data, &ctx->events[i]);
+}
+
 enum MAPISTATUS mapistore_commit(struct mapistore_context *ctx)
 {
-	enum MAPISTATUS ret = ctx->backend->commit(ctx);
-	uint32_t n;
+	enum MAPISTATUS ret;
 
+	ret = ctx->in_batch ? ctx->backend->release(ctx) : ctx->backend->commit(ctx);
 	if (ret != MAPI_E_SUCCESS) {
 		mapistore_rollback(ctx);
 		return ret;
 	}
 	ctx->in_transaction = false;
-	n = ctx->event_count;
-	ctx->event_count = 0;
-	for (uint32_t i = 0; ctx->event_fn && i < n; i++)
-		ctx->event_fn(ctx->event_data, &ctx->events[i]);
+	if (ctx->in_batch) {
+		ctx->reserved_in_batch |= ctx->reserved_in_txn;
+		return MAPI_E_SUCCESS;
+	}
+	deliver_events(ctx);
 	return MAPI_E_SUCCESS;
+}
+
+enum MAPISTATUS mapistore_batch_begin(struct mapistore_context *ctx)
+{
+	enum MAPISTATUS ret;
+
+	if (ctx == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	if (ctx->in_batch || ctx->in_transaction)
+		return MAPI_E_CALL_FAILED;
+	ret = ctx->backend->begin(ctx);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	ctx->in_batch = true;
+	ctx->reserved_in_batch = false;
+	ctx->event_count = 0;
+	return MAPI_E_SUCCESS;
+}
+
+enum MAPISTATUS mapistore_batch_commit(struct mapistore_context *ctx)
+{
+	enum MAPISTATUS ret;
+
+	if (ctx == NULL || !ctx->in_batch || ctx->in_transaction)
+		return ctx ? MAPI_E_CALL_FAILED : MAPI_E_INVALID_PARAMETER;
+	ctx->in_batch = false;
+	ret = ctx->backend->commit(ctx);
+	if (ret != MAPI_E_SUCCESS) {
+		ctx->backend->rollback(ctx);
+		ctx->event_count = 0;
+		if (ctx->reserved_in_batch)
+			ctx->id_next = ctx->id_end = 0;
+		return ret;
+	}
+	deliver_events(ctx);
+	return MAPI_E_SUCCESS;
+}
+
+void mapistore_batch_rollback(struct mapistore_context *ctx)
+{
+	if (ctx == NULL || !ctx->in_batch || ctx->in_transaction)
+		return;
+	ctx->in_batch = false;
+	ctx->backend->rollback(ctx);
+	ctx->event_count = 0;
+	if (ctx->reserved_in_batch)
+		ctx->id_next = ctx->id_end = 0;
 }
 
 /* Roll back on failure, commit on success: the tail of every committing operation. */
@@ -216,6 +281,8 @@ enum MAPISTATUS mapistore_next_id(struct mapistore_context *ctx, uint64_t *id)
 			return ret;
 		if (!own)
 			ctx->reserved_in_txn = true;
+		else if (ctx->in_batch)
+			ctx->reserved_in_batch = true;	/* durable only with the batch */
 		ctx->id_next = first;
 		ctx->id_end = first + ID_BLOCK;
 	}

@@ -130,6 +130,18 @@ enum MAPISTATUS mapistore_allocate_ids(struct mapistore_context *ctx, uint32_t c
 				       uint64_t *first_id);
 
 /*
+ * A batch: the committing operations until mapistore_batch_commit() share
+ * one transaction (each still all-or-nothing on its own, as a savepoint),
+ * for imports and bulk delivery where one fsync per message is too many.
+ * Nothing of the batch is durable, or reported to the event hook, before
+ * mapistore_batch_commit() returns; mapistore_batch_rollback() forgets it
+ * all (ids handed out inside a rolled-back batch must not be used).
+ */
+enum MAPISTATUS mapistore_batch_begin(struct mapistore_context *ctx);
+enum MAPISTATUS mapistore_batch_commit(struct mapistore_context *ctx);
+void mapistore_batch_rollback(struct mapistore_context *ctx);
+
+/*
  * Change notifications for the layers above (tables, RopNotify): after a
  * transaction commits, every change it made is reported to the hook, in
  * order. Changes made by other connections (other processes) are not

@@ -185,6 +185,17 @@ struct mapistore_backend {
 	enum MAPISTATUS (*begin)(struct mapistore_context *ctx);
 	enum MAPISTATUS (*commit)(struct mapistore_context *ctx);
 	void (*rollback)(struct mapistore_context *ctx);
+	/*
+	 * A read snapshot around many reads (a QueryRows of 1,000 rows): one
+	 * read transaction instead of one per statement. Not used inside a
+	 * write transaction.
+	 */
+	enum MAPISTATUS (*read_begin)(struct mapistore_context *ctx);
+	void (*read_end)(struct mapistore_context *ctx);
+	/* An operation inside a batch (mapistore_batch_begin): a savepoint of the open transaction. */
+	enum MAPISTATUS (*savepoint)(struct mapistore_context *ctx);
+	enum MAPISTATUS (*release)(struct mapistore_context *ctx);
+	void (*rollback_savepoint)(struct mapistore_context *ctx);
 
 	/* Mailbox identity; MAPI_E_NOT_FOUND before mailbox creation. */
 	enum MAPISTATUS (*mailbox_load)(struct mapistore_context *ctx,
@@ -209,8 +220,8 @@ struct mapistore_backend {
 					   uint64_t fid, uint32_t *count, uint64_t **fids);
 	enum MAPISTATUS (*folder_counts)(struct mapistore_context *ctx, uint64_t fid,
 					 struct mapistore_folder_counts *counts);
-	/* Bump the folder's version (its tables' change counter). */
-	enum MAPISTATUS (*folder_touch)(struct mapistore_context *ctx, uint64_t fid);
+	/* Bump the version (tables' change counter) of the folder and of that many ancestors. */
+	enum MAPISTATUS (*folder_touch)(struct mapistore_context *ctx, uint64_t fid, uint32_t ancestors);
 	enum MAPISTATUS (*folder_version)(struct mapistore_context *ctx, uint64_t fid,
 					  uint64_t *version);
 
@@ -288,6 +299,10 @@ struct mapistore_context {
 	mapistore_event_fn event_fn;
 	void *event_data;
 	bool reserved_in_txn;	/* the id block came from the open transaction */
+	/* a batch: one transaction, each operation a savepoint in it */
+	bool in_batch;
+	bool reserved_in_batch;
+	uint32_t batch_event_mark;	/* events of the batch before the current operation */
 };
 
 void mapistore_set_error(struct mapistore_context *ctx, const char *fmt, ...)

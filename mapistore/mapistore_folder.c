@@ -12,26 +12,8 @@
 
 enum MAPISTATUS mapistore_touch_folder(struct mapistore_context *ctx, uint64_t fid, bool ancestors)
 {
-	struct mapistore_folder_record *rec;
-	enum MAPISTATUS ret;
-	int depth = 0;
-
-	/* the folder's own tables, then the hierarchy rows above it */
-	while (fid != 0 && depth++ < 64) {
-		ret = ctx->backend->folder_touch(ctx, fid);
-		if (ret != MAPI_E_SUCCESS)
-			return ret;
-		ret = ctx->backend->folder_load(ctx, NULL, fid, &rec);
-		if (ret == MAPI_E_NOT_FOUND)
-			return MAPI_E_SUCCESS;
-		if (ret != MAPI_E_SUCCESS)
-			return ret;
-		fid = rec->parent_fid;
-		talloc_free(rec);
-		if (!ancestors && depth == 2)
-			break;
-	}
-	return MAPI_E_SUCCESS;
+	/* the folder's own tables, then the hierarchy rows above it (its parent's at least) */
+	return ctx->backend->folder_touch(ctx, fid, ancestors ? 256 : 1);
 }
 
 void mapistore_fill_value(TALLOC_CTX *mem_ctx, const struct mapi_propval *found, uint32_t tag,

@@ -280,12 +280,11 @@ enum MAPISTATUS mapistore_message_save(struct mapistore_message *msg, uint8_t sa
 		}
 	}
 	if (ret == MAPI_E_SUCCESS && created) {
-		struct mapistore_folder_record *f;
+		uint64_t version;
 
-		ret = ctx->backend->folder_load(ctx, NULL, rec->fid, &f);
-		if (ret == MAPI_E_SUCCESS)
-			talloc_free(f);
-		else if (ret == MAPI_E_NOT_FOUND)
+		/* the folder must still be there */
+		ret = ctx->backend->folder_version(ctx, rec->fid, &version);
+		if (ret == MAPI_E_NOT_FOUND)
 			ret = MAPI_E_OBJECT_DELETED;
 	}
 	if (ret != MAPI_E_SUCCESS) {

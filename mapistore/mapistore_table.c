@@ -163,6 +163,20 @@ static bool eval_sub(void *obj, uint32_t subobject, const struct mapi_restrictio
 	return match;
 }
 
+/* A read snapshot over a table operation's many row reads (none inside a write). */
+static bool read_begin(struct mapistore_context *ctx)
+{
+	if (ctx->in_transaction || ctx->in_batch)
+		return false;
+	return ctx->backend->read_begin(ctx) == MAPI_E_SUCCESS;
+}
+
+static void read_end(struct mapistore_context *ctx, bool began)
+{
+	if (began)
+		ctx->backend->read_end(ctx);
+}
+
 /* --- loading the rows -------------------------------------------------------------------------- */
 
 struct sort_row {
@@ -192,7 +206,18 @@ static int compare_rows(const void *a, const void *b, void *arg)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+static enum MAPISTATUS table_load_ids(struct mapistore_table *t);
+
 static enum MAPISTATUS table_load(struct mapistore_table *t)
+{
+	bool snap = read_begin(t->ctx);
+	enum MAPISTATUS ret = table_load_ids(t);
+
+	read_end(t->ctx, snap);
+	return ret;
+}
+
+static enum MAPISTATUS table_load_ids(struct mapistore_table *t)
 {
 	struct mapistore_context *ctx = t->ctx;
 	struct mapistore_table_query q = {
@@ -472,6 +497,7 @@ enum MAPISTATUS mapistore_table_query_rows(struct mapistore_table *t, TALLOC_CTX
 	uint64_t *rid = NULL;
 	uint32_t n, start;
 	enum MAPISTATUS ret;
+	bool snap;
 
 	if (t == NULL || count == NULL || rows == NULL)
 		return MAPI_E_INVALID_PARAMETER;
@@ -500,11 +526,13 @@ enum MAPISTATUS mapistore_table_query_rows(struct mapistore_table *t, TALLOC_CTX
 			return MAPI_E_NOT_ENOUGH_MEMORY;
 		}
 	}
+	snap = read_begin(t->ctx);
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t idx = forward ? start + i : start - 1 - i;
 
 		ret = fill_row(t, r, t->ids[idx], &r[i]);
 		if (ret != MAPI_E_SUCCESS) {
+			read_end(t->ctx, snap);
 			talloc_free(r);
 			talloc_free(rid);
 			return ret;
@@ -512,6 +540,7 @@ enum MAPISTATUS mapistore_table_query_rows(struct mapistore_table *t, TALLOC_CTX
 		if (rid)
 			rid[i] = t->ids[idx];
 	}
+	read_end(t->ctx, snap);
 	if (!no_advance)
 		t->pos = forward ? start + n : start - n;
 	*count = n;
@@ -658,6 +687,7 @@ enum MAPISTATUS mapistore_table_find_row(struct mapistore_table *t, const struct
 	struct row_eval ev = { .table = t };
 	enum MAPISTATUS ret;
 	int64_t i;
+	bool snap;
 
 	if (t == NULL || res == NULL)
 		return MAPI_E_INVALID_PARAMETER;
@@ -670,6 +700,7 @@ enum MAPISTATUS mapistore_table_find_row(struct mapistore_table *t, const struct
 	case MAPISTORE_BOOKMARK_END: i = backward ? (int64_t)t->count - 1 : t->count; break;
 	default: return MAPI_E_INVALID_PARAMETER;
 	}
+	snap = read_begin(t->ctx);
 	for (; i >= 0 && i < t->count; i += backward ? -1 : 1) {
 		bool match;
 
@@ -678,12 +709,14 @@ enum MAPISTATUS mapistore_table_find_row(struct mapistore_table *t, const struct
 			mapistore_restriction_eval(res, eval_get, eval_sub, &ev, &state);
 		talloc_free(ev.mem_ctx);
 		if (match) {
+			read_end(t->ctx, snap);
 			t->pos = (uint32_t)i;
 			if (position)
 				*position = t->pos;
 			return MAPI_E_SUCCESS;
 		}
 	}
+	read_end(t->ctx, snap);
 	return MAPI_E_NOT_FOUND;
 }
 

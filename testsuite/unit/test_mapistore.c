@@ -930,6 +930,49 @@ static void test_events(void **state)
 	mbox_free(m);
 }
 
+static void test_batch(void **state)
+{
+	struct mbox *m = mbox_new(true);
+	TALLOC_CTX *mem = talloc_new(m);
+	struct mapistore_folder *inbox = open_special(m, mem, MAPISTORE_INBOX), *f;
+	struct mapistore_message *msg;
+	struct event_log log = { 0 };
+	uint64_t mids[3], lost;
+
+	mapistore_set_event_hook(m->ctx, log_event, &log);
+	assert_int_equal(mapistore_batch_commit(m->ctx), MAPI_E_CALL_FAILED);
+	assert_int_equal(mapistore_batch_begin(m->ctx), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_batch_begin(m->ctx), MAPI_E_CALL_FAILED);
+	for (int i = 0; i < 3; i++)
+		talloc_free(save_message(inbox, mem, "batched", &mids[i]));
+	/* a failing operation inside the batch undoes itself only */
+	assert_int_equal(mapistore_folder_create(inbox, mem, "B", MAPISTORE_FOLDER_GENERIC, 0, 0, NULL, &f, NULL),
+			 MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_folder_create(inbox, mem, "b", MAPISTORE_FOLDER_GENERIC, 0, 0, NULL, &f, NULL),
+			 MAPI_E_COLLISION);
+	assert_int_equal(log.n, 0);	/* nothing reported before the batch commits */
+	assert_int_equal(mapistore_batch_commit(m->ctx), MAPI_E_SUCCESS);
+	assert_int_equal(log.n, 4);
+	mbox_reopen(m);
+	inbox = open_special(m, mem, MAPISTORE_INBOX);
+	assert_int_equal(folder_i32(inbox, mem, TAG_CONTENT_COUNT), 3);
+	assert_int_equal(folder_i32(inbox, mem, TAG_FOLDER_CHILD_COUNT), 1);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(mapistore_message_open(m->ctx, mem, special(m, MAPISTORE_INBOX), mids[i], 0, &msg),
+				 MAPI_E_SUCCESS);
+	/* a rolled-back batch leaves nothing */
+	assert_int_equal(mapistore_batch_begin(m->ctx), MAPI_E_SUCCESS);
+	talloc_free(save_message(inbox, mem, "lost", &lost));
+	mapistore_batch_rollback(m->ctx);
+	assert_int_equal(folder_i32(inbox, mem, TAG_CONTENT_COUNT), 3);
+	assert_int_equal(mapistore_message_open(m->ctx, mem, special(m, MAPISTORE_INBOX), lost, 0, &msg),
+			 MAPI_E_NOT_FOUND);
+	/* and ids go on from where the durable counter is */
+	talloc_free(save_message(inbox, mem, "after", &lost));
+	assert_int_equal(folder_i32(inbox, mem, TAG_CONTENT_COUNT), 4);
+	mbox_free(m);
+}
+
 /* --- durability ------------------------------------------------------------------------------------- */
 
 /*
@@ -1075,6 +1118,7 @@ int main(void)
 		cmocka_unit_test(test_named_props),
 		cmocka_unit_test(test_streams),
 		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_crash_exit),
 		cmocka_unit_test(test_crash_sigkill),
 		cmocka_unit_test(test_all_types),
