@@ -9,9 +9,18 @@
  * same mailbox queue up on busy_timeout instead of failing at COMMIT.
  *
  * Layout (schema version 1; doc/mapistore.md has the why):
- * - folders and messages keep their stored properties as one blob each
- *   (mapistore_propbag_encode); values over SQLITE_INLINE_MAX bytes live in
- *   `externals`, so a table row never drags a body or attachment along;
+ * - folders, messages and attachments keep their stored properties as one
+ *   blob each (mapistore_propbag_encode, column `props`); values over
+ *   SQLITE_INLINE_MAX bytes go to a second blob, the row's last column
+ *   `big`: SQLite reads a row's columns front to back and only follows the
+ *   overflow pages a column it is asked for needs, so a table row read never
+ *   drags a body or an attachment along, and a save writes no b-tree more
+ *   than the message's own;
+ * - recipients live in the message row too (column `recipients`): they are
+ *   read and written with the message, never alone;
+ * - each folder row keeps its message counts (normal, unread, associated,
+ *   soft-deleted, total size), adjusted in the transaction that changes
+ *   them, so PidTagContentCount and friends cost no scan and no index;
  * - messages also keep the properties tables sort and restrict on most in
  *   columns of their own ("hot" columns), each indexed after (fid, list), so
  *   ORDER BY delivery_time over a folder walks an index and the rowid (the
@@ -35,7 +44,7 @@
 #include "mapistore/mapistore_tags.h"
 
 #define SCHEMA_VERSION 1
-/* Values above this many bytes are stored outside the row (externals). */
+/* Values above this many bytes go to the row's `big` column. */
 #define SQLITE_INLINE_MAX 1024
 #define BUSY_TIMEOUT_MS 10000
 #define MMAP_SIZE "1073741824"	/* 1 GB of address space, not memory */
@@ -64,8 +73,14 @@ static const char *const schema_sql =
 	" name TEXT NOT NULL COLLATE NOCASE,"
 	" folder_type INTEGER NOT NULL,"
 	" cn INTEGER NOT NULL,"
-	" version INTEGER NOT NULL DEFAULT 0,"
-	" props BLOB NOT NULL);"
+	" version INTEGER NOT NULL DEFAULT 1,"
+	" count_normal INTEGER NOT NULL DEFAULT 0,"
+	" unread_normal INTEGER NOT NULL DEFAULT 0,"
+	" count_associated INTEGER NOT NULL DEFAULT 0,"
+	" count_deleted INTEGER NOT NULL DEFAULT 0,"
+	" size_total INTEGER NOT NULL DEFAULT 0,"
+	" props BLOB NOT NULL,"
+	" big BLOB);"
 	"CREATE UNIQUE INDEX folders_by_name ON folders(parent_fid, name);"
 	"CREATE TABLE messages("
 	" mid INTEGER PRIMARY KEY,"
@@ -83,21 +98,21 @@ static const char *const schema_sql =
 	" submit_time INTEGER,"
 	" created INTEGER,"
 	" last_modified INTEGER,"
-	" props BLOB NOT NULL);"
+	" props BLOB NOT NULL,"
+	" recipients BLOB,"
+	" big BLOB);"
+	/*
+	 * Two indexes: each costs a page written per save, and the durable save
+	 * rate is a target too. The default sort (delivery time) and the
+	 * subject walk an index; other hot columns sort and restrict in SQL
+	 * over the folder's rows, the rest in C.
+	 */
 	"CREATE INDEX messages_by_delivery ON messages(fid, list, delivery_time);"
-	"CREATE INDEX messages_by_modified ON messages(fid, list, last_modified);"
 	"CREATE INDEX messages_by_subject ON messages(fid, list, subject);"
-	"CREATE INDEX messages_by_flags ON messages(fid, list, message_flags, message_size);"
 	"CREATE INDEX messages_embedded ON messages(attach_id) WHERE attach_id != 0;"
-	"CREATE TABLE recipients("
-	" mid INTEGER NOT NULL, row_id INTEGER NOT NULL, props BLOB NOT NULL,"
-	" PRIMARY KEY(mid, row_id)) WITHOUT ROWID;"
 	"CREATE TABLE attachments("
 	" attach_id INTEGER PRIMARY KEY, mid INTEGER NOT NULL, num INTEGER NOT NULL,"
-	" props BLOB NOT NULL, UNIQUE(mid, num));"
-	"CREATE TABLE externals("
-	" owner INTEGER NOT NULL, tag INTEGER NOT NULL, value BLOB NOT NULL,"
-	" PRIMARY KEY(owner, tag)) WITHOUT ROWID;"
+	" props BLOB NOT NULL, big BLOB, UNIQUE(mid, num));"
 	"CREATE TABLE named_props("
 	" propid INTEGER PRIMARY KEY, guid BLOB NOT NULL, kind INTEGER NOT NULL,"
 	" lid INTEGER NOT NULL, name TEXT NOT NULL, UNIQUE(guid, kind, lid, name));"
@@ -110,14 +125,13 @@ enum stmt_id {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_READ_BEGIN, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
 	ST_MAILBOX_LOAD, ST_MAILBOX_INSERT, ST_MAILBOX_UPDATE, ST_GLOBCNT_GET, ST_GLOBCNT_SET,
 	ST_FOLDER_LOAD, ST_FOLDER_INSERT, ST_FOLDER_UPDATE, ST_FOLDER_DELETE, ST_FOLDER_FIND,
-	ST_FOLDER_CHILDREN, ST_FOLDER_COUNT_CHILDREN, ST_FOLDER_COUNTS, ST_FOLDER_TOUCH,
+	ST_FOLDER_CHILDREN, ST_FOLDER_COUNT_CHILDREN, ST_FOLDER_COUNTS, ST_FOLDER_ACCOUNT, ST_FOLDER_TOUCH,
 	ST_FOLDER_VERSION, ST_FOLDER_ROW,
 	ST_MESSAGE_LOAD, ST_MESSAGE_UPSERT, ST_MESSAGE_DELETE, ST_MESSAGE_STATE,
 	ST_MESSAGE_RELOCATE, ST_MESSAGE_SET_FLAGS, ST_MESSAGE_LIST, ST_MESSAGE_ROW,
 	ST_MESSAGE_EMBEDDED,
-	ST_RECIPIENTS_LOAD, ST_RECIPIENTS_DELETE, ST_RECIPIENT_INSERT,
 	ST_ATTACH_LIST, ST_ATTACH_LOAD, ST_ATTACH_INSERT, ST_ATTACH_UPDATE, ST_ATTACH_DELETE,
-	ST_EXT_LOAD, ST_EXT_DELETE, ST_EXT_INSERT,
+	ST_BIG_FOLDER, ST_BIG_MESSAGE, ST_BIG_ATTACHMENT,
 	ST_NAMED_LOOKUP, ST_NAMED_MAX, ST_NAMED_INSERT, ST_NAMED_GET, ST_NAMED_ALL,
 	ST_RECEIVE_LIST, ST_RECEIVE_SET, ST_RECEIVE_DELETE,
 	ST_COUNT
@@ -138,17 +152,20 @@ static const char *const stmt_sql[ST_COUNT] = {
 			      " special = ?4 WHERE id = 1",
 	[ST_GLOBCNT_GET] = "SELECT next_globcnt FROM mailbox WHERE id = 1",
 	[ST_GLOBCNT_SET] = "UPDATE mailbox SET next_globcnt = ?1 WHERE id = 1",
-	[ST_FOLDER_LOAD] = "SELECT parent_fid, name, folder_type, cn, props FROM folders WHERE fid = ?1",
-	[ST_FOLDER_INSERT] = "INSERT INTO folders(fid, parent_fid, name, folder_type, cn, version, props)"
-			     " VALUES(?1, ?2, ?3, ?4, ?5, 1, ?6)",
+	[ST_FOLDER_LOAD] = "SELECT parent_fid, name, folder_type, cn, props, big FROM folders WHERE fid = ?1",
+	[ST_FOLDER_INSERT] = "INSERT INTO folders(fid, parent_fid, name, folder_type, cn, props, big)"
+			     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_FOLDER_UPDATE] = "UPDATE folders SET parent_fid = ?2, name = ?3, folder_type = ?4, cn = ?5,"
-			     " props = ?6, version = version + 1 WHERE fid = ?1",
+			     " props = ?6, big = ?7, version = version + 1 WHERE fid = ?1",
 	[ST_FOLDER_DELETE] = "DELETE FROM folders WHERE fid = ?1",
 	[ST_FOLDER_FIND] = "SELECT fid FROM folders WHERE parent_fid = ?1 AND name = ?2",
 	[ST_FOLDER_CHILDREN] = "SELECT fid FROM folders WHERE parent_fid = ?1 ORDER BY name",
 	[ST_FOLDER_COUNT_CHILDREN] = "SELECT count(*) FROM folders WHERE parent_fid = ?1",
-	[ST_FOLDER_COUNTS] = "SELECT list, count(*), sum((message_flags & 1) = 0), sum(message_size)"
-			     " FROM messages WHERE fid = ?1 AND list IN (0, 1, 2, 3) GROUP BY list",
+	[ST_FOLDER_COUNTS] = "SELECT count_normal, unread_normal, count_associated, count_deleted, size_total"
+			     " FROM folders WHERE fid = ?1",
+	[ST_FOLDER_ACCOUNT] = "UPDATE folders SET count_normal = count_normal + ?2, unread_normal = unread_normal + ?3,"
+			      " count_associated = count_associated + ?4, count_deleted = count_deleted + ?5,"
+			      " size_total = size_total + ?6, version = version + 1 WHERE fid = ?1",
 	/* the folder and ?2 levels of its ancestors; fids are never reused, so a per-folder count is enough */
 	[ST_FOLDER_TOUCH] = "WITH RECURSIVE up(fid, depth) AS (SELECT ?1, 0 UNION ALL"
 			    " SELECT f.parent_fid, up.depth + 1 FROM folders f JOIN up ON f.fid = up.fid"
@@ -156,31 +173,28 @@ static const char *const stmt_sql[ST_COUNT] = {
 			    " UPDATE folders SET version = version + 1 WHERE fid IN (SELECT fid FROM up)",
 	[ST_FOLDER_VERSION] = "SELECT version FROM folders WHERE fid = ?1",
 	[ST_FOLDER_ROW] = "SELECT parent_fid, cn, folder_type, props FROM folders WHERE fid = ?1",
-	[ST_MESSAGE_LOAD] = "SELECT fid, list, cn, message_flags, message_size, props FROM messages WHERE mid = ?1",
+	[ST_MESSAGE_LOAD] = "SELECT fid, list, cn, message_flags, message_size, props, recipients, big"
+			    " FROM messages WHERE mid = ?1",
 	[ST_MESSAGE_UPSERT] = "INSERT OR REPLACE INTO messages(mid, fid, attach_id, list, cn, message_flags,"
 			      " message_size, message_class, subject, sender_name, importance, delivery_time,"
-			      " submit_time, created, last_modified, props)"
-			      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+			      " submit_time, created, last_modified, props, recipients, big)"
+			      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
 	[ST_MESSAGE_DELETE] = "DELETE FROM messages WHERE mid = ?1",
-	[ST_MESSAGE_STATE] = "SELECT fid, list, cn, message_flags FROM messages WHERE mid = ?1",
+	[ST_MESSAGE_STATE] = "SELECT fid, list, cn, message_flags, message_size FROM messages WHERE mid = ?1",
 	[ST_MESSAGE_RELOCATE] = "UPDATE messages SET fid = ?2, list = ?3 WHERE mid = ?1",
 	[ST_MESSAGE_SET_FLAGS] = "UPDATE messages SET message_flags = ?2 WHERE mid = ?1",
 	[ST_MESSAGE_LIST] = "SELECT mid FROM messages WHERE fid = ?1 AND list = ?2",
 	[ST_MESSAGE_ROW] = "SELECT fid, list, cn, message_flags, message_size, props FROM messages WHERE mid = ?1",
 	[ST_MESSAGE_EMBEDDED] = "SELECT mid FROM messages WHERE attach_id = ?1",
-	[ST_RECIPIENTS_LOAD] = "SELECT row_id, props FROM recipients WHERE mid = ?1 ORDER BY row_id",
-	[ST_RECIPIENTS_DELETE] = "DELETE FROM recipients WHERE mid = ?1",
-	[ST_RECIPIENT_INSERT] = "INSERT INTO recipients(mid, row_id, props) VALUES(?1, ?2, ?3)",
-	[ST_ATTACH_LIST] = "SELECT attach_id, num, length(props) + (SELECT coalesce(sum(length(value)), 0)"
-			   " FROM externals WHERE owner = -attachments.attach_id)"
+	[ST_ATTACH_LIST] = "SELECT attach_id, num, length(props) + coalesce(length(big), 0)"
 			   " FROM attachments WHERE mid = ?1 ORDER BY num",
-	[ST_ATTACH_LOAD] = "SELECT props FROM attachments WHERE attach_id = ?1",
-	[ST_ATTACH_INSERT] = "INSERT INTO attachments(mid, num, props) VALUES(?1, ?2, ?3)",
-	[ST_ATTACH_UPDATE] = "UPDATE attachments SET props = ?2 WHERE attach_id = ?1",
+	[ST_ATTACH_LOAD] = "SELECT props, big FROM attachments WHERE attach_id = ?1",
+	[ST_ATTACH_INSERT] = "INSERT INTO attachments(mid, num, props, big) VALUES(?1, ?2, ?3, ?4)",
+	[ST_ATTACH_UPDATE] = "UPDATE attachments SET props = ?2, big = ?3 WHERE attach_id = ?1",
 	[ST_ATTACH_DELETE] = "DELETE FROM attachments WHERE attach_id = ?1",
-	[ST_EXT_LOAD] = "SELECT value FROM externals WHERE owner = ?1 AND tag = ?2",
-	[ST_EXT_DELETE] = "DELETE FROM externals WHERE owner = ?1",
-	[ST_EXT_INSERT] = "INSERT OR REPLACE INTO externals(owner, tag, value) VALUES(?1, ?2, ?3)",
+	[ST_BIG_FOLDER] = "SELECT big FROM folders WHERE fid = ?1",
+	[ST_BIG_MESSAGE] = "SELECT big FROM messages WHERE mid = ?1",
+	[ST_BIG_ATTACHMENT] = "SELECT big FROM attachments WHERE attach_id = ?1",
 	[ST_NAMED_LOOKUP] = "SELECT propid FROM named_props WHERE guid = ?1 AND kind = ?2 AND lid = ?3 AND name = ?4",
 	[ST_NAMED_MAX] = "SELECT coalesce(max(propid), 32767) FROM named_props",
 	[ST_NAMED_INSERT] = "INSERT INTO named_props(propid, guid, kind, lid, name) VALUES(?1, ?2, ?3, ?4, ?5)",
@@ -563,38 +577,82 @@ static enum MAPISTATUS sqlite_globcnt_reserve(struct mapistore_context *ctx, uin
 
 /* --- blobs ------------------------------------------------------------------------ */
 
-/* Decode a stored blob into a bag; external values are read from owner's externals. */
-static enum MAPISTATUS blob_to_bag(struct sqlite_mailbox *m, TALLOC_CTX *mem_ctx, uint64_t owner,
-				   const uint8_t *blob, size_t len, struct mapistore_propbag **out);
+/*
+ * A row's two property blobs: `props` as mapistore_propbag_encode writes it,
+ * `big` the values it set apart, as entries of tag (4 bytes LE), length (4
+ * bytes LE) and the value's stored bytes.
+ */
+struct row_blobs {
+	uint8_t *props;
+	size_t props_len;
+	uint8_t *big;		/* NULL when no value is big */
+	size_t big_len;
+};
 
-static enum MAPISTATUS sqlite_external_load(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
-					    uint64_t owner, uint32_t tag, uint8_t **data,
-					    uint32_t *len)
+static void put32(uint8_t *p, uint32_t v)
 {
-	struct sqlite_mailbox *m = sq(ctx);
-	sqlite3_stmt *s;
-	int rc;
-
-	STMT(m, ST_EXT_LOAD);
-	bind_id(s, 1, owner);
-	sqlite3_bind_int64(s, 2, tag);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(s);
-		if (rc == SQLITE_DONE) {
-			mapistore_set_error(ctx, "sqlite3: external value 0x%08x missing", tag);
-			return MAPI_E_CORRUPT_DATA;
-		}
-		return map_sqlite_error(m, rc, "reading a large value");
-	}
-	*len = (uint32_t)sqlite3_column_bytes(s, 0);
-	*data = talloc_memdup(mem_ctx, sqlite3_column_blob(s, 0) ? sqlite3_column_blob(s, 0) : "", *len ? *len : 1);
-	sqlite3_reset(s);
-	return *data ? MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
 }
 
+static enum MAPISTATUS encode_bag(TALLOC_CTX *mem_ctx, const struct mapistore_propbag *bag,
+				  struct row_blobs *out)
+{
+	struct mapistore_external *ext;
+	uint32_t next;
+	enum MAPISTATUS ret;
+	size_t total = 0, off = 0;
+
+	memset(out, 0, sizeof(*out));
+	ret = mapistore_propbag_encode(mem_ctx, bag, SQLITE_INLINE_MAX, &out->props, &out->props_len,
+				       &next, &ext);
+	if (ret != MAPI_E_SUCCESS || next == 0)
+		return ret;
+	for (uint32_t i = 0; i < next; i++)
+		total += 8 + ext[i].len;
+	out->big = talloc_array(mem_ctx, uint8_t, total);
+	if (out->big == NULL) {
+		talloc_free(ext);
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	for (uint32_t i = 0; i < next; i++) {
+		put32(out->big + off, ext[i].tag);
+		put32(out->big + off + 4, ext[i].len);
+		memcpy(out->big + off + 8, ext[i].data, ext[i].len);
+		off += 8 + ext[i].len;
+	}
+	out->big_len = total;
+	talloc_free(ext);
+	return MAPI_E_SUCCESS;
+}
+
+/* The bytes of tag's value in a `big` blob. */
+static bool big_find(const uint8_t *big, size_t len, uint32_t tag, const uint8_t **data, uint32_t *dlen)
+{
+	size_t off = 0;
+
+	while (off + 8 <= len) {
+		uint32_t t = big[off] | big[off + 1] << 8 | big[off + 2] << 16 | (uint32_t)big[off + 3] << 24;
+		uint32_t l = big[off + 4] | big[off + 5] << 8 | big[off + 6] << 16 | (uint32_t)big[off + 7] << 24;
+
+		if (l > len - off - 8)
+			return false;
+		if (t == tag) {
+			*data = big + off + 8;
+			*dlen = l;
+			return true;
+		}
+		off += 8 + l;
+	}
+	return false;
+}
+
+/* Decode a row's blobs into a bag. */
 static enum MAPISTATUS blob_to_bag(struct sqlite_mailbox *m, TALLOC_CTX *mem_ctx, uint64_t owner,
-				   const uint8_t *blob, size_t len, struct mapistore_propbag **out)
+				   const uint8_t *blob, size_t len, const uint8_t *big, size_t big_len,
+				   struct mapistore_propbag **out)
 {
 	struct mapistore_propbag *bag = mapistore_propbag_new(mem_ctx);
 	struct mapistore_blob_entry e;
@@ -603,15 +661,13 @@ static enum MAPISTATUS blob_to_bag(struct sqlite_mailbox *m, TALLOC_CTX *mem_ctx
 	if (bag == NULL)
 		return MAPI_E_NOT_ENOUGH_MEMORY;
 	while (off < len) {
-		TALLOC_CTX *tmp = talloc_new(NULL);
+		TALLOC_CTX *tmp;
 		struct mapi_propval pv;
 		const uint8_t *data;
-		uint8_t *ext = NULL;
 		uint32_t dlen;
 		enum MAPISTATUS ret;
 
 		if (!mapistore_blob_next(blob, len, &off, &e)) {
-			talloc_free(tmp);
 			talloc_free(bag);
 			mapistore_set_error(&m->base, "sqlite3: malformed property blob of 0x%016llx",
 					    (unsigned long long)owner);
@@ -619,16 +675,14 @@ static enum MAPISTATUS blob_to_bag(struct sqlite_mailbox *m, TALLOC_CTX *mem_ctx
 		}
 		data = e.data;
 		dlen = e.len;
-		if (e.external) {
-			ret = sqlite_external_load(&m->base, tmp, owner, e.tag, &ext, &dlen);
-			if (ret != MAPI_E_SUCCESS) {
-				talloc_free(tmp);
-				talloc_free(bag);
-				return ret;
-			}
-			data = ext;
+		if (e.external && !big_find(big, big_len, e.tag, &data, &dlen)) {
+			talloc_free(bag);
+			mapistore_set_error(&m->base, "sqlite3: large value 0x%08x of 0x%016llx missing",
+					    e.tag, (unsigned long long)owner);
+			return MAPI_E_CORRUPT_DATA;
 		}
-		ret = mapistore_value_decode(tmp, e.tag, data, dlen, &pv);
+		tmp = talloc_new(NULL);
+		ret = tmp ? mapistore_value_decode(tmp, e.tag, data, dlen, &pv) : MAPI_E_NOT_ENOUGH_MEMORY;
 		if (ret == MAPI_E_SUCCESS)
 			ret = mapistore_propbag_set(bag, &pv);
 		talloc_free(tmp);
@@ -641,46 +695,40 @@ static enum MAPISTATUS blob_to_bag(struct sqlite_mailbox *m, TALLOC_CTX *mem_ctx
 	return MAPI_E_SUCCESS;
 }
 
-/* Encode a bag; its externals are written under owner (old ones removed). */
-static enum MAPISTATUS bag_to_blob(struct sqlite_mailbox *m, TALLOC_CTX *mem_ctx, uint64_t owner,
-				   const struct mapistore_propbag *bag, uint32_t inline_max,
-				   uint8_t **blob, size_t *len)
+/* A copy of a blob column (the statement is reset before decoding runs others). */
+static uint8_t *column_copy(TALLOC_CTX *mem_ctx, sqlite3_stmt *s, int col, size_t *len)
 {
-	struct mapistore_external *ext;
-	uint32_t next;
-	enum MAPISTATUS ret;
-	sqlite3_stmt *s;
+	const void *p = sqlite3_column_blob(s, col);
 
-	ret = mapistore_propbag_encode(mem_ctx, bag, inline_max, blob, len, &next, &ext);
-	if (ret != MAPI_E_SUCCESS)
-		return ret;
-	STMT(m, ST_EXT_DELETE);
-	bind_id(s, 1, owner);
-	ret = run(m, s, "removing large values");
-	for (uint32_t i = 0; ret == MAPI_E_SUCCESS && i < next; i++) {
-		STMT(m, ST_EXT_INSERT);
-		bind_id(s, 1, owner);
-		sqlite3_bind_int64(s, 2, ext[i].tag);
-		sqlite3_bind_blob(s, 3, ext[i].data, (int)ext[i].len, SQLITE_STATIC);
-		ret = run(m, s, "storing a large value");
+	*len = (size_t)sqlite3_column_bytes(s, col);
+	return talloc_memdup(mem_ctx, p ? p : "", *len ? *len : 1);
+}
+
+static enum MAPISTATUS sqlite_external_load(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
+					    enum mapistore_object_kind kind, uint64_t id, uint32_t tag,
+					    uint8_t **data, uint32_t *len)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	const uint8_t *p;
+	sqlite3_stmt *s;
+	int rc;
+
+	STMT(m, kind == MAPISTORE_OBJECT_FOLDER ? ST_BIG_FOLDER :
+		kind == MAPISTORE_OBJECT_MESSAGE ? ST_BIG_MESSAGE : ST_BIG_ATTACHMENT);
+	bind_id(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? MAPI_E_NOT_FOUND : map_sqlite_error(m, rc, "reading a large value");
 	}
-	talloc_free(ext);
-	return ret;
-}
-
-static enum MAPISTATUS delete_externals(struct sqlite_mailbox *m, uint64_t owner)
-{
-	sqlite3_stmt *s;
-
-	STMT(m, ST_EXT_DELETE);
-	bind_id(s, 1, owner);
-	return run(m, s, "removing large values");
-}
-
-/* Attachments own externals under the negated attach_id: ids never collide with FIDs/MIDs' use. */
-static uint64_t attach_owner(int64_t attach_id)
-{
-	return (uint64_t)(-attach_id);
+	if (!big_find(sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0), tag, &p, len)) {
+		sqlite3_reset(s);
+		mapistore_set_error(ctx, "sqlite3: large value 0x%08x missing", tag);
+		return MAPI_E_CORRUPT_DATA;
+	}
+	*data = talloc_memdup(mem_ctx, *len ? p : (const uint8_t *)"", *len ? *len : 1);
+	sqlite3_reset(s);
+	return *data ? MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
 }
 
 /* --- folders ------------------------------------------------------------------------ */
@@ -692,6 +740,8 @@ static enum MAPISTATUS sqlite_folder_load(struct mapistore_context *ctx, TALLOC_
 	struct mapistore_folder_record *rec;
 	enum MAPISTATUS ret;
 	sqlite3_stmt *s;
+	uint8_t *props, *big;
+	size_t plen, blen;
 	int rc;
 
 	STMT(m, ST_FOLDER_LOAD);
@@ -711,19 +761,16 @@ static enum MAPISTATUS sqlite_folder_load(struct mapistore_context *ctx, TALLOC_
 	rec->name = talloc_strdup(rec, (const char *)sqlite3_column_text(s, 1));
 	rec->folder_type = (uint32_t)sqlite3_column_int(s, 2);
 	rec->cn = col_id(s, 3);
-	{
-		/* blob_to_bag may run other statements: copy the blob first */
-		size_t n = (size_t)sqlite3_column_bytes(s, 4);
-		uint8_t *copy = talloc_memdup(rec, sqlite3_column_blob(s, 4) ? sqlite3_column_blob(s, 4) : "", n ? n : 1);
-
-		sqlite3_reset(s);
-		if (copy == NULL || rec->name == NULL) {
-			talloc_free(rec);
-			return MAPI_E_NOT_ENOUGH_MEMORY;
-		}
-		ret = blob_to_bag(m, rec, fid, copy, n, &rec->props);
-		talloc_free(copy);
+	props = column_copy(rec, s, 4, &plen);
+	big = column_copy(rec, s, 5, &blen);
+	sqlite3_reset(s);
+	if (props == NULL || big == NULL || rec->name == NULL) {
+		talloc_free(rec);
+		return MAPI_E_NOT_ENOUGH_MEMORY;
 	}
+	ret = blob_to_bag(m, rec, fid, props, plen, big, blen, &rec->props);
+	talloc_free(props);
+	talloc_free(big);
 	if (ret != MAPI_E_SUCCESS) {
 		talloc_free(rec);
 		return ret;
@@ -737,15 +784,14 @@ static enum MAPISTATUS folder_write(struct mapistore_context *ctx,
 {
 	struct sqlite_mailbox *m = sq(ctx);
 	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct row_blobs blobs;
 	enum MAPISTATUS ret;
-	uint8_t *blob;
-	size_t len;
 	sqlite3_stmt *s;
 	int rc;
 
 	if (tmp == NULL)
 		return MAPI_E_NOT_ENOUGH_MEMORY;
-	ret = bag_to_blob(m, tmp, rec->fid, rec->props, SQLITE_INLINE_MAX, &blob, &len);
+	ret = encode_bag(tmp, rec->props, &blobs);
 	if (ret != MAPI_E_SUCCESS) {
 		talloc_free(tmp);
 		return ret;
@@ -760,7 +806,9 @@ static enum MAPISTATUS folder_write(struct mapistore_context *ctx,
 	sqlite3_bind_text(s, 3, rec->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 4, (int)rec->folder_type);
 	bind_id(s, 5, rec->cn);
-	sqlite3_bind_blob(s, 6, blob, (int)len, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 6, blobs.props, (int)blobs.props_len, SQLITE_STATIC);
+	if (blobs.big)
+		sqlite3_bind_blob(s, 7, blobs.big, (int)blobs.big_len, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	talloc_free(tmp);
@@ -788,12 +836,8 @@ static enum MAPISTATUS sqlite_folder_update(struct mapistore_context *ctx,
 static enum MAPISTATUS sqlite_folder_remove(struct mapistore_context *ctx, uint64_t fid)
 {
 	struct sqlite_mailbox *m = sq(ctx);
-	enum MAPISTATUS ret;
 	sqlite3_stmt *s;
 
-	ret = delete_externals(m, fid);
-	if (ret != MAPI_E_SUCCESS)
-		return ret;
 	STMT(m, ST_FOLDER_DELETE);
 	bind_id(s, 1, fid);
 	return run(m, s, "deleting a folder");
@@ -874,24 +918,17 @@ static enum MAPISTATUS sqlite_folder_counts(struct mapistore_context *ctx, uint6
 	memset(c, 0, sizeof(*c));
 	STMT(m, ST_FOLDER_COUNTS);
 	bind_id(s, 1, fid);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int list = sqlite3_column_int(s, 0);
-		uint32_t n = (uint32_t)sqlite3_column_int64(s, 1);
-
-		if (list == MAPISTORE_LIST_NORMAL) {
-			c->content = n;
-			c->unread = (uint32_t)sqlite3_column_int64(s, 2);
-			c->size += (uint64_t)sqlite3_column_int64(s, 3);
-		} else if (list == MAPISTORE_LIST_ASSOCIATED) {
-			c->associated = n;
-			c->size += (uint64_t)sqlite3_column_int64(s, 3);
-		} else {
-			c->deleted += n;
-		}
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		c->content = (uint32_t)sqlite3_column_int64(s, 0);
+		c->unread = (uint32_t)sqlite3_column_int64(s, 1);
+		c->associated = (uint32_t)sqlite3_column_int64(s, 2);
+		c->deleted = (uint32_t)sqlite3_column_int64(s, 3);
+		c->size = (uint64_t)sqlite3_column_int64(s, 4);
 	}
 	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return map_sqlite_error(m, rc, "counting messages");
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? MAPI_E_NOT_FOUND : map_sqlite_error(m, rc, "counting messages");
 	STMT(m, ST_FOLDER_COUNT_CHILDREN);
 	bind_id(s, 1, fid);
 	rc = sqlite3_step(s);
@@ -899,6 +936,28 @@ static enum MAPISTATUS sqlite_folder_counts(struct mapistore_context *ctx, uint6
 		c->children = (uint32_t)sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? MAPI_E_SUCCESS : map_sqlite_error(m, rc, "counting folders");
+}
+
+/*
+ * Add (sign 1) or take away (sign -1) a message from its folder's counts;
+ * embedded messages count nowhere. This also moves the folder's version.
+ */
+static enum MAPISTATUS account(struct sqlite_mailbox *m, uint64_t fid, uint8_t list, uint32_t flags,
+			       uint32_t size, int sign)
+{
+	sqlite3_stmt *s;
+	bool normal = list == MAPISTORE_LIST_NORMAL, assoc = list == MAPISTORE_LIST_ASSOCIATED;
+
+	if (fid == 0 || list == MAPISTORE_LIST_EMBEDDED)
+		return MAPI_E_SUCCESS;
+	STMT(m, ST_FOLDER_ACCOUNT);
+	bind_id(s, 1, fid);
+	sqlite3_bind_int(s, 2, normal ? sign : 0);
+	sqlite3_bind_int(s, 3, normal && !(flags & MAPISTORE_MSGFLAG_READ) ? sign : 0);
+	sqlite3_bind_int(s, 4, assoc ? sign : 0);
+	sqlite3_bind_int(s, 5, !normal && !assoc ? sign : 0);
+	sqlite3_bind_int64(s, 6, normal || assoc ? sign * (int64_t)size : 0);
+	return run(m, s, "counting a message");
 }
 
 static enum MAPISTATUS sqlite_folder_touch(struct mapistore_context *ctx, uint64_t fid,
@@ -933,14 +992,92 @@ static enum MAPISTATUS sqlite_folder_version(struct mapistore_context *ctx, uint
 
 /* --- messages ------------------------------------------------------------------------ */
 
+/* Recipients in the message row: row id (4 bytes LE), blob length (4 bytes LE), blob. */
+static enum MAPISTATUS decode_recipients(struct mapistore_message_record *rec, const uint8_t *p, size_t len)
+{
+	size_t off = 0;
+
+	while (off + 8 <= len) {
+		uint32_t row_id = p[off] | p[off + 1] << 8 | p[off + 2] << 16 | (uint32_t)p[off + 3] << 24;
+		uint32_t blen = p[off + 4] | p[off + 5] << 8 | p[off + 6] << 16 | (uint32_t)p[off + 7] << 24;
+		const uint8_t *b = p + off + 8;
+		struct mapistore_recipient *r;
+		struct mapistore_blob_entry e;
+		size_t boff = 0;
+		uint32_t k = 0;
+
+		if (blen > len - off - 8)
+			return MAPI_E_CORRUPT_DATA;
+		r = talloc_realloc(rec, rec->recipients, struct mapistore_recipient, rec->recipient_count + 1);
+		if (r == NULL)
+			return MAPI_E_NOT_ENOUGH_MEMORY;
+		rec->recipients = r;
+		r = &rec->recipients[rec->recipient_count++];
+		r->row_id = row_id;
+		r->count = 0;
+		while (boff < blen && mapistore_blob_next(b, blen, &boff, &e))
+			k++;
+		r->props = talloc_zero_array(rec->recipients, struct mapi_propval, k ? k : 1);
+		if (r->props == NULL)
+			return MAPI_E_NOT_ENOUGH_MEMORY;
+		boff = 0;
+		while (boff < blen && mapistore_blob_next(b, blen, &boff, &e)) {
+			enum MAPISTATUS ret;
+
+			if (e.external)
+				return MAPI_E_CORRUPT_DATA;
+			ret = mapistore_value_decode(r->props, e.tag, e.data, e.len, &r->props[r->count]);
+			if (ret != MAPI_E_SUCCESS)
+				return ret;
+			r->count++;
+		}
+		off += 8 + blen;
+	}
+	return off == len ? MAPI_E_SUCCESS : MAPI_E_CORRUPT_DATA;
+}
+
+static enum MAPISTATUS encode_recipients(TALLOC_CTX *mem_ctx, const struct mapistore_message_record *rec,
+					 uint8_t **out, size_t *out_len)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+
+	for (uint32_t i = 0; i < rec->recipient_count; i++) {
+		struct mapistore_propbag bag = {
+			.count = rec->recipients[i].count, .props = rec->recipients[i].props,
+		};
+		struct mapistore_external *ext;
+		uint8_t *blob, *nb;
+		size_t blen;
+		uint32_t next;
+		enum MAPISTATUS ret;
+
+		ret = mapistore_propbag_encode(mem_ctx, &bag, UINT32_MAX - 1, &blob, &blen, &next, &ext);
+		if (ret != MAPI_E_SUCCESS)
+			return ret;
+		nb = talloc_realloc(mem_ctx, buf, uint8_t, len + 8 + blen);
+		if (nb == NULL)
+			return MAPI_E_NOT_ENOUGH_MEMORY;
+		buf = nb;
+		put32(buf + len, rec->recipients[i].row_id);
+		put32(buf + len + 4, (uint32_t)blen);
+		memcpy(buf + len + 8, blob, blen);
+		len += 8 + blen;
+		talloc_free(blob);
+	}
+	*out = buf;
+	*out_len = len;
+	return MAPI_E_SUCCESS;
+}
+
 static enum MAPISTATUS message_load_into(struct sqlite_mailbox *m, TALLOC_CTX *mem_ctx,
 					 uint64_t mid, struct mapistore_message_record **out)
 {
 	struct mapistore_message_record *rec;
 	enum MAPISTATUS ret;
 	sqlite3_stmt *s;
-	uint8_t *copy;
-	size_t n;
+	uint8_t *props, *recips, *big;
+	size_t plen, rlen, blen;
 	int rc;
 
 	STMT(m, ST_MESSAGE_LOAD);
@@ -961,66 +1098,24 @@ static enum MAPISTATUS message_load_into(struct sqlite_mailbox *m, TALLOC_CTX *m
 	rec->cn = col_id(s, 2);
 	rec->message_flags = (uint32_t)sqlite3_column_int64(s, 3);
 	rec->message_size = (uint32_t)sqlite3_column_int64(s, 4);
-	n = (size_t)sqlite3_column_bytes(s, 5);
-	copy = talloc_memdup(rec, sqlite3_column_blob(s, 5) ? sqlite3_column_blob(s, 5) : "", n ? n : 1);
+	props = column_copy(rec, s, 5, &plen);
+	recips = column_copy(rec, s, 6, &rlen);
+	big = column_copy(rec, s, 7, &blen);
 	sqlite3_reset(s);
-	if (copy == NULL) {
+	if (props == NULL || recips == NULL || big == NULL) {
 		talloc_free(rec);
 		return MAPI_E_NOT_ENOUGH_MEMORY;
 	}
-	ret = blob_to_bag(m, rec, mid, copy, n, &rec->props);
-	talloc_free(copy);
-	if (ret != MAPI_E_SUCCESS)
-		goto fail;
-
-	/* recipients */
-	s = stmt(m, ST_RECIPIENTS_LOAD);
-	if (s == NULL) {
-		ret = MAPI_E_CALL_FAILED;
-		goto fail;
-	}
-	bind_id(s, 1, mid);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct mapistore_recipient *r;
-		struct mapistore_propbag *bag;
-		const uint8_t *b = sqlite3_column_blob(s, 1);
-		size_t blen = (size_t)sqlite3_column_bytes(s, 1);
-		struct mapistore_blob_entry e;
-		size_t off = 0;
-		uint32_t k = 0;
-
-		r = talloc_realloc(rec, rec->recipients, struct mapistore_recipient,
-				   rec->recipient_count + 1);
-		if (r == NULL) {
-			ret = MAPI_E_NOT_ENOUGH_MEMORY;
-			break;
-		}
-		rec->recipients = r;
-		r = &rec->recipients[rec->recipient_count];
-		r->row_id = (uint32_t)sqlite3_column_int64(s, 0);
-		/* recipients are stored without externals: decode in place */
-		bag = NULL;
-		while (off < blen && mapistore_blob_next(b, blen, &off, &e))
-			k++;
-		r->props = talloc_zero_array(rec->recipients, struct mapi_propval, k ? k : 1);
-		r->count = 0;
-		off = 0;
-		ret = r->props ? MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
-		while (ret == MAPI_E_SUCCESS && off < blen && mapistore_blob_next(b, blen, &off, &e)) {
-			ret = mapistore_value_decode(r->props, e.tag, e.data, e.len, &r->props[r->count]);
-			if (ret == MAPI_E_SUCCESS)
-				r->count++;
-		}
-		(void)bag;
-		rec->recipient_count++;
-		if (ret != MAPI_E_SUCCESS)
-			break;
-	}
-	sqlite3_reset(s);
-	if (ret != MAPI_E_SUCCESS)
-		goto fail;
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		ret = map_sqlite_error(m, rc, "loading recipients");
+	ret = blob_to_bag(m, rec, mid, props, plen, big, blen, &rec->props);
+	if (ret == MAPI_E_SUCCESS)
+		ret = decode_recipients(rec, recips, rlen);
+	talloc_free(props);
+	talloc_free(recips);
+	talloc_free(big);
+	if (ret != MAPI_E_SUCCESS) {
+		if (ret == MAPI_E_CORRUPT_DATA)
+			mapistore_set_error(&m->base, "sqlite3: malformed recipients of 0x%016llx",
+					    (unsigned long long)mid);
 		goto fail;
 	}
 
@@ -1075,8 +1170,8 @@ static enum MAPISTATUS sqlite_attachment_load(struct mapistore_context *ctx, TAL
 	struct sqlite_mailbox *m = sq(ctx);
 	enum MAPISTATUS ret;
 	sqlite3_stmt *s;
-	uint8_t *copy;
-	size_t n;
+	uint8_t *props, *big;
+	size_t plen, blen;
 	uint64_t emb;
 	int rc;
 
@@ -1087,13 +1182,15 @@ static enum MAPISTATUS sqlite_attachment_load(struct mapistore_context *ctx, TAL
 		sqlite3_reset(s);
 		return rc == SQLITE_DONE ? MAPI_E_NOT_FOUND : map_sqlite_error(m, rc, "loading an attachment");
 	}
-	n = (size_t)sqlite3_column_bytes(s, 0);
-	copy = talloc_memdup(NULL, sqlite3_column_blob(s, 0) ? sqlite3_column_blob(s, 0) : "", n ? n : 1);
+	props = column_copy(NULL, s, 0, &plen);
+	big = column_copy(props, s, 1, &blen);
 	sqlite3_reset(s);
-	if (copy == NULL)
+	if (props == NULL || big == NULL) {
+		talloc_free(props);
 		return MAPI_E_NOT_ENOUGH_MEMORY;
-	ret = blob_to_bag(m, mem_ctx, attach_owner(att->db_id), copy, n, &att->props);
-	talloc_free(copy);
+	}
+	ret = blob_to_bag(m, mem_ctx, (uint64_t)att->db_id, props, plen, big, blen, &att->props);
+	talloc_free(props);
 	if (ret != MAPI_E_SUCCESS)
 		return ret;
 	STMT(m, ST_MESSAGE_EMBEDDED);
@@ -1115,7 +1212,7 @@ static enum MAPISTATUS sqlite_attachment_load(struct mapistore_context *ctx, TAL
 
 static enum MAPISTATUS message_remove(struct sqlite_mailbox *m, uint64_t mid);
 
-/* Remove an attachment with its large values and its embedded message. */
+/* Remove an attachment with its embedded message. */
 static enum MAPISTATUS attachment_remove(struct sqlite_mailbox *m, int64_t attach_id)
 {
 	enum MAPISTATUS ret;
@@ -1135,22 +1232,51 @@ static enum MAPISTATUS attachment_remove(struct sqlite_mailbox *m, int64_t attac
 		if (ret != MAPI_E_SUCCESS)
 			return ret;
 	}
-	ret = delete_externals(m, attach_owner(attach_id));
-	if (ret != MAPI_E_SUCCESS)
-		return ret;
 	STMT(m, ST_ATTACH_DELETE);
 	sqlite3_bind_int64(s, 1, attach_id);
 	return run(m, s, "deleting an attachment");
+}
+
+/* A stored message's place and counted state; MAPI_E_NOT_FOUND if none. */
+static enum MAPISTATUS message_state(struct sqlite_mailbox *m, uint64_t mid, uint64_t *fid, uint8_t *list,
+				     uint64_t *cn, uint32_t *flags, uint32_t *size)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	STMT(m, ST_MESSAGE_STATE);
+	bind_id(s, 1, mid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (fid) *fid = col_id(s, 0);
+		if (list) *list = (uint8_t)sqlite3_column_int(s, 1);
+		if (cn) *cn = col_id(s, 2);
+		if (flags) *flags = (uint32_t)sqlite3_column_int64(s, 3);
+		if (size) *size = (uint32_t)sqlite3_column_int64(s, 4);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return MAPI_E_SUCCESS;
+	return rc == SQLITE_DONE ? MAPI_E_NOT_FOUND : map_sqlite_error(m, rc, "message state");
 }
 
 static enum MAPISTATUS message_remove(struct sqlite_mailbox *m, uint64_t mid)
 {
 	enum MAPISTATUS ret;
 	sqlite3_stmt *s;
-	uint32_t n = 0;
+	uint32_t n = 0, flags, size;
 	int64_t *atts = NULL;
+	uint64_t fid;
+	uint8_t list;
 	int rc;
 
+	ret = message_state(m, mid, &fid, &list, NULL, &flags, &size);
+	if (ret == MAPI_E_NOT_FOUND)
+		return MAPI_E_SUCCESS;
+	if (ret == MAPI_E_SUCCESS)
+		ret = account(m, fid, list, flags, size, -1);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
 	/* attachments first (they may hold embedded messages) */
 	s = stmt(m, ST_ATTACH_LIST);
 	if (s == NULL)
@@ -1168,17 +1294,9 @@ static enum MAPISTATUS message_remove(struct sqlite_mailbox *m, uint64_t mid)
 		atts[n++] = sqlite3_column_int64(s, 0);
 	}
 	sqlite3_reset(s);
-	ret = MAPI_E_SUCCESS;
 	for (uint32_t i = 0; ret == MAPI_E_SUCCESS && i < n; i++)
 		ret = attachment_remove(m, atts[i]);
 	talloc_free(atts);
-	if (ret != MAPI_E_SUCCESS)
-		return ret;
-	STMT(m, ST_RECIPIENTS_DELETE);
-	bind_id(s, 1, mid);
-	ret = run(m, s, "deleting recipients");
-	if (ret == MAPI_E_SUCCESS)
-		ret = delete_externals(m, mid);
 	if (ret != MAPI_E_SUCCESS)
 		return ret;
 	STMT(m, ST_MESSAGE_DELETE);
@@ -1262,15 +1380,29 @@ static enum MAPISTATUS message_store(struct sqlite_mailbox *m, struct mapistore_
 				     int64_t attach_id)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct row_blobs blobs;
 	enum MAPISTATUS ret;
 	sqlite3_stmt *s;
-	uint8_t *blob;
-	size_t len;
-	uint32_t kept;
+	uint8_t *recips;
+	size_t rlen;
+	uint32_t kept, old_flags, old_size;
+	uint64_t old_fid;
+	uint8_t old_list;
 
 	if (tmp == NULL)
 		return MAPI_E_NOT_ENOUGH_MEMORY;
-	ret = bag_to_blob(m, tmp, rec->mid, rec->props, SQLITE_INLINE_MAX, &blob, &len);
+	/* the counts: out with the stored state, in with the new */
+	ret = message_state(m, rec->mid, &old_fid, &old_list, NULL, &old_flags, &old_size);
+	if (ret == MAPI_E_SUCCESS)
+		ret = account(m, old_fid, old_list, old_flags, old_size, -1);
+	else if (ret == MAPI_E_NOT_FOUND)
+		ret = MAPI_E_SUCCESS;
+	if (ret == MAPI_E_SUCCESS)
+		ret = account(m, rec->fid, rec->list, rec->message_flags, rec->message_size, 1);
+	if (ret == MAPI_E_SUCCESS)
+		ret = encode_bag(tmp, rec->props, &blobs);
+	if (ret == MAPI_E_SUCCESS)
+		ret = encode_recipients(tmp, rec, &recips, &rlen);
 	if (ret != MAPI_E_SUCCESS)
 		goto done;
 	s = stmt(m, ST_MESSAGE_UPSERT);
@@ -1289,39 +1421,15 @@ static enum MAPISTATUS message_store(struct sqlite_mailbox *m, struct mapistore_
 		if (hot_columns[i].param)
 			bind_propval(s, hot_columns[i].param,
 				     mapistore_propbag_find(rec->props, hot_columns[i].tag));
-	sqlite3_bind_blob(s, 16, blob, (int)len, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 16, blobs.props, (int)blobs.props_len, SQLITE_STATIC);
+	if (rlen)
+		sqlite3_bind_blob(s, 17, recips, (int)rlen, SQLITE_STATIC);
+	if (blobs.big)
+		sqlite3_bind_blob(s, 18, blobs.big, (int)blobs.big_len, SQLITE_STATIC);
 	ret = run(m, s, "storing a message");
 	if (ret != MAPI_E_SUCCESS)
 		goto done;
-
-	if (rec->recipients_dirty) {
-		STMT(m, ST_RECIPIENTS_DELETE);
-		bind_id(s, 1, rec->mid);
-		ret = run(m, s, "replacing recipients");
-		for (uint32_t i = 0; ret == MAPI_E_SUCCESS && i < rec->recipient_count; i++) {
-			struct mapistore_propbag bag = {
-				.count = rec->recipients[i].count, .props = rec->recipients[i].props,
-			};
-			struct mapistore_external *ext;
-			uint32_t next;
-
-			ret = mapistore_propbag_encode(tmp, &bag, UINT32_MAX, &blob, &len, &next, &ext);
-			if (ret != MAPI_E_SUCCESS)
-				break;
-			s = stmt(m, ST_RECIPIENT_INSERT);
-			if (s == NULL) {
-				ret = MAPI_E_CALL_FAILED;
-				break;
-			}
-			bind_id(s, 1, rec->mid);
-			sqlite3_bind_int64(s, 2, rec->recipients[i].row_id);
-			sqlite3_bind_blob(s, 3, blob, (int)len, SQLITE_STATIC);
-			ret = run(m, s, "storing a recipient");
-		}
-		if (ret != MAPI_E_SUCCESS)
-			goto done;
-		rec->recipients_dirty = false;
-	}
+	rec->recipients_dirty = false;
 
 	kept = 0;
 	for (uint32_t i = 0; i < rec->attach_count; i++) {
@@ -1337,29 +1445,31 @@ static enum MAPISTATUS message_store(struct sqlite_mailbox *m, struct mapistore_
 		}
 		if (a->dirty || a->db_id == 0) {
 			struct mapistore_propbag empty = { 0 };
-			bool insert = a->db_id == 0;
 
-			if (insert) {
-				/* insert first to learn the attach_id its externals hang off */
+			ret = encode_bag(tmp, a->props ? a->props : &empty, &blobs);
+			if (ret != MAPI_E_SUCCESS)
+				goto done;
+			if (a->db_id == 0) {
 				STMT(m, ST_ATTACH_INSERT);
 				bind_id(s, 1, rec->mid);
 				sqlite3_bind_int64(s, 2, a->num);
-				sqlite3_bind_blob(s, 3, "", 0, SQLITE_STATIC);
+				sqlite3_bind_blob(s, 3, blobs.props, (int)blobs.props_len, SQLITE_STATIC);
+				if (blobs.big)
+					sqlite3_bind_blob(s, 4, blobs.big, (int)blobs.big_len, SQLITE_STATIC);
 				ret = run(m, s, "storing an attachment");
 				if (ret != MAPI_E_SUCCESS)
 					goto done;
 				a->db_id = sqlite3_last_insert_rowid(m->db);
+			} else {
+				STMT(m, ST_ATTACH_UPDATE);
+				sqlite3_bind_int64(s, 1, a->db_id);
+				sqlite3_bind_blob(s, 2, blobs.props, (int)blobs.props_len, SQLITE_STATIC);
+				if (blobs.big)
+					sqlite3_bind_blob(s, 3, blobs.big, (int)blobs.big_len, SQLITE_STATIC);
+				ret = run(m, s, "storing an attachment");
+				if (ret != MAPI_E_SUCCESS)
+					goto done;
 			}
-			ret = bag_to_blob(m, tmp, attach_owner(a->db_id), a->props ? a->props : &empty,
-					  SQLITE_INLINE_MAX, &blob, &len);
-			if (ret != MAPI_E_SUCCESS)
-				goto done;
-			STMT(m, ST_ATTACH_UPDATE);
-			sqlite3_bind_int64(s, 1, a->db_id);
-			sqlite3_bind_blob(s, 2, blob, (int)len, SQLITE_STATIC);
-			ret = run(m, s, "storing an attachment");
-			if (ret != MAPI_E_SUCCESS)
-				goto done;
 			if (a->embedded) {
 				uint64_t old = 0;
 				int rc;
@@ -1401,31 +1511,26 @@ static enum MAPISTATUS sqlite_message_state(struct mapistore_context *ctx, uint6
 					    uint64_t *fid, uint8_t *list, uint64_t *cn,
 					    uint32_t *message_flags)
 {
-	struct sqlite_mailbox *m = sq(ctx);
-	sqlite3_stmt *s;
-	int rc;
-
-	STMT(m, ST_MESSAGE_STATE);
-	bind_id(s, 1, mid);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		if (fid) *fid = col_id(s, 0);
-		if (list) *list = (uint8_t)sqlite3_column_int(s, 1);
-		if (cn) *cn = col_id(s, 2);
-		if (message_flags) *message_flags = (uint32_t)sqlite3_column_int64(s, 3);
-	}
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return MAPI_E_SUCCESS;
-	return rc == SQLITE_DONE ? MAPI_E_NOT_FOUND : map_sqlite_error(m, rc, "message state");
+	return message_state(sq(ctx), mid, fid, list, cn, message_flags, NULL);
 }
 
 static enum MAPISTATUS sqlite_message_relocate(struct mapistore_context *ctx, uint64_t mid,
 					       uint64_t fid, uint8_t list)
 {
 	struct sqlite_mailbox *m = sq(ctx);
+	enum MAPISTATUS ret;
 	sqlite3_stmt *s;
+	uint32_t flags, size;
+	uint64_t old_fid;
+	uint8_t old_list;
 
+	ret = message_state(m, mid, &old_fid, &old_list, NULL, &flags, &size);
+	if (ret == MAPI_E_SUCCESS)
+		ret = account(m, old_fid, old_list, flags, size, -1);
+	if (ret == MAPI_E_SUCCESS)
+		ret = account(m, fid, list, flags, size, 1);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
 	STMT(m, ST_MESSAGE_RELOCATE);
 	bind_id(s, 1, mid);
 	bind_id(s, 2, fid);
@@ -1437,8 +1542,19 @@ static enum MAPISTATUS sqlite_message_set_flags(struct mapistore_context *ctx, u
 						uint32_t flags)
 {
 	struct sqlite_mailbox *m = sq(ctx);
+	enum MAPISTATUS ret;
 	sqlite3_stmt *s;
+	uint32_t old_flags, size;
+	uint64_t fid;
+	uint8_t list;
 
+	ret = message_state(m, mid, &fid, &list, NULL, &old_flags, &size);
+	if (ret == MAPI_E_SUCCESS)
+		ret = account(m, fid, list, old_flags, size, -1);
+	if (ret == MAPI_E_SUCCESS)
+		ret = account(m, fid, list, flags, size, 1);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
 	STMT(m, ST_MESSAGE_SET_FLAGS);
 	bind_id(s, 1, mid);
 	sqlite3_bind_int64(s, 2, flags);

@@ -141,6 +141,12 @@ struct mapistore_message_record {
 	uint32_t next_attach_num;
 };
 
+enum mapistore_object_kind {
+	MAPISTORE_OBJECT_FOLDER,
+	MAPISTORE_OBJECT_MESSAGE,
+	MAPISTORE_OBJECT_ATTACHMENT,
+};
+
 /* A table row as the backend reads it, before columns are picked. */
 struct mapistore_row_source {
 	uint64_t id;		/* FID or MID */
@@ -277,10 +283,10 @@ struct mapistore_backend {
 	/* One row's stored state; blob valid until the next row_fetch on ctx. */
 	enum MAPISTATUS (*row_fetch)(struct mapistore_context *ctx, enum mapistore_table_type type,
 				     uint64_t id, struct mapistore_row_source *src);
-	/* An external (large) value of an object: owner is a FID or MID. */
+	/* A large value of an object (one mapistore_propbag_encode set apart). */
 	enum MAPISTATUS (*external_load)(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
-					 uint64_t owner, uint32_t tag, uint8_t **data,
-					 uint32_t *len);
+					 enum mapistore_object_kind kind, uint64_t id, uint32_t tag,
+					 uint8_t **data, uint32_t *len);
 };
 
 /* The part of every context the front end owns; a backend's context embeds it first. */

@@ -88,7 +88,9 @@ static bool row_value(struct mapistore_context *ctx, enum mapistore_table_type t
 			out->tag = e.tag;
 			return false;
 		}
-		if (ctx->backend->external_load(ctx, mem_ctx, src->id, e.tag, &ext, &len) != MAPI_E_SUCCESS)
+		if (ctx->backend->external_load(ctx, mem_ctx, type == MAPISTORE_TABLE_HIERARCHY ?
+						MAPISTORE_OBJECT_FOLDER : MAPISTORE_OBJECT_MESSAGE,
+						src->id, e.tag, &ext, &len) != MAPI_E_SUCCESS)
 			return false;
 		ok = mapistore_value_decode(mem_ctx, e.tag, ext, len, out) == MAPI_E_SUCCESS;
 		talloc_free(ext);
