@@ -980,6 +980,9 @@ static void test_batch(void **state)
  * cleanup, or SIGKILL -- right after the save returned: the parent reopens
  * the mailbox and must find the message.
  */
+/* The child's context stays reachable from here: valgrind then has no leak to report for it. */
+static struct mapistore_context *child_ctx;
+
 static void crash_after_save(bool sigkill)
 {
 	struct mbox *m = mbox_new(true);
@@ -1005,6 +1008,7 @@ static void crash_after_save(bool sigkill)
 		    mapistore_message_set_props(msg, 1, &s, ctx, NULL) != MAPI_E_SUCCESS ||
 		    mapistore_message_save(msg, 0) != MAPI_E_SUCCESS)
 			_exit(2);
+		child_ctx = ctx;
 		fid = mapistore_message_id(msg);
 		if (write(pipefd[1], &fid, sizeof(fid)) != sizeof(fid))
 			_exit(3);
@@ -1018,8 +1022,8 @@ static void crash_after_save(bool sigkill)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	if (sigkill)
 		assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	else	/* 99: valgrind's exit code for the leaks the child leaves on purpose */
-		assert_true(WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 99));
+	else
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	{
 		TALLOC_CTX *mem = talloc_new(m);
 		struct mapistore_message *msg;
