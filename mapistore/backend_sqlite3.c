@@ -1093,6 +1093,7 @@ static enum MAPISTATUS message_load_into(struct sqlite_mailbox *m, TALLOC_CTX *m
 		return MAPI_E_NOT_ENOUGH_MEMORY;
 	}
 	rec->mid = mid;
+	rec->in_store = true;
 	rec->fid = col_id(s, 0);
 	rec->list = (uint8_t)sqlite3_column_int(s, 1);
 	rec->cn = col_id(s, 2);
@@ -1391,8 +1392,9 @@ static enum MAPISTATUS message_store(struct sqlite_mailbox *m, struct mapistore_
 
 	if (tmp == NULL)
 		return MAPI_E_NOT_ENOUGH_MEMORY;
-	/* the counts: out with the stored state, in with the new */
-	ret = message_state(m, rec->mid, &old_fid, &old_list, NULL, &old_flags, &old_size);
+	/* the counts: out with the stored state (a message never saved has none), in with the new */
+	ret = !rec->in_store ? MAPI_E_NOT_FOUND :
+	      message_state(m, rec->mid, &old_fid, &old_list, NULL, &old_flags, &old_size);
 	if (ret == MAPI_E_SUCCESS)
 		ret = account(m, old_fid, old_list, old_flags, old_size, -1);
 	else if (ret == MAPI_E_NOT_FOUND)
@@ -1430,6 +1432,7 @@ static enum MAPISTATUS message_store(struct sqlite_mailbox *m, struct mapistore_
 	if (ret != MAPI_E_SUCCESS)
 		goto done;
 	rec->recipients_dirty = false;
+	rec->in_store = true;
 
 	kept = 0;
 	for (uint32_t i = 0; i < rec->attach_count; i++) {

@@ -130,6 +130,7 @@ struct mapistore_message_record {
 	uint64_t fid;		/* 0 for an embedded message */
 	uint8_t list;		/* enum mapistore_message_list */
 	uint64_t cn;		/* 0: never saved */
+	bool in_store;		/* a row with this MID may exist (loaded or stored once) */
 	uint32_t message_flags;
 	uint32_t message_size;
 	struct mapistore_propbag *props;	/* stored properties (not flags, ids, size) */

@@ -365,6 +365,7 @@ static enum MAPISTATUS renumber(struct mapistore_context *ctx, struct mapistore_
 {
 	enum MAPISTATUS ret = mapistore_next_id(ctx, &rec->mid);
 
+	rec->in_store = false;	/* a new MID: no row yet */
 	if (ret == MAPI_E_SUCCESS)
 		ret = mapistore_next_id(ctx, &rec->cn);
 	if (ret == MAPI_E_SUCCESS)

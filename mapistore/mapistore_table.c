@@ -505,9 +505,13 @@ enum MAPISTATUS mapistore_table_query_rows(struct mapistore_table *t, TALLOC_CTX
 		return MAPI_E_INVALID_PARAMETER;
 	if (t->ncols == 0)
 		return MAPI_E_NOT_INITIALIZED;	/* no SetColumns yet */
+	/* one snapshot for the ids and the rows: no row can vanish in between */
+	snap = read_begin(t->ctx);
 	ret = table_refresh(t);
-	if (ret != MAPI_E_SUCCESS)
+	if (ret != MAPI_E_SUCCESS) {
+		read_end(t->ctx, snap);
 		return ret;
+	}
 	if (forward) {
 		start = t->pos;
 		n = t->count - t->pos;
@@ -519,16 +523,13 @@ enum MAPISTATUS mapistore_table_query_rows(struct mapistore_table *t, TALLOC_CTX
 	if (n > max)
 		n = max;
 	r = talloc_zero_array(mem_ctx, struct mapi_property_row, n ? n : 1);
-	if (r == NULL)
-		return MAPI_E_NOT_ENOUGH_MEMORY;
-	if (ids) {
+	if (ids)
 		rid = talloc_array(mem_ctx, uint64_t, n ? n : 1);
-		if (rid == NULL) {
-			talloc_free(r);
-			return MAPI_E_NOT_ENOUGH_MEMORY;
-		}
+	if (r == NULL || (ids && rid == NULL)) {
+		read_end(t->ctx, snap);
+		talloc_free(r);
+		return MAPI_E_NOT_ENOUGH_MEMORY;
 	}
-	snap = read_begin(t->ctx);
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t idx = forward ? start + i : start - 1 - i;
 
@@ -693,16 +694,20 @@ enum MAPISTATUS mapistore_table_find_row(struct mapistore_table *t, const struct
 
 	if (t == NULL || res == NULL)
 		return MAPI_E_INVALID_PARAMETER;
+	snap = read_begin(t->ctx);
 	ret = table_refresh(t);
-	if (ret != MAPI_E_SUCCESS)
+	if (ret != MAPI_E_SUCCESS) {
+		read_end(t->ctx, snap);
 		return ret;
+	}
 	switch (origin) {
 	case MAPISTORE_BOOKMARK_BEGINNING: i = backward ? -1 : 0; break;
 	case MAPISTORE_BOOKMARK_CURRENT: i = backward ? (int64_t)t->pos - 1 : t->pos; break;
 	case MAPISTORE_BOOKMARK_END: i = backward ? (int64_t)t->count - 1 : t->count; break;
-	default: return MAPI_E_INVALID_PARAMETER;
+	default:
+		read_end(t->ctx, snap);
+		return MAPI_E_INVALID_PARAMETER;
 	}
-	snap = read_begin(t->ctx);
 	for (; i >= 0 && i < t->count; i += backward ? -1 : 1) {
 		bool match;
 
