@@ -978,6 +978,44 @@ static void test_batch(void **state)
 	mbox_free(m);
 }
 
+/* Two connections to one mailbox (two sessions, or two prefork workers). */
+static void test_two_connections(void **state)
+{
+	struct mbox *m = mbox_new(true);
+	TALLOC_CTX *mem = talloc_new(m);
+	struct mapistore_context *other;
+	struct mapistore_folder *inbox = open_special(m, mem, MAPISTORE_INBOX), *inbox2;
+	struct mapistore_message *a, *b;
+	struct mapi_propval s1 = pv_string(TAG_SUBJECT, "from A"), s2 = pv_string(TAG_SUBJECT, "from B");
+	uint64_t mids[40], mid;
+
+	assert_int_equal(mapistore_open(mem, m->uri, 0, &other), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_folder_open(other, mem, special(m, MAPISTORE_INBOX), &inbox2), MAPI_E_SUCCESS);
+	/* ids from both never collide */
+	for (int i = 0; i < 40; i++) {
+		struct mapistore_message *msg;
+
+		assert_int_equal(mapistore_message_create(i % 2 ? inbox2 : inbox, mem, false, &msg), MAPI_E_SUCCESS);
+		mids[i] = mapistore_message_id(msg);
+		for (int k = 0; k < i; k++)
+			assert_true(mids[k] != mids[i]);
+	}
+	/* a save through one connection is a conflict for the other */
+	talloc_free(save_message(inbox, mem, "shared", &mid));
+	assert_int_equal(mapistore_message_open(m->ctx, mem, special(m, MAPISTORE_INBOX), mid, 1, &a), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_message_open(other, mem, special(m, MAPISTORE_INBOX), mid, 1, &b), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_message_set_props(b, 1, &s2, mem, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_message_save(b, MAPISTORE_SAVE_KEEP_OPEN_READ_WRITE), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_message_set_props(a, 1, &s1, mem, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_message_save(a, MAPISTORE_SAVE_KEEP_OPEN_READ_WRITE), MAPI_E_OBJECT_CHANGED);
+	/* and the other sees the folder counts change */
+	assert_int_equal(folder_i32(inbox2, mem, TAG_CONTENT_COUNT), 1);
+	talloc_free(save_message(inbox, mem, "second", NULL));
+	assert_int_equal(folder_i32(inbox2, mem, TAG_CONTENT_COUNT), 2);
+	talloc_free(other);
+	mbox_free(m);
+}
+
 /* --- durability ------------------------------------------------------------------------------------- */
 
 /*
@@ -1144,6 +1182,7 @@ int main(void)
 		cmocka_unit_test(test_streams),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_batch),
+		cmocka_unit_test(test_two_connections),
 		cmocka_unit_test(test_crash_exit),
 		cmocka_unit_test(test_crash_sigkill),
 		cmocka_unit_test(test_all_types),
