@@ -346,7 +346,7 @@ static enum MAPISTATUS check_schema(struct sqlite_mailbox *m)
 }
 
 static enum MAPISTATUS sqlite_open(TALLOC_CTX *mem_ctx, const char *path, uint32_t flags,
-				   struct mapistore_context **out)
+				   struct mapistore_context **out, char **error)
 {
 	struct sqlite_mailbox *m;
 	struct stat st;
@@ -356,8 +356,11 @@ static enum MAPISTATUS sqlite_open(TALLOC_CTX *mem_ctx, const char *path, uint32
 
 	if (path == NULL || *path == '\0')
 		return MAPI_E_INVALID_PARAMETER;
-	if (!(flags & MAPISTORE_OPEN_CREATE) && stat(path, &st) != 0)
+	if (!(flags & MAPISTORE_OPEN_CREATE) && stat(path, &st) != 0) {
+		if (error)
+			*error = talloc_asprintf(mem_ctx, "sqlite3: %s: %s", path, strerror(errno));
 		return MAPI_E_NOT_FOUND;
+	}
 	m = talloc_zero(mem_ctx, struct sqlite_mailbox);
 	if (m == NULL)
 		return MAPI_E_NOT_ENOUGH_MEMORY;
@@ -406,10 +409,8 @@ static enum MAPISTATUS sqlite_open(TALLOC_CTX *mem_ctx, const char *path, uint32
 	*out = &m->base;
 	return MAPI_E_SUCCESS;
 fail:
-	if (mem_ctx && m->base.last_error) {
-		/* keep the reason readable for the caller through the parent's name */
-		talloc_set_name(mem_ctx, "%s", m->base.last_error);
-	}
+	if (error)
+		*error = talloc_strdup(mem_ctx, m->base.last_error ? m->base.last_error : "sqlite3: open failed");
 	talloc_free(m);
 	return ret;
 }

@@ -60,7 +60,7 @@ const char *mapistore_last_error(struct mapistore_context *ctx)
 }
 
 enum MAPISTATUS mapistore_open(TALLOC_CTX *mem_ctx, const char *uri, uint32_t flags,
-			       struct mapistore_context **ctx)
+			       struct mapistore_context **ctx, char **error)
 {
 	const struct mapistore_backend *backend = &mapistore_backend_sqlite3;
 	const char *path = uri, *sep;
@@ -71,17 +71,23 @@ enum MAPISTATUS mapistore_open(TALLOC_CTX *mem_ctx, const char *uri, uint32_t fl
 	sep = strstr(uri, "://");
 	if (sep != NULL) {
 		backend = backend_for(uri, (size_t)(sep - uri));
-		if (backend == NULL)
+		if (backend == NULL) {
+			if (error)
+				*error = talloc_asprintf(mem_ctx, "no mapistore backend for \"%.*s\"",
+							 (int)(sep - uri), uri);
 			return MAPI_E_NO_SUPPORT;
+		}
 		path = sep + 3;
 	}
-	ret = backend->open(mem_ctx, path, flags, ctx);
+	ret = backend->open(mem_ctx, path, flags, ctx, error);
 	if (ret != MAPI_E_SUCCESS)
 		return ret;
 	(*ctx)->backend = backend;
 	/* a mailbox that exists already: learn its identity now */
 	ret = mapistore_load_info(*ctx);
 	if (ret != MAPI_E_SUCCESS && ret != MAPI_E_NOT_FOUND) {
+		if (error)
+			*error = talloc_strdup(mem_ctx, mapistore_last_error(*ctx));
 		talloc_free(*ctx);
 		*ctx = NULL;
 		return ret;

@@ -55,10 +55,13 @@ struct mapistore_table;
  * "scheme://" is taken as a path for the default backend (sqlite3).
  * MAPI_E_NOT_FOUND: no such mailbox (and no MAPISTORE_OPEN_CREATE);
  * MAPI_E_NO_SUPPORT: unknown scheme; MAPI_E_VERSION: a database of a schema
- * version this code does not know; MAPI_E_CORRUPT_DATA: not a mailbox.
+ * version this code does not know; MAPI_E_CORRUPT_DATA: not a mailbox;
+ * MAPI_E_NO_ACCESS: the file cannot be opened for writing. On failure,
+ * *error (if error is not NULL) gets the reason in words under mem_ctx,
+ * e.g. "sqlite3: mailbox schema version 7, this mapistore knows version 1".
  */
 enum MAPISTATUS mapistore_open(TALLOC_CTX *mem_ctx, const char *uri, uint32_t flags,
-			       struct mapistore_context **ctx);
+			       struct mapistore_context **ctx, char **error);
 /* A human-readable reason for the last error of this context (never NULL). */
 const char *mapistore_last_error(struct mapistore_context *ctx);
 

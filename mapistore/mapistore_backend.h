@@ -184,9 +184,9 @@ struct mapistore_table_query {
 struct mapistore_backend {
 	const char *scheme;	/* "sqlite3" for "sqlite3:///path" */
 
-	/* Allocate the backend's context (which embeds struct mapistore_context first). */
+	/* Allocate the backend's context (which embeds struct mapistore_context first); *error as mapistore_open's. */
 	enum MAPISTATUS (*open)(TALLOC_CTX *mem_ctx, const char *path, uint32_t flags,
-				struct mapistore_context **ctx);
+				struct mapistore_context **ctx, char **error);
 
 	/* One durable transaction; begin fails with MAPI_E_BUSY if another writer holds it too long. */
 	enum MAPISTATUS (*begin)(struct mapistore_context *ctx);

@@ -218,7 +218,7 @@ int main(int argc, char **argv)
 		/* profiling the queries alone: a mailbox an earlier run left in dir */
 		uint64_t bfid;
 
-		CHECK(mapistore_open(mem, uri, 0, &ctx));
+		CHECK(mapistore_open(mem, uri, 0, &ctx, NULL));
 		CHECK(mapistore_special_folder_id(ctx, MAPISTORE_INBOX, &fid));
 		CHECK(mapistore_folder_open(ctx, mem, fid, &inbox));
 		CHECK(mapistore_folder_find_child(inbox, "Big", &bfid));
@@ -229,7 +229,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	unlink(uri + 10);
-	CHECK(mapistore_open(mem, uri, MAPISTORE_OPEN_CREATE, &ctx));
+	CHECK(mapistore_open(mem, uri, MAPISTORE_OPEN_CREATE, &ctx, NULL));
 	CHECK(mapistore_mailbox_create(ctx, &params));
 	CHECK(mapistore_special_folder_id(ctx, MAPISTORE_INBOX, &fid));
 	CHECK(mapistore_folder_open(ctx, mem, fid, &inbox));
@@ -321,7 +321,7 @@ int main(int argc, char **argv)
 		for (int i = 0; i < 100; i++) {
 			struct mapistore_folder *f;
 
-			CHECK(mapistore_open(holder, uri, 0, &ctxs[i]));
+			CHECK(mapistore_open(holder, uri, 0, &ctxs[i], NULL));
 			/* a context in use: the statements of a folder open and a special folder id */
 			CHECK(mapistore_special_folder_id(ctxs[i], MAPISTORE_INBOX, &fid));
 			CHECK(mapistore_folder_open(ctxs[i], ctxs[i], fid, &f));

@@ -28,20 +28,21 @@ static void test_open_errors(void **state)
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct mapistore_context *ctx = NULL;
 	struct mbox *m;
-	char *path;
+	char *path, *error = NULL;
 	FILE *f;
 	sqlite3 *db;
 
-	assert_int_equal(mapistore_open(mem, "sqlite3:///nonexistent/dir/x.db", 0, &ctx), MAPI_E_NOT_FOUND);
-	assert_int_equal(mapistore_open(mem, "postgres://db/x", 0, &ctx), MAPI_E_NO_SUPPORT);
-	assert_int_equal(mapistore_open(mem, NULL, 0, &ctx), MAPI_E_INVALID_PARAMETER);
-	assert_int_equal(mapistore_open(mem, "/tmp/x.db", 0x80, &ctx), MAPI_E_INVALID_PARAMETER);
+	assert_int_equal(mapistore_open(mem, "sqlite3:///nonexistent/dir/x.db", 0, &ctx, NULL), MAPI_E_NOT_FOUND);
+	assert_int_equal(mapistore_open(mem, "postgres://db/x", 0, &ctx, &error), MAPI_E_NO_SUPPORT);
+	assert_non_null(strstr(error, "postgres"));
+	assert_int_equal(mapistore_open(mem, NULL, 0, &ctx, NULL), MAPI_E_INVALID_PARAMETER);
+	assert_int_equal(mapistore_open(mem, "/tmp/x.db", 0x80, &ctx, NULL), MAPI_E_INVALID_PARAMETER);
 	assert_int_equal(mapistore_backend_register(NULL), MAPI_E_INVALID_PARAMETER);
 	assert_int_equal(mapistore_backend_register(&mapistore_backend_sqlite3), MAPI_E_COLLISION);
 
 	m = mbox_new(true);
 	/* a path without a scheme is the default backend's */
-	assert_int_equal(mapistore_open(mem, m->path, 0, &ctx), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_open(mem, m->path, 0, &ctx, NULL), MAPI_E_SUCCESS);
 	talloc_free(ctx);
 
 	/* a database of another schema version: a clear error, nothing touched */
@@ -50,7 +51,10 @@ static void test_open_errors(void **state)
 	sqlite3_close(db);
 	talloc_free(m->ctx);
 	m->ctx = NULL;
-	assert_int_equal(mapistore_open(mem, m->uri, 0, &ctx), MAPI_E_VERSION);
+	assert_int_equal(mapistore_open(mem, m->uri, 0, &ctx, &error), MAPI_E_VERSION);
+	/* the reason names both versions */
+	assert_non_null(strstr(error, "version 99"));
+	assert_non_null(strstr(error, "version 1"));
 
 	/* not a database at all */
 	path = talloc_asprintf(mem, "%s/garbage.db", m->dir);
@@ -59,13 +63,14 @@ static void test_open_errors(void **state)
 	for (int i = 0; i < 2000; i++)
 		fputs("this is not sqlite ", f);
 	fclose(f);
-	assert_int_equal(mapistore_open(mem, path, 0, &ctx), MAPI_E_CORRUPT_DATA);
+	assert_int_equal(mapistore_open(mem, path, 0, &ctx, &error), MAPI_E_CORRUPT_DATA);
+	assert_non_null(strstr(error, "sqlite3"));
 	/* a sqlite database that is not a mailbox */
 	path = talloc_asprintf(mem, "%s/other.db", m->dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_equal(mapistore_open(mem, path, 0, &ctx), MAPI_E_CORRUPT_DATA);
+	assert_int_equal(mapistore_open(mem, path, 0, &ctx, NULL), MAPI_E_CORRUPT_DATA);
 	mbox_free(m);
 	talloc_free(mem);
 }
@@ -989,7 +994,7 @@ static void test_two_connections(void **state)
 	struct mapi_propval s1 = pv_string(TAG_SUBJECT, "from A"), s2 = pv_string(TAG_SUBJECT, "from B");
 	uint64_t mids[40], mid;
 
-	assert_int_equal(mapistore_open(mem, m->uri, 0, &other), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_open(mem, m->uri, 0, &other, NULL), MAPI_E_SUCCESS);
 	assert_int_equal(mapistore_folder_open(other, mem, special(m, MAPISTORE_INBOX), &inbox2), MAPI_E_SUCCESS);
 	/* ids from both never collide */
 	for (int i = 0; i < 40; i++) {
@@ -1058,7 +1063,7 @@ static void crash_after_save(bool sigkill)
 		uint64_t fid;
 
 		close(pipefd[0]);
-		if (mapistore_open(NULL, m->uri, 0, &ctx) != MAPI_E_SUCCESS ||
+		if (mapistore_open(NULL, m->uri, 0, &ctx, NULL) != MAPI_E_SUCCESS ||
 		    mapistore_special_folder_id(ctx, MAPISTORE_INBOX, &fid) != MAPI_E_SUCCESS ||
 		    mapistore_folder_open(ctx, ctx, fid, &inbox) != MAPI_E_SUCCESS ||
 		    mapistore_message_create(inbox, ctx, false, &msg) != MAPI_E_SUCCESS ||

@@ -48,7 +48,7 @@ static inline struct mbox *mbox_new(bool create)
 	m->dir = talloc_strdup(m, tmpl);
 	m->path = talloc_asprintf(m, "%s/mailbox.db", tmpl);
 	m->uri = talloc_asprintf(m, "sqlite3://%s", m->path);
-	assert_int_equal(mapistore_open(m, m->uri, MAPISTORE_OPEN_CREATE, &m->ctx), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_open(m, m->uri, MAPISTORE_OPEN_CREATE, &m->ctx, NULL), MAPI_E_SUCCESS);
 	if (create)
 		assert_int_equal(mapistore_mailbox_create(m->ctx, &test_params), MAPI_E_SUCCESS);
 	return m;
@@ -57,7 +57,7 @@ static inline struct mbox *mbox_new(bool create)
 static inline void mbox_reopen(struct mbox *m)
 {
 	talloc_free(m->ctx);
-	assert_int_equal(mapistore_open(m, m->uri, 0, &m->ctx), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_open(m, m->uri, 0, &m->ctx, NULL), MAPI_E_SUCCESS);
 }
 
 static inline void mbox_free(struct mbox *m)

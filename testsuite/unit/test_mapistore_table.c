@@ -584,7 +584,7 @@ static void test_follows_changes(void **state)
 
 	assert_int_equal(mapistore_table_position(t, NULL, &before), MAPI_E_SUCCESS);
 	/* a save by another connection (another process in production) */
-	assert_int_equal(mapistore_open(fx->mem, fx->m->uri, 0, &other), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_open(fx->mem, fx->m->uri, 0, &other, NULL), MAPI_E_SUCCESS);
 	assert_int_equal(mapistore_folder_open(other, fx->mem, mapistore_folder_id(fx->folder), &f2), MAPI_E_SUCCESS);
 	assert_int_equal(mapistore_message_create(f2, fx->mem, false, &msg), MAPI_E_SUCCESS);
 	assert_int_equal(mapistore_message_set_props(msg, 1, &s, fx->mem, NULL), MAPI_E_SUCCESS);
