@@ -899,6 +899,82 @@ static void test_streams(void **state)
 	mbox_free(m);
 }
 
+/* A 100 KB attachment written and read back through streams, as a client does. */
+static void test_attachment_stream(void **state)
+{
+	struct mbox *m = mbox_new(true);
+	TALLOC_CTX *mem = talloc_new(m);
+	struct mapistore_folder *inbox = open_special(m, mem, MAPISTORE_INBOX);
+	struct mapistore_message *msg;
+	struct mapistore_attachment *att;
+	struct mapistore_stream *st;
+	uint8_t *data = talloc_array(mem, uint8_t, 100 * 1024), *back = talloc_array(mem, uint8_t, 100 * 1024);
+	uint32_t num, done, total = 0;
+	uint64_t mid;
+
+	for (int i = 0; i < 100 * 1024; i++)
+		data[i] = (uint8_t)(i * 31 + 7);
+	msg = save_message(inbox, mem, "attachment by stream", &mid);
+	assert_int_equal(mapistore_attachment_create(msg, mem, &att, &num), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_stream_open(mem, NULL, NULL, att, 0x37010102, MAPISTORE_STREAM_CREATE, &st),
+			 MAPI_E_SUCCESS);
+	/* in pieces of at most what one ROP buffer carries */
+	for (uint32_t off = 0; off < 100 * 1024; off += 30000) {
+		uint32_t len = 100 * 1024 - off < 30000 ? 100 * 1024 - off : 30000;
+
+		assert_int_equal(mapistore_stream_write(st, data + off, len, &done), MAPI_E_SUCCESS);
+	}
+	assert_int_equal(mapistore_stream_commit(st), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_attachment_save(att), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_message_save(msg, 0), MAPI_E_SUCCESS);
+	mbox_reopen(m);
+	assert_int_equal(mapistore_message_open(m->ctx, mem, special(m, MAPISTORE_INBOX), mid, 0, &msg), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_attachment_open(msg, mem, num, MAPISTORE_OPEN_READ_ONLY, &att), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_stream_open(mem, NULL, NULL, att, 0x37010102, MAPISTORE_STREAM_READ_ONLY, &st),
+			 MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_stream_size(st), 100 * 1024);
+	do {
+		assert_int_equal(mapistore_stream_read(st, back + total, 4096, &done), MAPI_E_SUCCESS);
+		total += done;
+	} while (done > 0);
+	assert_int_equal(total, 100 * 1024);
+	assert_memory_equal(back, data, 100 * 1024);
+	mbox_free(m);
+}
+
+/* A damaged row gives an error, never a crash. */
+static void test_corrupt_rows(void **state)
+{
+	struct mbox *m = mbox_new(true);
+	TALLOC_CTX *mem = talloc_new(m);
+	struct mapistore_folder *inbox = open_special(m, mem, MAPISTORE_INBOX);
+	struct mapistore_message *msg;
+	struct mapistore_table *t;
+	struct mapi_property_row *rows;
+	uint32_t cols[2] = { TAG_MID, TAG_SUBJECT }, n;
+	uint64_t mid;
+	sqlite3 *db;
+	char *sql;
+
+	talloc_free(save_message(inbox, mem, "to be damaged", &mid));
+	assert_int_equal(sqlite3_open(m->path, &db), SQLITE_OK);
+	sql = talloc_asprintf(mem, "UPDATE messages SET props = x'370000FF' || x'0F000000' || x'41', "
+			      "recipients = x'00000000FFFFFF7F' WHERE mid = %lld", (long long)mid);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(mapistore_message_open(m->ctx, mem, special(m, MAPISTORE_INBOX), mid, 0, &msg),
+			 MAPI_E_CORRUPT_DATA);
+	assert_non_null(strstr(mapistore_last_error(m->ctx), "malformed"));
+	/* a table shows the row, without the values it cannot read */
+	assert_int_equal(mapistore_table_open(inbox, mem, MAPISTORE_TABLE_CONTENTS, 0, &t), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_table_set_columns(t, 2, cols), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_table_query_rows(t, mem, 10, true, false, &n, &rows, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(n, 1);
+	assert_true(rows[0].values[0].pv.value.i64 == mid);
+	assert_int_equal(rows[0].values[1].flag, MAPI_PROPVAL_ERROR);
+	mbox_free(m);
+}
+
 /* --- events ---------------------------------------------------------------------------------------- */
 
 struct event_log {
@@ -1185,6 +1261,8 @@ int main(void)
 		cmocka_unit_test(test_attachment_delete),
 		cmocka_unit_test(test_named_props),
 		cmocka_unit_test(test_streams),
+		cmocka_unit_test(test_attachment_stream),
+		cmocka_unit_test(test_corrupt_rows),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_two_connections),
