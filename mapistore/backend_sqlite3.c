@@ -113,6 +113,9 @@ static const char *const schema_sql =
 	"CREATE TABLE attachments("
 	" attach_id INTEGER PRIMARY KEY, mid INTEGER NOT NULL, num INTEGER NOT NULL,"
 	" props BLOB NOT NULL, big BLOB, UNIQUE(mid, num));"
+	"CREATE TABLE tombstones("
+	" id INTEGER NOT NULL, fid INTEGER NOT NULL, cn INTEGER NOT NULL, kind INTEGER NOT NULL);"
+	"CREATE INDEX tombstones_by_folder ON tombstones(fid, cn);"
 	"CREATE TABLE named_props("
 	" propid INTEGER PRIMARY KEY, guid BLOB NOT NULL, kind INTEGER NOT NULL,"
 	" lid INTEGER NOT NULL, name TEXT NOT NULL, UNIQUE(guid, kind, lid, name));"
@@ -133,7 +136,7 @@ enum stmt_id {
 	ST_ATTACH_LIST, ST_ATTACH_LOAD, ST_ATTACH_INSERT, ST_ATTACH_UPDATE, ST_ATTACH_DELETE,
 	ST_BIG_FOLDER, ST_BIG_MESSAGE, ST_BIG_ATTACHMENT,
 	ST_NAMED_LOOKUP, ST_NAMED_MAX, ST_NAMED_INSERT, ST_NAMED_GET, ST_NAMED_ALL,
-	ST_RECEIVE_LIST, ST_RECEIVE_SET, ST_RECEIVE_DELETE,
+	ST_RECEIVE_LIST, ST_RECEIVE_SET, ST_RECEIVE_DELETE, ST_TOMBSTONE_ADD, ST_TOMBSTONE_LIST,
 	ST_COUNT
 };
 
@@ -203,6 +206,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RECEIVE_LIST] = "SELECT message_class, fid, modified FROM receive_folders ORDER BY message_class",
 	[ST_RECEIVE_SET] = "INSERT OR REPLACE INTO receive_folders(message_class, fid, modified) VALUES(?1, ?2, ?3)",
 	[ST_RECEIVE_DELETE] = "DELETE FROM receive_folders WHERE message_class = ?1",
+	[ST_TOMBSTONE_ADD] = "INSERT INTO tombstones(id, fid, cn, kind) VALUES(?1, ?2, ?3, ?4)",
+	[ST_TOMBSTONE_LIST] = "SELECT id, cn, kind FROM tombstones WHERE fid = ?1 ORDER BY rowid",
 };
 
 struct sqlite_mailbox {
@@ -1767,6 +1772,57 @@ static enum MAPISTATUS sqlite_receive_set(struct mapistore_context *ctx, const c
 	return run(m, s, "setting a receive folder");
 }
 
+/* --- tombstones -------------------------------------------------------------------------------------- */
+
+static enum MAPISTATUS sqlite_tombstone_add(struct mapistore_context *ctx, const struct mapistore_tombstone *t)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	sqlite3_stmt *s;
+
+	STMT(m, ST_TOMBSTONE_ADD);
+	bind_id(s, 1, t->id);
+	bind_id(s, 2, t->fid);
+	bind_id(s, 3, t->cn);
+	sqlite3_bind_int(s, 4, t->kind);
+	return run(m, s, "recording a deletion");
+}
+
+static enum MAPISTATUS sqlite_tombstone_list(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
+					     uint64_t fid, uint32_t *count, struct mapistore_tombstone **entries)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	struct mapistore_tombstone *v = NULL;
+	uint32_t n = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	STMT(m, ST_TOMBSTONE_LIST);
+	bind_id(s, 1, fid);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct mapistore_tombstone *nv = talloc_realloc(mem_ctx, v, struct mapistore_tombstone, n + 1);
+
+		if (nv == NULL) {
+			sqlite3_reset(s);
+			talloc_free(v);
+			return MAPI_E_NOT_ENOUGH_MEMORY;
+		}
+		v = nv;
+		v[n].id = col_id(s, 0);
+		v[n].fid = fid;
+		v[n].cn = col_id(s, 1);
+		v[n].kind = (uint8_t)sqlite3_column_int(s, 2);
+		n++;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		talloc_free(v);
+		return map_sqlite_error(m, rc, "listing deletions");
+	}
+	*count = n;
+	*entries = v;
+	return MAPI_E_SUCCESS;
+}
+
 /* --- tables ---------------------------------------------------------------------------------- */
 
 struct sql_builder {
@@ -2149,6 +2205,8 @@ const struct mapistore_backend mapistore_backend_sqlite3 = {
 	.named_all = sqlite_named_all,
 	.receive_list = sqlite_receive_list,
 	.receive_set = sqlite_receive_set,
+	.tombstone_add = sqlite_tombstone_add,
+	.tombstone_list = sqlite_tombstone_list,
 	.table_ids = sqlite_table_ids,
 	.row_fetch = sqlite_row_fetch,
 	.external_load = sqlite_external_load,

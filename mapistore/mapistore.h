@@ -324,6 +324,29 @@ enum MAPISTATUS mapistore_folder_delete_props(struct mapistore_folder *folder, u
 					      const uint32_t *tags,
 					      TALLOC_CTX *mem_ctx, struct mapistore_problems *problems);
 
+/*
+ * What left a folder (MS-OXCFXICS needs deletions as well as changes): each
+ * hard or soft delete and each move out of a folder leaves a tombstone with
+ * the object's id and a change number of its own, oldest first.
+ */
+enum mapistore_tombstone_kind {
+	MAPISTORE_GONE_MESSAGE_HARD = 0,
+	MAPISTORE_GONE_MESSAGE_SOFT = 1,
+	MAPISTORE_GONE_MESSAGE_MOVED = 2,
+	MAPISTORE_GONE_FOLDER_DELETED = 3,
+	MAPISTORE_GONE_FOLDER_MOVED = 4,
+};
+
+struct mapistore_tombstone {
+	uint64_t id;		/* MID or FID */
+	uint64_t fid;		/* the folder it left */
+	uint64_t cn;		/* change number of the deletion or move */
+	uint8_t kind;		/* enum mapistore_tombstone_kind */
+};
+
+enum MAPISTATUS mapistore_folder_tombstones(struct mapistore_folder *folder, TALLOC_CTX *mem_ctx,
+					    uint32_t *count, struct mapistore_tombstone **entries);
+
 /* --- messages (MS-OXCMSG) ---------------------------------------------------- */
 
 /* SaveChangesMessage SaveFlags (MS-OXCMSG 2.2.3.3.1). */
@@ -388,7 +411,12 @@ enum MAPISTATUS mapistore_message_delete_props(struct mapistore_message *msg, ui
 /* Delete messages of a folder: soft (kept for recovery, hidden) or hard. */
 enum MAPISTATUS mapistore_messages_delete(struct mapistore_folder *folder, uint32_t count,
 					  const uint64_t *mids, bool hard, uint32_t *partial);
-/* Move or copy messages between folders; new_mids (optional, count entries) gets the copies' ids. */
+/*
+ * Move or copy messages between folders; new_mids (optional, count entries)
+ * gets the copies' ids. A moved message keeps its MID and takes a new
+ * change number (its change key and PCL move on), so a synchronization of
+ * the destination sees it as a change; the source gets a tombstone.
+ */
 enum MAPISTATUS mapistore_messages_move(struct mapistore_folder *src, struct mapistore_folder *dst,
 					uint32_t count, const uint64_t *mids, bool copy,
 					uint64_t *new_mids, uint32_t *partial);

@@ -271,6 +271,13 @@ struct mapistore_backend {
 	enum MAPISTATUS (*receive_set)(struct mapistore_context *ctx, const char *message_class,
 				       uint64_t fid, uint64_t now);
 
+	/* Tombstones: what left a folder, with the change number of its leaving (for ICS). */
+	enum MAPISTATUS (*tombstone_add)(struct mapistore_context *ctx,
+					 const struct mapistore_tombstone *t);
+	enum MAPISTATUS (*tombstone_list)(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
+					  uint64_t fid, uint32_t *count,
+					  struct mapistore_tombstone **entries);
+
 	/*
 	 * The ids of a table's rows. The backend applies what it can of the
 	 * restriction and sort; *residual is the part of the restriction left

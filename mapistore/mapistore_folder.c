@@ -16,6 +16,25 @@ enum MAPISTATUS mapistore_touch_folder(struct mapistore_context *ctx, uint64_t f
 	return ctx->backend->folder_touch(ctx, fid, ancestors ? 256 : 1);
 }
 
+enum MAPISTATUS mapistore_bury(struct mapistore_context *ctx, uint64_t id, uint64_t fid,
+			       enum mapistore_tombstone_kind kind)
+{
+	struct mapistore_tombstone t = { .id = id, .fid = fid, .kind = kind };
+	enum MAPISTATUS ret = mapistore_next_id(ctx, &t.cn);
+
+	if (ret == MAPI_E_SUCCESS)
+		ret = ctx->backend->tombstone_add(ctx, &t);
+	return ret;
+}
+
+enum MAPISTATUS mapistore_folder_tombstones(struct mapistore_folder *folder, TALLOC_CTX *mem_ctx,
+					    uint32_t *count, struct mapistore_tombstone **entries)
+{
+	if (folder == NULL || count == NULL || entries == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	return folder->ctx->backend->tombstone_list(folder->ctx, mem_ctx, folder->fid, count, entries);
+}
+
 void mapistore_fill_value(TALLOC_CTX *mem_ctx, const struct mapi_propval *found, uint32_t tag,
 			  struct mapi_flagged_propval *out)
 {
@@ -240,6 +259,8 @@ enum MAPISTATUS mapistore_folder_delete(struct mapistore_folder *parent, uint64_
 	if (ret == MAPI_E_SUCCESS)
 		ret = remove_tree(ctx, fid, 0);
 	if (ret == MAPI_E_SUCCESS)
+		ret = mapistore_bury(ctx, fid, parent->fid, MAPISTORE_GONE_FOLDER_DELETED);
+	if (ret == MAPI_E_SUCCESS)
 		ret = mapistore_touch_folder(ctx, parent->fid, true);
 	if (ret == MAPI_E_SUCCESS)
 		mapistore_queue_event(ctx, MAPISTORE_EVENT_FOLDER_DELETED, fid, 0, parent->fid);
@@ -303,6 +324,8 @@ enum MAPISTATUS mapistore_folder_move(struct mapistore_folder *src, uint64_t fid
 		if (rec->name == NULL)
 			ret = MAPI_E_NOT_ENOUGH_MEMORY;
 	}
+	if (ret == MAPI_E_SUCCESS && dst->fid != src->fid)
+		ret = mapistore_bury(ctx, fid, src->fid, MAPISTORE_GONE_FOLDER_MOVED);
 	if (ret == MAPI_E_SUCCESS) {
 		rec->parent_fid = dst->fid;
 		ret = mapistore_folder_insert_record(ctx, rec, false);
@@ -500,6 +523,8 @@ enum MAPISTATUS mapistore_folder_empty(struct mapistore_folder *folder, bool wan
 		if (mapistore_is_special_folder(ctx, ids[i]))
 			continue;	/* Exchange keeps special folders when emptying */
 		ret = remove_tree(ctx, ids[i], 0);
+		if (ret == MAPI_E_SUCCESS)
+			ret = mapistore_bury(ctx, ids[i], folder->fid, MAPISTORE_GONE_FOLDER_DELETED);
 	}
 	if (ret == MAPI_E_SUCCESS)
 		talloc_free(ids);
@@ -513,6 +538,9 @@ enum MAPISTATUS mapistore_folder_empty(struct mapistore_folder *folder, bool wan
 			else
 				ret = ctx->backend->message_relocate(ctx, ids[i], folder->fid,
 								     list | MAPISTORE_LIST_DELETED);
+			if (ret == MAPI_E_SUCCESS)
+				ret = mapistore_bury(ctx, ids[i], folder->fid, hard ? MAPISTORE_GONE_MESSAGE_HARD
+											: MAPISTORE_GONE_MESSAGE_SOFT);
 			if (ret == MAPI_E_SUCCESS)
 				mapistore_queue_event(ctx, MAPISTORE_EVENT_MESSAGE_DELETED, folder->fid,
 						      ids[i], 0);

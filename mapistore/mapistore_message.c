@@ -537,6 +537,10 @@ enum MAPISTATUS mapistore_messages_delete(struct mapistore_folder *folder, uint3
 			ret = ctx->backend->message_remove(ctx, mids[i]);
 		else
 			ret = ctx->backend->message_relocate(ctx, mids[i], fid, list | MAPISTORE_LIST_DELETED);
+		/* a hard delete of a soft-deleted message was buried already */
+		if (ret == MAPI_E_SUCCESS && list <= MAPISTORE_LIST_ASSOCIATED)
+			ret = mapistore_bury(ctx, mids[i], fid, hard ? MAPISTORE_GONE_MESSAGE_HARD
+								     : MAPISTORE_GONE_MESSAGE_SOFT);
 		if (ret == MAPI_E_SUCCESS)
 			mapistore_queue_event(ctx, MAPISTORE_EVENT_MESSAGE_DELETED, fid, mids[i], 0);
 	}
@@ -545,6 +549,33 @@ enum MAPISTATUS mapistore_messages_delete(struct mapistore_folder *folder, uint3
 	ret = mapistore_finish(ctx, ret);
 	if (ret == MAPI_E_SUCCESS && partial)
 		*partial = missed;
+	return ret;
+}
+
+/*
+ * Move one message: the same MID in the destination with a new change number
+ * (a synchronization of the destination must see it), a tombstone in the
+ * source. A move within one folder changes nothing.
+ */
+static enum MAPISTATUS move_one(struct mapistore_context *ctx, uint64_t mid, uint64_t src, uint64_t dst)
+{
+	struct mapistore_message_record *rec;
+	enum MAPISTATUS ret;
+
+	if (src == dst)
+		return MAPI_E_SUCCESS;
+	ret = ctx->backend->message_load(ctx, NULL, mid, &rec);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	rec->fid = dst;
+	ret = mapistore_next_id(ctx, &rec->cn);
+	if (ret == MAPI_E_SUCCESS)
+		ret = mapistore_stamp_change(ctx, rec->props, rec->cn, false);
+	if (ret == MAPI_E_SUCCESS)
+		ret = ctx->backend->message_store(ctx, rec);
+	if (ret == MAPI_E_SUCCESS)
+		ret = mapistore_bury(ctx, mid, src, MAPISTORE_GONE_MESSAGE_MOVED);
+	talloc_free(rec);
 	return ret;
 }
 
@@ -587,7 +618,7 @@ enum MAPISTATUS mapistore_messages_move(struct mapistore_folder *src, struct map
 				mapistore_queue_event(ctx, MAPISTORE_EVENT_MESSAGE_CREATED, dst->fid, made, 0);
 		} else {
 			made = mids[i];
-			ret = ctx->backend->message_relocate(ctx, mids[i], dst->fid, list);
+			ret = move_one(ctx, mids[i], src->fid, dst->fid);
 			if (ret == MAPI_E_SUCCESS)
 				mapistore_queue_event(ctx, MAPISTORE_EVENT_MESSAGE_MOVED, dst->fid, made, src->fid);
 		}

@@ -48,6 +48,9 @@ void mapistore_fill_value(TALLOC_CTX *mem_ctx, const struct mapi_propval *found,
 /* Copy a stored message (attachments, embedded messages) under new ids, in the open transaction. */
 enum MAPISTATUS mapistore_message_copy_record(struct mapistore_context *ctx, uint64_t mid,
 					      uint64_t dst_fid, uint8_t list, uint64_t *new_mid);
+/* Record that id left fid, with a new change number (in the open transaction). */
+enum MAPISTATUS mapistore_bury(struct mapistore_context *ctx, uint64_t id, uint64_t fid,
+			       enum mapistore_tombstone_kind kind);
 /* The problems array of a set/delete. */
 enum MAPISTATUS mapistore_add_problem(TALLOC_CTX *mem_ctx, struct mapistore_problems *problems,
 				      uint16_t index, uint32_t tag, uint32_t error);

@@ -567,6 +567,48 @@ static void test_messages(void **state)
 	mbox_free(m);
 }
 
+/* What leaves a folder leaves a tombstone with a change number of its own; a move is a change. */
+static void test_tombstones(void **state)
+{
+	struct mbox *m = mbox_new(true);
+	TALLOC_CTX *mem = talloc_new(m);
+	struct mapistore_folder *inbox = open_special(m, mem, MAPISTORE_INBOX);
+	struct mapistore_folder *drafts = open_special(m, mem, MAPISTORE_DRAFTS), *sub;
+	struct mapistore_tombstone *t;
+	struct mapistore_message *msg;
+	struct mapi_flagged_propval v;
+	uint64_t a, b, c, cn_before;
+	uint32_t n;
+
+	talloc_free(save_message(inbox, mem, "a", &a));
+	talloc_free(save_message(inbox, mem, "b", &b));
+	msg = save_message(inbox, mem, "c", &c);
+	cn_before = mapistore_message_change_number(msg);
+	assert_int_equal(mapistore_messages_delete(inbox, 1, &a, true, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_messages_delete(inbox, 1, &b, false, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_messages_delete(inbox, 1, &b, true, NULL), MAPI_E_SUCCESS);	/* no second one */
+	assert_int_equal(mapistore_messages_move(inbox, drafts, 1, &c, false, NULL, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_folder_create(inbox, mem, "Gone", MAPISTORE_FOLDER_GENERIC, 0, 0, NULL, &sub, NULL),
+			 MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_folder_delete(inbox, mapistore_folder_id(sub), 0), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_folder_tombstones(inbox, mem, &n, &t), MAPI_E_SUCCESS);
+	assert_int_equal(n, 4);
+	assert_true(t[0].id == a && t[0].kind == MAPISTORE_GONE_MESSAGE_HARD);
+	assert_true(t[1].id == b && t[1].kind == MAPISTORE_GONE_MESSAGE_SOFT);
+	assert_true(t[2].id == c && t[2].kind == MAPISTORE_GONE_MESSAGE_MOVED);
+	assert_true(t[3].id == mapistore_folder_id(sub) && t[3].kind == MAPISTORE_GONE_FOLDER_DELETED);
+	for (uint32_t i = 1; i < n; i++)
+		assert_true(oxcdata_id_counter(t[i].cn) > oxcdata_id_counter(t[i - 1].cn));
+	/* the moved message is a change in its new folder */
+	assert_int_equal(mapistore_message_open(m->ctx, mem, special(m, MAPISTORE_DRAFTS), c, 0, &msg), MAPI_E_SUCCESS);
+	assert_true(oxcdata_id_counter(mapistore_message_change_number(msg)) > oxcdata_id_counter(cn_before));
+	GET1(mapistore_message_get_props, msg, mem, TAG_SUBJECT, &v);
+	assert_string_equal(v.pv.value.string, "c");
+	assert_int_equal(folder_i32(drafts, mem, TAG_CONTENT_COUNT), 1);
+	assert_int_equal(folder_i32(inbox, mem, TAG_CONTENT_COUNT), 0);
+	mbox_free(m);
+}
+
 /* --- recipients -------------------------------------------------------------------------------- */
 
 static void test_recipients(void **state)
@@ -1256,6 +1298,7 @@ int main(void)
 		cmocka_unit_test(test_receive_folders),
 		cmocka_unit_test(test_folders),
 		cmocka_unit_test(test_messages),
+		cmocka_unit_test(test_tombstones),
 		cmocka_unit_test(test_recipients),
 		cmocka_unit_test(test_attachments),
 		cmocka_unit_test(test_attachment_delete),
