@@ -315,6 +315,7 @@ struct mapistore_context {
 	bool reserved_in_txn;	/* the id block came from the open transaction */
 	/* a batch: one transaction, each operation a savepoint in it */
 	bool in_batch;
+	bool in_snapshot;	/* a read snapshot of a table operation is open */
 	bool reserved_in_batch;
 	uint32_t batch_event_mark;	/* events of the batch before the current operation */
 };

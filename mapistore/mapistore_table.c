@@ -168,15 +168,18 @@ static bool eval_sub(void *obj, uint32_t subobject, const struct mapi_restrictio
 /* A read snapshot over a table operation's many row reads (none inside a write). */
 static bool read_begin(struct mapistore_context *ctx)
 {
-	if (ctx->in_transaction || ctx->in_batch)
+	if (ctx->in_transaction || ctx->in_batch || ctx->in_snapshot)
 		return false;
-	return ctx->backend->read_begin(ctx) == MAPI_E_SUCCESS;
+	ctx->in_snapshot = ctx->backend->read_begin(ctx) == MAPI_E_SUCCESS;
+	return ctx->in_snapshot;
 }
 
 static void read_end(struct mapistore_context *ctx, bool began)
 {
-	if (began)
+	if (began) {
 		ctx->backend->read_end(ctx);
+		ctx->in_snapshot = false;
+	}
 }
 
 /* --- loading the rows -------------------------------------------------------------------------- */
