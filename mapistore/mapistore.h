@@ -187,7 +187,9 @@ enum MAPISTATUS mapistore_backend_register(const struct mapistore_backend *backe
  * the value, or ERROR with MAPI_E_NOT_FOUND (absent) or
  * MAPI_E_NOT_ENOUGH_MEMORY (a value larger than
  * MAPISTORE_MAX_INLINE_VALUE when the caller asked for table semantics).
- * A requested PtypUnspecified tag takes the stored type.
+ * A requested PtypUnspecified tag takes the stored type; PtypString and
+ * PtypString8 find each other, and the value comes back with the stored tag
+ * (UTF-8 for PtypString: code-page conversion is the ROP layer's).
  */
 #define MAPISTORE_MAX_INLINE_VALUE 32768	/* larger values: streams only in rows */
 
@@ -509,10 +511,12 @@ enum mapistore_seek_origin {
  * A stream on a PtypBinary, PtypString8 or PtypString property (PtypString
  * streams carry UTF-16LE, as on the wire) of a folder, message or
  * attachment: exactly one of the three is non-NULL. Writes land in memory;
- * mapistore_stream_commit() (or talloc_free of a writable stream that was
- * written) puts the value into the object: for a message or attachment that
- * is its in-memory state (saved with the message), for a folder the
- * database. MAPI_E_NOT_FOUND: READ_ONLY/READ_WRITE on an absent property.
+ * mapistore_stream_commit() puts the value into the object: for a message
+ * or attachment that is its in-memory state (saved with the message), for a
+ * folder the database. Freeing a stream commits nothing (the ROP layer
+ * commits on RopRelease where MS-OXCPRPT asks it to). MAPI_E_NOT_FOUND:
+ * READ_ONLY/READ_WRITE on an absent property; MAPI_E_NO_SUPPORT: another
+ * property type; writes to a read-only stream: MAPI_E_STORAGE_ACCESS_DENIED.
  */
 enum MAPISTATUS mapistore_stream_open(TALLOC_CTX *mem_ctx, struct mapistore_folder *folder,
 				      struct mapistore_message *msg,
