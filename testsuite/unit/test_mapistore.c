@@ -1139,6 +1139,73 @@ static void test_two_connections(void **state)
 	mbox_free(m);
 }
 
+static void die_without_cleanup(void);
+
+/*
+ * Several processes write one mailbox at once (Samba's prefork workers):
+ * every save lands, ids never collide, the counts add up.
+ */
+static void test_concurrent_processes(void **state)
+{
+	struct mbox *m = mbox_new(true);
+	TALLOC_CTX *mem = talloc_new(m);
+	struct mapistore_folder *inbox;
+	struct mapistore_table *t;
+	struct mapi_property_row *rows;
+	uint64_t *ids;
+	uint32_t n, col = TAG_MID;
+	pid_t pids[3];
+	enum { PER_CHILD = 25 };
+
+	for (int c = 0; c < 3; c++) {
+		pids[c] = fork();
+		assert_true(pids[c] >= 0);
+		if (pids[c] == 0) {
+			struct mapistore_context *ctx;
+			struct mapistore_folder *f;
+			uint64_t fid;
+			int status = 0;
+
+			if (mapistore_open(NULL, m->uri, 0, &ctx, NULL) != MAPI_E_SUCCESS)
+				_exit(2);
+			if (mapistore_special_folder_id(ctx, MAPISTORE_INBOX, &fid) != MAPI_E_SUCCESS ||
+			    mapistore_folder_open(ctx, ctx, fid, &f) != MAPI_E_SUCCESS)
+				status = 3;
+			for (int i = 0; status == 0 && i < PER_CHILD; i++) {
+				struct mapistore_message *msg;
+				struct mapi_propval s = pv_string(TAG_SUBJECT, "concurrent");
+
+				if (mapistore_message_create(f, ctx, false, &msg) != MAPI_E_SUCCESS ||
+				    mapistore_message_set_props(msg, 1, &s, ctx, NULL) != MAPI_E_SUCCESS ||
+				    mapistore_message_save(msg, 0) != MAPI_E_SUCCESS)
+					status = 4;
+				talloc_free(msg);
+			}
+			talloc_free(ctx);
+			if (status == 0)
+				die_without_cleanup();	/* the parent's mailbox is not ours to close */
+			_exit(status);
+		}
+	}
+	for (int c = 0; c < 3; c++) {
+		int status;
+
+		assert_int_equal(waitpid(pids[c], &status, 0), pids[c]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	inbox = open_special(m, mem, MAPISTORE_INBOX);
+	assert_int_equal(folder_i32(inbox, mem, TAG_CONTENT_COUNT), 3 * PER_CHILD);
+	assert_int_equal(mapistore_table_open(inbox, mem, MAPISTORE_TABLE_CONTENTS, 0, &t), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_table_set_columns(t, 1, &col), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_table_query_rows(t, mem, 1000, true, false, &n, &rows, &ids), MAPI_E_SUCCESS);
+	assert_int_equal(n, 3 * PER_CHILD);
+	for (uint32_t i = 0; i < n; i++)
+		for (uint32_t k = 0; k < i; k++)
+			assert_true(ids[i] != ids[k]);
+	mbox_free(m);
+}
+
 /* --- durability ------------------------------------------------------------------------------------- */
 
 /*
@@ -1309,6 +1376,7 @@ int main(void)
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_two_connections),
+		cmocka_unit_test(test_concurrent_processes),
 		cmocka_unit_test(test_crash_exit),
 		cmocka_unit_test(test_crash_sigkill),
 		cmocka_unit_test(test_all_types),
