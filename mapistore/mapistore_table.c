@@ -39,6 +39,10 @@ struct mapistore_table {
 	uint32_t count;
 	uint64_t *ids;
 	uint32_t pos;
+	/* hierarchy tables with Depth: each row's depth below the table's folder */
+	uint32_t ndepths;
+	uint64_t *depth_ids;
+	uint32_t *depths;
 	/* bookmarks */
 	uint32_t nbookmarks;
 	struct table_bookmark *bookmarks;
@@ -99,12 +103,49 @@ static bool row_value(struct mapistore_context *ctx, enum mapistore_table_type t
 	return mapistore_value_decode(mem_ctx, e.tag, e.data, e.len, out) == MAPI_E_SUCCESS;
 }
 
+/*
+ * The properties a row has as a member of this table (MS-OXCTABL 2.2.1.2 ff.):
+ * PidTagInstanceKey (the row's id, 8 bytes), PidTagInstanceNum and
+ * PidTagRowType (a leaf: no categories here), PidTagDepth.
+ */
+static bool table_value(struct mapistore_table *t, TALLOC_CTX *mem_ctx,
+			const struct mapistore_row_source *src, uint32_t tag, struct mapi_propval *out,
+			bool *too_big)
+{
+	uint16_t id = MAPI_PROP_ID(tag), type = MAPI_PROP_TYPE(tag);
+
+	if (type == PTYP_UNSPECIFIED || type == PTYP_INTEGER32 || type == PTYP_BINARY) {
+		if (id == MAPI_PROP_ID(TAG_INSTANCE_KEY) && type != PTYP_INTEGER32) {
+			uint8_t *key = talloc_array(mem_ctx, uint8_t, 8);
+
+			if (key == NULL)
+				return false;
+			for (int i = 0; i < 8; i++)
+				key[i] = (uint8_t)(src->id >> (8 * i));
+			out->tag = TAG_INSTANCE_KEY;
+			out->value.binary.len = 8;
+			out->value.binary.data = key;
+			return true;
+		}
+		if (type != PTYP_BINARY && (id == MAPI_PROP_ID(TAG_INSTANCE_NUM) || id == MAPI_PROP_ID(TAG_ROW_TYPE) ||
+					    id == MAPI_PROP_ID(TAG_DEPTH))) {
+			out->tag = MAPI_PROP_TAG(id, PTYP_INTEGER32);
+			out->value.i32 = id == MAPI_PROP_ID(TAG_ROW_TYPE) ? 1 : 0;	/* TBL_LEAF_ROW */
+			for (uint32_t i = 0; id == MAPI_PROP_ID(TAG_DEPTH) && i < t->ndepths; i++)
+				if (t->depth_ids[i] == src->id)
+					out->value.i32 = t->depths[i];
+			return true;
+		}
+	}
+	return row_value(t->ctx, t->type, mem_ctx, src, tag, out, too_big);
+}
+
 static bool eval_get(void *obj, uint32_t tag, const struct mapi_propval **value)
 {
 	struct row_eval *ev = obj;
 	bool too_big;
 
-	if (!row_value(ev->table->ctx, ev->table->type, ev->mem_ctx, &ev->src, tag, &ev->value, &too_big))
+	if (!table_value(ev->table, ev->mem_ctx, &ev->src, tag, &ev->value, &too_big))
 		return false;
 	*value = &ev->value;
 	return true;
@@ -245,6 +286,29 @@ static enum MAPISTATUS table_load_ids(struct mapistore_table *t)
 	ret = ctx->backend->table_ids(ctx, tmp, &q, &count, &ids, &residual, &sorted);
 	if (ret != MAPI_E_SUCCESS)
 		goto done;
+	if (t->type == MAPISTORE_TABLE_HIERARCHY && (t->flags & MAPISTORE_TABLE_DEPTH)) {
+		/* the backend lists the subtree breadth first: parents before their children */
+		TALLOC_FREE(t->depth_ids);
+		TALLOC_FREE(t->depths);
+		t->ndepths = 0;
+		t->depth_ids = talloc_array(t, uint64_t, count + 1);
+		t->depths = talloc_zero_array(t, uint32_t, count + 1);
+		if (t->depth_ids == NULL || t->depths == NULL) {
+			ret = MAPI_E_NOT_ENOUGH_MEMORY;
+			goto done;
+		}
+		memcpy(t->depth_ids, ids, count * sizeof(uint64_t));
+		for (uint32_t i = 0; i < count; i++) {
+			struct mapistore_row_source src;
+
+			if (ctx->backend->row_fetch(ctx, t->type, ids[i], &src) != MAPI_E_SUCCESS)
+				continue;
+			for (uint32_t k = 0; k < i; k++)
+				if (ids[k] == src.parent)
+					t->depths[i] = t->depths[k] + 1;
+		}
+		t->ndepths = count;
+	}
 	if (residual) {
 		struct mapistore_count_state state = { 0 };
 		struct row_eval ev = { .table = t };
@@ -480,7 +544,7 @@ static enum MAPISTATUS fill_row(struct mapistore_table *t, TALLOC_CTX *mem_ctx, 
 		uint32_t tag = t->cols[c] & ~(PTYP_MV_INSTANCE << 0);
 		bool too_big;
 
-		if (row_value(t->ctx, t->type, row->values, &src, tag, &v->pv, &too_big)) {
+		if (table_value(t, row->values, &src, tag, &v->pv, &too_big)) {
 			v->flag = MAPI_PROPVAL_PRESENT;
 			continue;
 		}

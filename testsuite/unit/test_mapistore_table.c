@@ -157,6 +157,17 @@ static void test_default_and_columns(void **state)
 	}
 	assert_int_equal(mapistore_table_position(t, &pos, NULL), MAPI_E_SUCCESS);
 	assert_int_equal(pos, 10);
+	/* what a row is in the table: instance key (the id), leaf row */
+	{
+		uint32_t tcols[3] = { TAG_INSTANCE_KEY, TAG_ROW_TYPE, TAG_INSTANCE_NUM };
+
+		assert_int_equal(mapistore_table_set_columns(t, 3, tcols), MAPI_E_SUCCESS);
+		assert_int_equal(mapistore_table_query_rows(t, fx->mem, 1, true, true, &n, &rows, &ids), MAPI_E_SUCCESS);
+		assert_int_equal(rows[0].values[0].pv.value.binary.len, 8);
+		assert_memory_equal(rows[0].values[0].pv.value.binary.data, &ids[0], 8);	/* little-endian host */
+		assert_int_equal(rows[0].values[1].pv.value.i32, 1);
+		assert_int_equal(rows[0].values[2].pv.value.i32, 0);
+	}
 	/* errors */
 	assert_int_equal(mapistore_table_reset(t), MAPI_E_SUCCESS);
 	assert_int_equal(mapistore_table_query_rows(t, fx->mem, 10, true, false, &n, &rows, NULL), MAPI_E_NOT_INITIALIZED);
@@ -710,6 +721,29 @@ static void test_hierarchy(void **state)
 	for (uint32_t i = 1; i < n; i++)
 		assert_true(strcasecmp(rows[i - 1].values[0].pv.value.string, rows[i].values[0].pv.value.string) >= 0);
 	assert_string_equal(rows[0].values[0].pv.value.string, "Sync Issues");
+	/* PidTagDepth below the table's folder */
+	{
+		uint32_t dcols[2] = { TAG_DISPLAY_NAME, TAG_DEPTH };
+		struct mapistore_table *d;
+		int seen = 0;
+
+		assert_int_equal(mapistore_table_open(root, fx->mem, MAPISTORE_TABLE_HIERARCHY, MAPISTORE_TABLE_DEPTH, &d),
+				 MAPI_E_SUCCESS);
+		assert_int_equal(mapistore_table_set_columns(d, 2, dcols), MAPI_E_SUCCESS);
+		assert_int_equal(mapistore_table_query_rows(d, fx->mem, 100, true, false, &n, &rows, NULL), MAPI_E_SUCCESS);
+		for (uint32_t i = 0; i < n; i++) {
+			const char *name = rows[i].values[0].pv.value.string;
+			uint32_t depth = rows[i].values[1].pv.value.i32;
+
+			if (strcmp(name, "Top of Information Store") == 0 || strcmp(name, "Finder") == 0)
+				assert_int_equal(depth, 0), seen++;
+			if (strcmp(name, "Inbox") == 0)
+				assert_int_equal(depth, 1), seen++;
+			if (strcmp(name, "Tables") == 0 || strcmp(name, "Conflicts") == 0)
+				assert_int_equal(depth, 2), seen++;
+		}
+		assert_int_equal(seen, 5);
+	}
 	/* the counts are live */
 	{
 		struct mapistore_table *h;
