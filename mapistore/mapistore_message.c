@@ -302,6 +302,9 @@ enum MAPISTATUS mapistore_message_save(struct mapistore_message *msg, uint8_t sa
 		else
 			rec->message_flags &= ~MAPISTORE_MSGFLAG_HASATTACH;
 		rec->message_flags &= ~MAPISTORE_MSGFLAG_UNMODIFIED;
+		/* stored as computed, so SQL restrictions on the flags see what rows show */
+		if (rec->list == MAPISTORE_LIST_ASSOCIATED)
+			rec->message_flags |= MAPISTORE_MSGFLAG_ASSOCIATED;
 		rec->message_size = record_size(rec);
 		ret = ctx->backend->message_store(ctx, rec);
 	}
