@@ -319,6 +319,9 @@ enum MAPISTATUS mapistore_folder_get_props(struct mapistore_folder *folder, TALL
 					   struct mapi_flagged_propval *values);
 enum MAPISTATUS mapistore_folder_get_all(struct mapistore_folder *folder, TALLOC_CTX *mem_ctx,
 					 uint16_t *count, struct mapi_propval **values);
+/* The tags of every property the folder has, computed ones included (RopGetPropertiesList). */
+enum MAPISTATUS mapistore_folder_get_list(struct mapistore_folder *folder, TALLOC_CTX *mem_ctx,
+					  uint16_t *count, uint32_t **tags);
 enum MAPISTATUS mapistore_folder_set_props(struct mapistore_folder *folder, uint16_t count,
 					   const struct mapi_propval *values,
 					   TALLOC_CTX *mem_ctx, struct mapistore_problems *problems);
@@ -403,6 +406,8 @@ enum MAPISTATUS mapistore_message_get_props(struct mapistore_message *msg, TALLO
 					    struct mapi_flagged_propval *values);
 enum MAPISTATUS mapistore_message_get_all(struct mapistore_message *msg, TALLOC_CTX *mem_ctx,
 					  uint16_t *count, struct mapi_propval **values);
+enum MAPISTATUS mapistore_message_get_list(struct mapistore_message *msg, TALLOC_CTX *mem_ctx,
+					   uint16_t *count, uint32_t **tags);
 enum MAPISTATUS mapistore_message_set_props(struct mapistore_message *msg, uint16_t count,
 					    const struct mapi_propval *values,
 					    TALLOC_CTX *mem_ctx, struct mapistore_problems *problems);
@@ -477,6 +482,8 @@ enum MAPISTATUS mapistore_attachment_get_props(struct mapistore_attachment *att,
 					       struct mapi_flagged_propval *values);
 enum MAPISTATUS mapistore_attachment_get_all(struct mapistore_attachment *att, TALLOC_CTX *mem_ctx,
 					     uint16_t *count, struct mapi_propval **values);
+enum MAPISTATUS mapistore_attachment_get_list(struct mapistore_attachment *att, TALLOC_CTX *mem_ctx,
+					      uint16_t *count, uint32_t **tags);
 enum MAPISTATUS mapistore_attachment_set_props(struct mapistore_attachment *att, uint16_t count,
 					       const struct mapi_propval *values,
 					       TALLOC_CTX *mem_ctx,

@@ -658,6 +658,31 @@ enum MAPISTATUS mapistore_folder_get_all(struct mapistore_folder *folder, TALLOC
 	return MAPI_E_SUCCESS;
 }
 
+enum MAPISTATUS mapistore_folder_get_list(struct mapistore_folder *folder, TALLOC_CTX *mem_ctx,
+					  uint16_t *count, uint32_t **tags)
+{
+	struct mapi_propval *all;
+	TALLOC_CTX *tmp;
+	uint16_t n;
+	enum MAPISTATUS ret;
+
+	if (folder == NULL || count == NULL || tags == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	/* folders are small: through the values */
+	tmp = talloc_new(NULL);
+	ret = tmp ? mapistore_folder_get_all(folder, tmp, &n, &all) : MAPI_E_NOT_ENOUGH_MEMORY;
+	if (ret == MAPI_E_SUCCESS) {
+		*tags = talloc_array(mem_ctx, uint32_t, n ? n : 1);
+		if (*tags == NULL)
+			ret = MAPI_E_NOT_ENOUGH_MEMORY;
+		for (uint16_t i = 0; ret == MAPI_E_SUCCESS && i < n; i++)
+			(*tags)[i] = all[i].tag;
+		*count = n;
+	}
+	talloc_free(tmp);
+	return ret;
+}
+
 enum MAPISTATUS mapistore_folder_set_props(struct mapistore_folder *folder, uint16_t count,
 					   const struct mapi_propval *values,
 					   TALLOC_CTX *mem_ctx, struct mapistore_problems *problems)

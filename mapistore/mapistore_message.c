@@ -417,6 +417,43 @@ enum MAPISTATUS mapistore_message_get_all(struct mapistore_message *msg, TALLOC_
 	return MAPI_E_SUCCESS;
 }
 
+/* Tags of the computed properties that hold, then of the stored ones. */
+static enum MAPISTATUS list_tags(TALLOC_CTX *mem_ctx, const uint32_t *computed, size_t ncomputed,
+				 const struct mapistore_propbag *bag, uint16_t *count, uint32_t **tags)
+{
+	uint32_t *v = talloc_array(mem_ctx, uint32_t, ncomputed + bag->count + 1);
+	uint16_t n = 0;
+
+	if (v == NULL)
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	for (size_t i = 0; i < ncomputed; i++)
+		v[n++] = computed[i];
+	for (uint32_t i = 0; i < bag->count && n < UINT16_MAX; i++)
+		v[n++] = bag->props[i].tag;
+	*count = n;
+	*tags = v;
+	return MAPI_E_SUCCESS;
+}
+
+enum MAPISTATUS mapistore_message_get_list(struct mapistore_message *msg, TALLOC_CTX *mem_ctx,
+					   uint16_t *count, uint32_t **tags)
+{
+	uint32_t computed[sizeof(message_computed_all) / sizeof(message_computed_all[0])];
+	size_t n = 0;
+
+	if (msg == NULL || count == NULL || tags == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	for (size_t i = 0; i < sizeof(message_computed_all) / sizeof(message_computed_all[0]); i++) {
+		struct mapi_propval pv;
+		TALLOC_CTX *tmp = talloc_new(NULL);
+
+		if (message_computed(msg, tmp, message_computed_all[i], &pv))
+			computed[n++] = pv.tag;
+		talloc_free(tmp);
+	}
+	return list_tags(mem_ctx, computed, n, msg->rec->props, count, tags);
+}
+
 /* Set properties of a bag on behalf of a message or attachment; problems per property. */
 static enum MAPISTATUS bag_set_props(struct mapistore_propbag *bag, uint16_t count,
 				     const struct mapi_propval *values, TALLOC_CTX *mem_ctx,
@@ -1102,6 +1139,16 @@ enum MAPISTATUS mapistore_attachment_get_all(struct mapistore_attachment *att, T
 	*count = n;
 	*values = v;
 	return MAPI_E_SUCCESS;
+}
+
+enum MAPISTATUS mapistore_attachment_get_list(struct mapistore_attachment *att, TALLOC_CTX *mem_ctx,
+					      uint16_t *count, uint32_t **tags)
+{
+	static const uint32_t computed[] = { TAG_ATTACH_NUMBER, TAG_ATTACH_SIZE };
+
+	if (att == NULL || count == NULL || tags == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	return list_tags(mem_ctx, computed, 2, att->props, count, tags);
 }
 
 enum MAPISTATUS mapistore_attachment_set_props(struct mapistore_attachment *att, uint16_t count,

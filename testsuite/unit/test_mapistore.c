@@ -561,8 +561,17 @@ static void test_messages(void **state)
 		uint16_t count;
 		struct mapi_propval *all;
 
+		uint32_t *tags;
+		bool subject = false;
+
 		assert_int_equal(mapistore_message_get_all(two, mem, &count, &all), MAPI_E_SUCCESS);
 		assert_true(count > 8);
+		assert_int_equal(mapistore_message_get_list(two, mem, &count, &tags), MAPI_E_SUCCESS);
+		for (uint16_t i = 0; i < count; i++)
+			subject |= tags[i] == TAG_SUBJECT;
+		assert_true(subject);
+		assert_int_equal(mapistore_folder_get_list(inbox, mem, &count, &tags), MAPI_E_SUCCESS);
+		assert_true(count > 10);
 	}
 	mbox_free(m);
 }
@@ -728,6 +737,13 @@ static void test_attachments(void **state)
 	assert_int_equal(mapistore_attachment_open(msg, mem, num, MAPISTORE_OPEN_READ_ONLY, &att), MAPI_E_SUCCESS);
 	GET1(mapistore_attachment_get_props, att, mem, 0x37010102, &v);
 	assert_int_equal(v.pv.value.binary.len, 100 * 1024);
+	{
+		uint16_t count;
+		uint32_t *tags;
+
+		assert_int_equal(mapistore_attachment_get_list(att, mem, &count, &tags), MAPI_E_SUCCESS);
+		assert_int_equal(count, 5);	/* number, size, method, file name, data */
+	}
 	assert_memory_equal(v.pv.value.binary.data, blob, 100 * 1024);
 	{
 		struct mapi_propval s = pv_string(0x3707001F, "x");
