@@ -580,9 +580,25 @@ static uint32_t mv_count(const union mapi_propval_value *v)
 	return v->mv_i32.count;	/* every mv_* starts with its count */
 }
 
+/* Whether two values can be compared: the same type, PtypString and PtypString8 alike. */
+static bool same_kind(uint16_t a, uint16_t b)
+{
+	uint16_t ba = a & ~PTYP_MV_FLAG, bb = b & ~PTYP_MV_FLAG;
+
+	if ((a & PTYP_MV_FLAG) != (b & PTYP_MV_FLAG))
+		return false;
+	if (ba == bb)
+		return true;
+	return (ba == PTYP_STRING || ba == PTYP_STRING8) && (bb == PTYP_STRING || bb == PTYP_STRING8);
+}
+
 int mapistore_propval_compare(const struct mapi_propval *a, const struct mapi_propval *b)
 {
 	uint16_t type = MAPI_PROP_TYPE(a->tag);
+
+	/* values of different types order by type, never by reading one as the other */
+	if (!same_kind(type, MAPI_PROP_TYPE(b->tag)))
+		return CMP(type, MAPI_PROP_TYPE(b->tag));
 
 	if (type & PTYP_MV_FLAG) {
 		uint32_t na = mv_count(&a->value), nb = mv_count(&b->value);
@@ -623,6 +639,9 @@ static bool value_relop(const struct mapi_propval *stored, uint8_t relop, const 
 	uint16_t st = MAPI_PROP_TYPE(stored->tag), vt = MAPI_PROP_TYPE(value->tag);
 
 	if ((st & PTYP_MV_FLAG) && !(vt & PTYP_MV_FLAG)) {
+		/* any value of a multi-valued property */
+		if (!same_kind(st & ~PTYP_MV_FLAG, vt))
+			return false;
 		for (uint32_t i = 0; i < mv_count(&stored->value); i++) {
 			union mapi_propval_value e;
 
@@ -632,9 +651,7 @@ static bool value_relop(const struct mapi_propval *stored, uint8_t relop, const 
 		}
 		return false;
 	}
-	if ((st & ~PTYP_MV_FLAG) != (vt & ~PTYP_MV_FLAG) &&
-	    !(((st & 0xFFF) == PTYP_STRING || (st & 0xFFF) == PTYP_STRING8) &&
-	      ((vt & 0xFFF) == PTYP_STRING || (vt & 0xFFF) == PTYP_STRING8)))
+	if (!same_kind(st, vt))
 		return false;
 	return relop_holds(relop, mapistore_propval_compare(stored, value));
 }
@@ -752,7 +769,7 @@ bool mapistore_restriction_eval(const struct mapi_restriction *res, mapistore_pr
 	case MAPI_RES_COMPAREPROPS:
 		if (!get(obj, res->u.compare.tag1, &a) || !get(obj, res->u.compare.tag2, &b))
 			return false;
-		if ((MAPI_PROP_TYPE(a->tag) & 0xFFF) != (MAPI_PROP_TYPE(b->tag) & 0xFFF))
+		if (!same_kind(MAPI_PROP_TYPE(a->tag), MAPI_PROP_TYPE(b->tag)))
 			return false;
 		return relop_holds(res->u.compare.relop, mapistore_propval_compare(a, b));
 	case MAPI_RES_BITMASK: {

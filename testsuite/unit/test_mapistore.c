@@ -1372,6 +1372,33 @@ static void test_all_types(void **state)
 	mbox_free(m);
 }
 
+static bool one_value_get(void *obj, uint32_t tag, const struct mapi_propval **value)
+{
+	*value = obj;
+	return true;
+}
+
+/* Values of different types are compared by type, never read as one another (a fuzzer find). */
+static void test_mismatched_types(void **state)
+{
+	char *strs[2] = { "", "14" };
+	struct mapi_propval stored = pv_string(0x001A001E, "IPM.Note");
+	struct mapi_propval mv = { .tag = 0x0000101F };
+	struct mapi_restriction r = { .type = MAPI_RES_PROPERTY };
+
+	mv.value.mv_string.count = 2;
+	mv.value.mv_string.values = strs;
+	r.u.property.relop = MAPI_RELOP_LT;
+	r.u.property.tag = 0x001A0000;
+	r.u.property.value = mv;
+	assert_false(mapistore_restriction_eval(&r, one_value_get, NULL, &stored, NULL));
+	assert_true(mapistore_propval_compare(&stored, &mv) != 0);
+	r.type = MAPI_RES_COMPAREPROPS;
+	r.u.compare.relop = MAPI_RELOP_EQ;
+	r.u.compare.tag1 = r.u.compare.tag2 = 0x001A0000;
+	assert_true(mapistore_restriction_eval(&r, one_value_get, NULL, &stored, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1396,6 +1423,7 @@ int main(void)
 		cmocka_unit_test(test_crash_exit),
 		cmocka_unit_test(test_crash_sigkill),
 		cmocka_unit_test(test_all_types),
+		cmocka_unit_test(test_mismatched_types),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
