@@ -125,6 +125,7 @@ static void test_mailbox_create(void **state)
 			{ MAPISTORE_REMINDERS, MAPISTORE_ROOT, "Outlook.Reminder" },
 			{ MAPISTORE_COMMON_VIEWS, MAPISTORE_ROOT, NULL },
 			{ MAPISTORE_SEARCH, MAPISTORE_ROOT, NULL },
+			{ MAPISTORE_FREEBUSY_DATA, MAPISTORE_ROOT, NULL },
 		};
 		for (size_t i = 0; i < sizeof(tree) / sizeof(tree[0]); i++) {
 			f = open_special(m, mem, tree[i].folder);
