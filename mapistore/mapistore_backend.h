@@ -42,6 +42,9 @@ const struct mapi_propval *mapistore_propbag_find(const struct mapistore_propbag
 enum MAPISTATUS mapistore_propbag_set(struct mapistore_propbag *bag, const struct mapi_propval *pv);
 /* Remove the value of tag's id; false if there was none. */
 bool mapistore_propbag_delete(struct mapistore_propbag *bag, uint32_t tag);
+/* The number of values of a multi-valued value (0 otherwise), and value i as a single value sharing its memory. */
+uint32_t mapistore_mv_count(const struct mapi_propval *mv);
+bool mapistore_mv_element(const struct mapi_propval *mv, uint32_t i, struct mapi_propval *out);
 /* The approximate stored size of a value (PidTagMessageSize, Size restrictions). */
 uint32_t mapistore_propval_size(const struct mapi_propval *pv);
 

@@ -580,6 +580,22 @@ static uint32_t mv_count(const union mapi_propval_value *v)
 	return v->mv_i32.count;	/* every mv_* starts with its count */
 }
 
+uint32_t mapistore_mv_count(const struct mapi_propval *mv)
+{
+	return (MAPI_PROP_TYPE(mv->tag) & PTYP_MV_FLAG) ? mv_count(&mv->value) : 0;
+}
+
+bool mapistore_mv_element(const struct mapi_propval *mv, uint32_t i, struct mapi_propval *out)
+{
+	uint16_t type = MAPI_PROP_TYPE(mv->tag);
+
+	if (!(type & PTYP_MV_FLAG) || i >= mv_count(&mv->value))
+		return false;
+	out->tag = MAPI_PROP_TAG(MAPI_PROP_ID(mv->tag), type & ~PTYP_MV_FLAG);
+	mv_element(type, &mv->value, i, &out->value);
+	return true;
+}
+
 /* Whether two values can be compared: the same type, PtypString and PtypString8 alike. */
 static bool same_kind(uint16_t a, uint16_t b)
 {

@@ -21,6 +21,7 @@
 struct table_bookmark {
 	uint32_t id;
 	uint64_t row;		/* the row's object id */
+	uint32_t inst;		/* and instance (multi-value instance tables) */
 	uint32_t position;	/* where it was */
 };
 
@@ -38,6 +39,13 @@ struct mapistore_table {
 	uint64_t version;
 	uint32_t count;
 	uint64_t *ids;
+	/*
+	 * A multi-value instance table (MS-OXCTABL 2.2.1.2 MultivalueInstance):
+	 * one row per value of mvi_tag, inst[i] its 1-based number (0: the
+	 * object has no value); NULL otherwise.
+	 */
+	uint32_t mvi_tag;
+	uint32_t *inst;
 	uint32_t pos;
 	/* hierarchy tables with Depth: each row's depth below the table's folder */
 	uint32_t ndepths;
@@ -56,6 +64,7 @@ struct row_eval {
 	struct mapistore_table *table;
 	TALLOC_CTX *mem_ctx;
 	struct mapistore_row_source src;
+	uint32_t inst;
 	struct mapi_propval value;
 };
 
@@ -109,21 +118,27 @@ static bool row_value(struct mapistore_context *ctx, enum mapistore_table_type t
  * PidTagRowType (a leaf: no categories here), PidTagDepth.
  */
 static bool table_value(struct mapistore_table *t, TALLOC_CTX *mem_ctx,
-			const struct mapistore_row_source *src, uint32_t tag, struct mapi_propval *out,
-			bool *too_big)
+			const struct mapistore_row_source *src, uint32_t inst, uint32_t tag,
+			struct mapi_propval *out, bool *too_big)
 {
 	uint16_t id = MAPI_PROP_ID(tag), type = MAPI_PROP_TYPE(tag);
 
+	if (too_big)
+		*too_big = false;
 	if (type == PTYP_UNSPECIFIED || type == PTYP_INTEGER32 || type == PTYP_BINARY) {
 		if (id == MAPI_PROP_ID(TAG_INSTANCE_KEY) && type != PTYP_INTEGER32) {
-			uint8_t *key = talloc_array(mem_ctx, uint8_t, 8);
+			/* the row's id, and in instance tables its instance: unique per row */
+			uint32_t len = t->inst ? 12 : 8;
+			uint8_t *key = talloc_array(mem_ctx, uint8_t, len);
 
 			if (key == NULL)
 				return false;
 			for (int i = 0; i < 8; i++)
 				key[i] = (uint8_t)(src->id >> (8 * i));
+			for (uint32_t i = 8; i < len; i++)
+				key[i] = (uint8_t)(inst >> (8 * (i - 8)));
 			out->tag = TAG_INSTANCE_KEY;
-			out->value.binary.len = 8;
+			out->value.binary.len = len;
 			out->value.binary.data = key;
 			return true;
 		}
@@ -131,11 +146,21 @@ static bool table_value(struct mapistore_table *t, TALLOC_CTX *mem_ctx,
 					    id == MAPI_PROP_ID(TAG_DEPTH))) {
 			out->tag = MAPI_PROP_TAG(id, PTYP_INTEGER32);
 			out->value.i32 = id == MAPI_PROP_ID(TAG_ROW_TYPE) ? 1 : 0;	/* TBL_LEAF_ROW */
+			if (id == MAPI_PROP_ID(TAG_INSTANCE_NUM))
+				out->value.i32 = inst;
 			for (uint32_t i = 0; id == MAPI_PROP_ID(TAG_DEPTH) && i < t->ndepths; i++)
 				if (t->depth_ids[i] == src->id)
 					out->value.i32 = t->depths[i];
 			return true;
 		}
+	}
+	if ((tag & PTYP_MV_INSTANCE) && (tag & PTYP_MV_FLAG)) {
+		/* this row's value of the instance property */
+		struct mapi_propval mv;
+
+		if (inst == 0 || !row_value(t->ctx, t->type, mem_ctx, src, tag & ~PTYP_MV_INSTANCE, &mv, too_big))
+			return false;
+		return mapistore_mv_element(&mv, inst - 1, out);
 	}
 	return row_value(t->ctx, t->type, mem_ctx, src, tag, out, too_big);
 }
@@ -145,7 +170,7 @@ static bool eval_get(void *obj, uint32_t tag, const struct mapi_propval **value)
 	struct row_eval *ev = obj;
 	bool too_big;
 
-	if (!table_value(ev->table, ev->mem_ctx, &ev->src, tag, &ev->value, &too_big))
+	if (!table_value(ev->table, ev->mem_ctx, &ev->src, ev->inst, tag, &ev->value, &too_big))
 		return false;
 	*value = &ev->value;
 	return true;
@@ -227,6 +252,7 @@ static void read_end(struct mapistore_context *ctx, bool began)
 
 struct sort_row {
 	uint64_t id;
+	uint32_t inst;
 	struct mapi_propval *keys;	/* one per sort key; tag 0: absent */
 };
 
@@ -249,7 +275,9 @@ static int compare_rows(const void *a, const void *b, void *arg)
 		if (r)
 			return r;
 	}
-	return x->id < y->id ? -1 : x->id > y->id;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->inst < y->inst ? -1 : x->inst > y->inst;
 }
 
 static enum MAPISTATUS table_load_ids(struct mapistore_table *t);
@@ -273,6 +301,7 @@ static enum MAPISTATUS table_load_ids(struct mapistore_table *t)
 	const struct mapi_restriction *residual = NULL;
 	TALLOC_CTX *tmp;
 	uint64_t *ids = NULL, version;
+	uint32_t *inst;
 	uint32_t count = 0, kept = 0;
 	bool sorted = false;
 	enum MAPISTATUS ret;
@@ -280,6 +309,14 @@ static enum MAPISTATUS table_load_ids(struct mapistore_table *t)
 	ret = ctx->backend->folder_version(ctx, t->fid, &version);
 	if (ret != MAPI_E_SUCCESS)
 		return ret == MAPI_E_NOT_FOUND ? MAPI_E_OBJECT_DELETED : ret;
+	/* the instance property: a sort key's, else a column's */
+	t->mvi_tag = 0;
+	for (uint16_t i = 0; t->sorts && !t->mvi_tag && i < t->sorts->count; i++)
+		if ((t->sorts->sorts[i].tag & PTYP_MV_INSTANCE) && (t->sorts->sorts[i].tag & PTYP_MV_FLAG))
+			t->mvi_tag = t->sorts->sorts[i].tag & ~PTYP_MV_INSTANCE;
+	for (uint16_t i = 0; !t->mvi_tag && i < t->ncols; i++)
+		if ((t->cols[i] & PTYP_MV_INSTANCE) && (t->cols[i] & PTYP_MV_FLAG))
+			t->mvi_tag = t->cols[i] & ~PTYP_MV_INSTANCE;
 	tmp = talloc_new(NULL);
 	if (tmp == NULL)
 		return MAPI_E_NOT_ENOUGH_MEMORY;
@@ -322,6 +359,43 @@ static enum MAPISTATUS table_load_ids(struct mapistore_table *t)
 		}
 		count = kept;
 	}
+	inst = NULL;
+	if (t->mvi_tag) {
+		/* one row per value of the instance property (MS-OXCTABL 3.2.5.1.1) */
+		uint32_t total = 0, k = 0;
+		uint32_t *per = talloc_zero_array(tmp, uint32_t, count + 1);
+		uint64_t *nids;
+
+		if (per == NULL) {
+			ret = MAPI_E_NOT_ENOUGH_MEMORY;
+			goto done;
+		}
+		for (uint32_t i = 0; i < count; i++) {
+			struct mapistore_row_source src;
+			struct mapi_propval mv;
+			TALLOC_CTX *vtmp = talloc_new(tmp);
+
+			if (ctx->backend->row_fetch(ctx, t->type, ids[i], &src) == MAPI_E_SUCCESS &&
+			    row_value(ctx, t->type, vtmp, &src, t->mvi_tag, &mv, NULL))
+				per[i] = mapistore_mv_count(&mv);
+			talloc_free(vtmp);
+			total += per[i] ? per[i] : 1;
+		}
+		nids = talloc_array(tmp, uint64_t, total + 1);
+		inst = talloc_array(tmp, uint32_t, total + 1);
+		if (nids == NULL || inst == NULL) {
+			ret = MAPI_E_NOT_ENOUGH_MEMORY;
+			goto done;
+		}
+		for (uint32_t i = 0; i < count; i++) {
+			for (uint32_t n = 0; n < (per[i] ? per[i] : 1); n++) {
+				nids[k] = ids[i];
+				inst[k++] = per[i] ? n + 1 : 0;
+			}
+		}
+		ids = nids;
+		count = total;
+	}
 	if (!sorted && t->sorts && t->sorts->count && count) {
 		struct sort_row *rows = talloc_array(tmp, struct sort_row, count);
 
@@ -333,6 +407,7 @@ static enum MAPISTATUS table_load_ids(struct mapistore_table *t)
 			struct mapistore_row_source src;
 
 			rows[i].id = ids[i];
+			rows[i].inst = inst ? inst[i] : 0;
 			rows[i].keys = talloc_zero_array(rows, struct mapi_propval, t->sorts->count);
 			if (rows[i].keys == NULL) {
 				ret = MAPI_E_NOT_ENOUGH_MEMORY;
@@ -340,17 +415,26 @@ static enum MAPISTATUS table_load_ids(struct mapistore_table *t)
 			}
 			if (ctx->backend->row_fetch(ctx, t->type, ids[i], &src) != MAPI_E_SUCCESS)
 				continue;
-			for (uint16_t k = 0; k < t->sorts->count; k++)
-				if (!row_value(ctx, t->type, rows[i].keys, &src,
-					       t->sorts->sorts[k].tag & ~PTYP_MV_INSTANCE, &rows[i].keys[k], NULL))
+			for (uint16_t k = 0; k < t->sorts->count; k++) {
+				uint32_t key = t->sorts->sorts[k].tag;
+
+				if (!(key & PTYP_MV_INSTANCE) || !t->mvi_tag)
+					key &= ~PTYP_MV_INSTANCE;
+				if (!table_value(t, rows[i].keys, &src, rows[i].inst, key, &rows[i].keys[k], NULL))
 					rows[i].keys[k].tag = 0;
+			}
 		}
 		qsort_r(rows, count, sizeof(rows[0]), compare_rows, t->sorts);
-		for (uint32_t i = 0; i < count; i++)
+		for (uint32_t i = 0; i < count; i++) {
 			ids[i] = rows[i].id;
+			if (inst)
+				inst[i] = rows[i].inst;
+		}
 	}
 	talloc_free(t->ids);
+	talloc_free(t->inst);
 	t->ids = talloc_steal(t, ids);
+	t->inst = talloc_steal(t, inst);
 	t->count = count;
 	t->version = version;
 	t->loaded = true;
@@ -363,7 +447,7 @@ done:
 static enum MAPISTATUS table_refresh(struct mapistore_table *t)
 {
 	uint64_t version, cur = 0;
-	uint32_t oldpos = t->pos;
+	uint32_t oldpos = t->pos, cur_inst = 0;
 	enum MAPISTATUS ret;
 
 	if (t->loaded) {
@@ -372,15 +456,17 @@ static enum MAPISTATUS table_refresh(struct mapistore_table *t)
 			return ret == MAPI_E_NOT_FOUND ? MAPI_E_OBJECT_DELETED : ret;
 		if (version == t->version)
 			return MAPI_E_SUCCESS;
-		if (t->pos < t->count)
+		if (t->pos < t->count) {
 			cur = t->ids[t->pos];
+			cur_inst = t->inst ? t->inst[t->pos] : 0;
+		}
 	}
 	ret = table_load(t);
 	if (ret != MAPI_E_SUCCESS)
 		return ret;
 	t->pos = oldpos > t->count ? t->count : oldpos;
 	for (uint32_t i = 0; cur && i < t->count; i++) {
-		if (t->ids[i] == cur) {
+		if (t->ids[i] == cur && (t->inst == NULL || t->inst[i] == cur_inst)) {
 			t->pos = i;
 			break;
 		}
@@ -427,6 +513,7 @@ enum MAPISTATUS mapistore_table_set_columns(struct mapistore_table *t, uint16_t 
 					    const uint32_t *tags)
 {
 	uint32_t *cols;
+	bool instances = false;
 
 	if (t == NULL || count == 0 || tags == NULL)
 		return MAPI_E_INVALID_PARAMETER;
@@ -435,6 +522,15 @@ enum MAPISTATUS mapistore_table_set_columns(struct mapistore_table *t, uint16_t 
 
 		if (type != PTYP_UNSPECIFIED && !oxcdata_ptyp_is_valid(type))
 			return MAPI_E_INVALID_PARAMETER;
+		/* MultivalueInstance only on a multi-valued type (MS-OXCTABL 2.2.2.1.3) */
+		if ((MAPI_PROP_TYPE(tags[i]) & PTYP_MV_INSTANCE) && !(type & PTYP_MV_FLAG))
+			return MAPI_E_INVALID_PARAMETER;
+		instances |= (tags[i] & PTYP_MV_INSTANCE) != 0;
+	}
+	/* instance columns make rows of values: the rows change */
+	if (instances || t->mvi_tag) {
+		t->loaded = false;
+		t->pos = 0;
 	}
 	cols = talloc_memdup(t, tags, count * sizeof(uint32_t));
 	if (cols == NULL)
@@ -526,7 +622,7 @@ enum MAPISTATUS mapistore_table_position(struct mapistore_table *t, uint32_t *po
 }
 
 static enum MAPISTATUS fill_row(struct mapistore_table *t, TALLOC_CTX *mem_ctx, uint64_t id,
-				struct mapi_property_row *row)
+				uint32_t inst, struct mapi_property_row *row)
 {
 	struct mapistore_row_source src;
 	enum MAPISTATUS ret;
@@ -541,10 +637,12 @@ static enum MAPISTATUS fill_row(struct mapistore_table *t, TALLOC_CTX *mem_ctx, 
 		return ret;
 	for (uint16_t c = 0; c < t->ncols; c++) {
 		struct mapi_flagged_propval *v = &row->values[c];
-		uint32_t tag = t->cols[c] & ~(PTYP_MV_INSTANCE << 0);
+		uint32_t tag = t->cols[c];
 		bool too_big;
 
-		if (table_value(t, row->values, &src, tag, &v->pv, &too_big)) {
+		if (!t->inst || MAPI_PROP_TAG(MAPI_PROP_ID(tag), MAPI_PROP_TYPE(tag) & ~PTYP_MV_INSTANCE) != t->mvi_tag)
+			tag &= ~PTYP_MV_INSTANCE;	/* only the table's instance column is per value */
+		if (table_value(t, row->values, &src, inst, tag, &v->pv, &too_big)) {
 			v->flag = MAPI_PROPVAL_PRESENT;
 			continue;
 		}
@@ -600,7 +698,7 @@ enum MAPISTATUS mapistore_table_query_rows(struct mapistore_table *t, TALLOC_CTX
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t idx = forward ? start + i : start - 1 - i;
 
-		ret = fill_row(t, r, t->ids[idx], &r[i]);
+		ret = fill_row(t, r, t->ids[idx], t->inst ? t->inst[idx] : 0, &r[i]);
 		if (ret != MAPI_E_SUCCESS) {
 			read_end(t->ctx, snap);
 			talloc_free(r);
@@ -688,6 +786,7 @@ enum MAPISTATUS mapistore_table_bookmark_create(struct mapistore_table *t, uint3
 	t->bookmarks = b;
 	b[t->nbookmarks].id = t->next_bookmark++;
 	b[t->nbookmarks].row = t->pos < t->count ? t->ids[t->pos] : 0;
+	b[t->nbookmarks].inst = t->pos < t->count && t->inst ? t->inst[t->pos] : 0;
 	b[t->nbookmarks].position = t->pos;
 	*bookmark = b[t->nbookmarks].id;
 	t->nbookmarks++;
@@ -724,7 +823,7 @@ enum MAPISTATUS mapistore_table_bookmark_seek(struct mapistore_table *t, uint32_
 		gone = false;	/* a bookmark at the end stays at the end */
 	} else {
 		for (uint32_t i = 0; i < t->count; i++) {
-			if (t->ids[i] == b->row) {
+			if (t->ids[i] == b->row && (t->inst == NULL || t->inst[i] == b->inst)) {
 				base = i;
 				gone = false;
 				break;
@@ -779,6 +878,7 @@ enum MAPISTATUS mapistore_table_find_row(struct mapistore_table *t, const struct
 		bool match;
 
 		ev.mem_ctx = talloc_new(NULL);
+		ev.inst = t->inst ? t->inst[i] : 0;
 		match = t->ctx->backend->row_fetch(t->ctx, t->type, t->ids[i], &ev.src) == MAPI_E_SUCCESS &&
 			mapistore_restriction_eval(res, eval_get, eval_sub, &ev, &state);
 		talloc_free(ev.mem_ctx);
@@ -870,3 +970,4 @@ enum MAPISTATUS mapistore_table_reset(struct mapistore_table *t)
 	t->pos = 0;
 	return MAPI_E_SUCCESS;
 }
+

@@ -759,6 +759,64 @@ static void test_hierarchy(void **state)
 	}
 }
 
+/* Multi-value instance rows (MS-OXCTABL 2.2.1.2): one row per value of the instance column. */
+static void test_multivalue_instances(void **state)
+{
+	struct fixture *fx = *state;
+	struct mapistore_folder *inbox = open_special(fx->m, fx->mem, MAPISTORE_INBOX), *f;
+	struct mapistore_message *msg;
+	struct mapistore_table *t;
+	struct mapi_property_row *rows;
+	char *cats[3][3] = { { "red", "blue", NULL }, { "green", NULL, NULL }, { NULL, NULL, NULL } };
+	uint32_t ncat[3] = { 2, 1, 0 };
+	uint32_t cols[3] = { TAG_SUBJECT, 0x8100301F, TAG_INSTANCE_NUM }, n;
+	struct mapi_sort_order_entry key = { 0x8100301F, MAPI_SORT_ASCEND };
+	struct mapi_sort_order_set set = { .count = 1, .sorts = &key };
+	const char *want[4][2] = { { "none", NULL }, { "one", "blue" }, { "two", "green" }, { "one", "red" } };
+
+	assert_int_equal(mapistore_folder_create(inbox, fx->mem, "Instances", MAPISTORE_FOLDER_GENERIC, 0, 0, NULL,
+						 &f, NULL), MAPI_E_SUCCESS);
+	for (int i = 0; i < 3; i++) {
+		struct mapi_propval pv[2];
+		int np = 1;
+
+		pv[0] = pv_string(TAG_SUBJECT, i == 0 ? "one" : i == 1 ? "two" : "none");
+		if (ncat[i]) {
+			pv[1].tag = 0x8100101F;
+			pv[1].value.mv_string.count = ncat[i];
+			pv[1].value.mv_string.values = cats[i];
+			np = 2;
+		}
+		assert_int_equal(mapistore_message_create(f, fx->mem, false, &msg), MAPI_E_SUCCESS);
+		assert_int_equal(mapistore_message_set_props(msg, np, pv, fx->mem, NULL), MAPI_E_SUCCESS);
+		assert_int_equal(mapistore_message_save(msg, 0), MAPI_E_SUCCESS);
+	}
+	assert_int_equal(mapistore_table_open(f, fx->mem, MAPISTORE_TABLE_CONTENTS, 0, &t), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_table_set_columns(t, 1, (uint32_t[]){ 0x81003003 }), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_table_set_columns(t, 1, (uint32_t[]){ 0x81002003 }), MAPI_E_INVALID_PARAMETER);
+	assert_int_equal(mapistore_table_set_columns(t, 3, cols), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_table_sort(t, &set), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_table_query_rows(t, fx->mem, 10, true, false, &n, &rows, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(n, 4);	/* red, blue, green, and one row for the message without values */
+	for (uint32_t i = 0; i < n; i++) {
+		assert_string_equal(rows[i].values[0].pv.value.string, want[i][0]);
+		if (want[i][1]) {
+			assert_int_equal(rows[i].values[1].pv.tag, 0x8100001F);
+			assert_string_equal(rows[i].values[1].pv.value.string, want[i][1]);
+			assert_true(rows[i].values[2].pv.value.i32 >= 1);
+		} else {
+			assert_int_equal(rows[i].values[1].flag, MAPI_PROPVAL_ERROR);
+			assert_int_equal(rows[i].values[2].pv.value.i32, 0);
+		}
+	}
+	/* without the instance flag: one row per message, the whole value */
+	cols[1] = 0x8100101F;
+	assert_int_equal(mapistore_table_set_columns(t, 3, cols), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_table_sort(t, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_table_query_rows(t, fx->mem, 10, true, false, &n, &rows, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(n, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -770,6 +828,7 @@ int main(void)
 		cmocka_unit_test(test_follows_changes),
 		cmocka_unit_test(test_large_values_in_rows),
 		cmocka_unit_test(test_hierarchy),
+		cmocka_unit_test(test_multivalue_instances),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
