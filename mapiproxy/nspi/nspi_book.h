@@ -109,6 +109,12 @@
 #define NSPI_TAG_ACCOUNT			0x3A00001F
 #define NSPI_TAG_TRANSMITTABLE_DISPLAY_NAME	0x3A20001F
 #define NSPI_TAG_PRIMARY_TELEPHONE_NUMBER	0x3A1A001F
+#define NSPI_TAG_BUSINESS_TELEPHONE_NUMBER	0x3A08001F
+#define NSPI_TAG_HOME_TELEPHONE_NUMBER		0x3A09001F
+#define NSPI_TAG_COMPANY_NAME			0x3A16001F
+#define NSPI_TAG_TITLE				0x3A17001F
+#define NSPI_TAG_MOBILE_TELEPHONE_NUMBER	0x3A1C001F
+#define NSPI_TAG_BUSINESS_FAX_NUMBER		0x3A24001F
 #define NSPI_TAG_DEPARTMENT_NAME		0x3A18001F
 #define NSPI_TAG_OFFICE_LOCATION		0x3A19001F
 #define NSPI_TAG_AB_HOME_MDB			0x8006001E
@@ -120,6 +126,34 @@
 #define NSPI_TAG_AB_CONTAINER_ID		0xFFFD0003
 #define NSPI_TAG_TEMPLATE_DATA			0x00010102
 #define NSPI_TAG_SCRIPT_DATA			0x00040102
+#define NSPI_TAG_ADDRESS_TYPE_8			0x3002001E
+
+/* MS-OXOABKT 2.2.2.1: the TRowSet of PidTagTemplateData */
+#define NSPI_TROWSET_TYPE		0x00000001
+#define NSPI_TROW_SIZE			36
+/* TRow ControlType (2.2.2.1.2) */
+#define NSPI_DTCT_LABEL			0x00000000
+#define NSPI_DTCT_EDIT			0x00000001
+#define NSPI_DTCT_LBX			0x00000002
+#define NSPI_DTCT_COMBOBOX		0x00000003
+#define NSPI_DTCT_DDLBX			0x00000004
+#define NSPI_DTCT_CHECKBOX		0x00000005
+#define NSPI_DTCT_GROUPBOX		0x00000006
+#define NSPI_DTCT_BUTTON		0x00000007
+#define NSPI_DTCT_PAGE			0x00000008
+#define NSPI_DTCT_RADIOBUTTON		0x00000009
+#define NSPI_DTCT_MVLISTBOX		0x0000000B
+#define NSPI_DTCT_MVDDLBX		0x0000000C
+/* TRow ControlFlags (2.2.2.1.2) */
+#define NSPI_DT_MULTILINE		0x00000001
+#define NSPI_DT_EDITABLE		0x00000002
+#define NSPI_DT_REQUIRED		0x00000004
+#define NSPI_DT_SET_IMMEDIATE		0x00000008
+#define NSPI_DT_PASSWORD_EDIT		0x00000010
+#define NSPI_DT_ACCEPT_DBCS		0x00000020
+#define NSPI_DT_SET_SELECTION		0x00000040
+/* the one locale (LCID) the built-in display templates exist in: en-US */
+#define NSPI_TEMPLATE_LOCALE		0x00000409
 
 /* MS-OXNSPI 2.2.9.1: the NSPI provider's UID in permanent entry IDs */
 extern const uint8_t nspi_provider_uid[16];
@@ -343,7 +377,15 @@ const struct PropertyName_r *nspi_names_name(const struct nspi_names *names, uin
 /* MS-OXOABKT: the address creation table rows and display templates */
 struct PropertyRowSet_r *nspi_address_creation_table(TALLOC_CTX *mem_ctx, bool unicode,
 						     uint32_t codepage);
-/* a display template for ulType (a PidTagDisplayType), NULL when there is none */
-bool nspi_template_data(TALLOC_CTX *mem_ctx, uint32_t display_type, DATA_BLOB *out);
+/* whether a built-in display template exists for ulType (a PidTagDisplayType) and LCID */
+bool nspi_template_exists(uint32_t display_type, uint32_t locale);
+/*
+ * the template's PidTagTemplateData (a TRowSet, strings in codepage); false
+ * when there is no such template or a string does not convert
+ */
+bool nspi_template_data(TALLOC_CTX *mem_ctx, uint32_t display_type, uint32_t locale,
+			uint32_t codepage, DATA_BLOB *out);
+/* the template's address type (PidTagAddressType, for TI_EMT), NULL without a template */
+const char *nspi_template_address_type(uint32_t display_type, uint32_t locale);
 
 #endif

@@ -1067,34 +1067,82 @@ static NTSTATUS nspi_get_special_table(struct dcesrv_call_state *dce_call, TALLO
 	return NT_STATUS_OK;
 }
 
-/* MS-OXNSPI 3.1.4.1 NspiGetTemplateInfo */
+/*
+ * MS-OXNSPI 3.1.4.1.18 NspiGetTemplateInfo: the built-in display templates
+ * (nspi_templates.c).  Only TI_TEMPLATE, TI_SCRIPT and TI_EMT count; the row
+ * carries, in that order, PidTagTemplateData, PidTagScriptData (display
+ * templates have no script: an empty one) and PidTagAddressType.
+ */
 static NTSTATUS nspi_get_template_info(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ctx,
 				       void *arg)
 {
 	struct NspiGetTemplateInfo *r = arg;
 	struct nspi_call call;
+	struct PropertyRow_r *row;
+	struct PropertyValue_r *v;
 	DATA_BLOB data;
 	NTSTATUS status;
+	uint32_t n = 0;
 
+	/* rule 1: ppData is NULL unless Success */
 	*r->out.ppData = NULL;
 	if (!call_begin(dce_call, mem_ctx, &r->in.hRpc, NULL, 0, &call, &status, &r->out.result)) {
 		return status;
 	}
+	/* rules 3 and 4 */
 	if (r->in.dwCodePage == NSPI_CP_WINUNICODE || !nspi_codepage_supported(r->in.dwCodePage)) {
 		r->out.result = MAPI_E_UNKNOWN_CPID;
 		return NT_STATUS_OK;
 	}
-	if (r->in.dwLocaleID == 0) {
+	/*
+	 * rule 5: locate the template object, by DN when pDN is given (no
+	 * built-in template has one), else by display type and locale; none:
+	 * InvalidLocale.  No locale falls back to another.
+	 */
+	if (r->in.pDN != NULL || !nspi_template_exists(r->in.ulType, r->in.dwLocaleID)) {
+		DEBUG(4, ("mapiproxy: nspi: no template for display type %u, locale 0x%x%s\n",
+			  r->in.ulType, r->in.dwLocaleID, r->in.pDN != NULL ? " (by DN)" : ""));
 		r->out.result = MAPI_E_UNKNOWN_LCID;
 		return NT_STATUS_OK;
 	}
-	/* rule 5.3: no template object for this type and locale (or DN) */
-	if (!nspi_template_data(mem_ctx, r->in.ulType, &data)) {
-		DEBUG(4, ("mapiproxy: nspi: no template for display type %u\n", r->in.ulType));
-		r->out.result = MAPI_E_UNKNOWN_LCID;
-		return NT_STATUS_OK;
+	row = talloc_zero(mem_ctx, struct PropertyRow_r);
+	v = talloc_zero_array(row, struct PropertyValue_r, 3);
+	if (row == NULL || v == NULL) {
+		return NT_STATUS_NO_MEMORY;
 	}
-	r->out.result = MAPI_E_UNKNOWN_LCID;
+	if (r->in.dwFlags & NSPI_TI_TEMPLATE) {
+		if (!nspi_template_data(v, r->in.ulType, r->in.dwLocaleID, r->in.dwCodePage, &data)) {
+			r->out.result = MAPI_E_UNKNOWN_CPID;
+			return NT_STATUS_OK;
+		}
+		v[n].ulPropTag = NSPI_TAG_TEMPLATE_DATA;
+		v[n].Value.bin.cb = data.length;
+		v[n].Value.bin.lpb = data.data;
+		n++;
+	}
+	if (r->in.dwFlags & NSPI_TI_SCRIPT) {
+		v[n].ulPropTag = NSPI_TAG_SCRIPT_DATA;
+		v[n].Value.bin.cb = 0;
+		v[n].Value.bin.lpb = NULL;
+		n++;
+	}
+	if (r->in.dwFlags & NSPI_TI_EMT) {
+		char *wire;
+
+		if (!nspi_string8_to_wire(v, nspi_template_address_type(r->in.ulType,
+									r->in.dwLocaleID),
+					  r->in.dwCodePage, &wire)) {
+			r->out.result = MAPI_E_UNKNOWN_CPID;
+			return NT_STATUS_OK;
+		}
+		v[n].ulPropTag = NSPI_TAG_ADDRESS_TYPE_8;
+		v[n].Value.lpszA = wire;
+		n++;
+	}
+	row->cValues = n;
+	row->lpProps = v;
+	*r->out.ppData = row;
+	r->out.result = MAPI_E_SUCCESS;
 	return NT_STATUS_OK;
 }
 

@@ -18,6 +18,7 @@ why:
   structures.
 """
 import os
+import struct
 
 from impacket.dcerpc.v5 import epm, nspi, oxabref, rpcrt, transport
 from impacket.dcerpc.v5.dtypes import DWORD, GUID, LPSTR, LPWSTR, NULL, ULONG
@@ -94,6 +95,25 @@ PR_EMS_AB_OBJECT_GUID = 0x8C6D0102
 PR_EMS_AB_IS_MASTER = 0xFFFB000B
 PR_EMS_AB_PARENT_ENTRYID = 0xFFFC0102
 PR_EMS_AB_CONTAINERID = 0xFFFD0003
+PR_TEMPLATE_DATA = 0x00010102
+PR_SCRIPT_DATA = 0x00040102
+PR_ADDRTYPE_A = 0x3002001E
+
+# NspiGetTemplateInfo (MS-OXNSPI 2.2.1.8) and MS-OXOABKT
+TI_TEMPLATE = 0x00000001
+TI_SCRIPT = 0x00000004
+TI_EMT = 0x00000010
+TI_HELPFILE_NAME = 0x00000020
+TI_HELPFILE_CONTENTS = 0x00000040
+DT_MAILUSER = 0x00000000
+DT_DISTLIST = 0x00000001
+DT_REMOTE_MAILUSER = 0x00000006
+DT_CONTAINER = 0x00000100
+DTCT_LABEL = 0x00
+DTCT_EDIT = 0x01
+DTCT_LBX = 0x02
+DTCT_PAGE = 0x08
+DTCT_MVLISTBOX = 0x0B
 
 GUID_NSPI = bytes.fromhex("dca740c8c042101ab4b908002b2fe182")
 
@@ -163,6 +183,40 @@ def mids_of(array):
     if array in (None, NULL) or array == b"":
         return None
     return [d["Data"] if hasattr(d, "fields") else d for d in array["aulPropTag"]]
+
+
+def row_props(row):
+    """A PropertyRow_r (NspiGetTemplateInfo's ppData) as {tag: value}:
+    binaries as bytes, 8-bit strings as their bytes."""
+    if row in (None, NULL) or row == b"":
+        return None
+    props = {}
+    for prop in row["lpProps"]:
+        name = prop["Value"].structure[0][0]
+        value = prop["Value"].fields[name]
+        tag = prop["ulPropTag"]
+        if isinstance(value, nspi.Binary_r):
+            props[tag] = b"".join(value["lpb"])
+        elif isinstance(value, LPSTR):
+            props[tag] = string8(value["Data"])
+        else:
+            props[tag] = value
+    return props
+
+
+def parse_trowset(blob):
+    """MS-OXOABKT 2.2.2.1.1: a TRowSet (Type, cRows, cRows 36-byte TRows),
+    each TRow as a dict with its CNTRL's string (bytes) resolved."""
+    kind, count = struct.unpack_from("<II", blob, 0)
+    rows = []
+    for i in range(count):
+        fields = struct.unpack_from("<9I", blob, 8 + 36 * i)
+        row = dict(zip(("x", "dx", "y", "dy", "type", "flags", "dw_type", "ul_size",
+                        "ul_string"), fields))
+        end = blob.index(b"\x00", row["ul_string"])
+        row["string"] = blob[row["ul_string"]:end]
+        rows.append(row)
+    return kind, count, rows
 
 
 def rows_of(rowset):

@@ -440,18 +440,77 @@ class Hierarchy(NspiBase):
         self.assertEqual(response["ErrorCode"], c.SUCCESS)
         self.assertEqual(response["ppRows"]["cRows"], 0)
 
-    def test_template_info(self):
-        # NspiGetTemplateInfo rule 5.3: no template object: InvalidLocale
+    def test_template_info_errors(self):
         session = self.session()
-        self.assertEqual(session.get_template_info(0)["ErrorCode"], c.INVALID_LOCALE)
-        self.assertEqual(session.get_template_info(0, dn="/o=x/cn=Templates")["ErrorCode"],
-                         c.INVALID_LOCALE)
+        # rules 3 and 4: CP_WINUNICODE and unknown code pages
         self.assertEqual(session.get_template_info(0, code_page=c.CP_WINUNICODE)["ErrorCode"],
                          c.INVALID_CODEPAGE)
-        self.assertEqual(session.get_template_info(0, locale=0)["ErrorCode"], c.INVALID_LOCALE)
         self.assertEqual(session.get_template_info(0, code_page=4242)["ErrorCode"],
                          c.INVALID_CODEPAGE)
+        # rule 5: no template object for the DN, locale or display type: InvalidLocale
+        for kwargs in ({"dn": "/o=x/cn=Templates"}, {"locale": 0}, {"locale": 0x0407},
+                       {"locale": 0x0809}, {"display_type": c.DT_CONTAINER}):
+            with self.subTest(**kwargs):
+                response = session.get_template_info(**kwargs)
+                self.assertEqual(response["ErrorCode"], c.INVALID_LOCALE)
+                # rule 1: no ppData unless Success
+                self.assertIsNone(c.row_props(response["ppData"]))
 
+    def template(self, display_type, flags=c.TI_TEMPLATE, code_page=1252):
+        session = self.session()
+        response = session.get_template_info(display_type, code_page=code_page, locale=0x0409,
+                                              flags=flags)
+        self.assertEqual(response["ErrorCode"], c.SUCCESS)
+        return c.row_props(response["ppData"])
+
+    def assert_trowset(self, blob):
+        kind, count, rows = c.parse_trowset(blob)
+        self.assertEqual(kind, 1)
+        self.assertGreater(count, 0)
+        strings = 8 + 36 * count
+        for row in rows:
+            self.assertGreaterEqual(row["ul_string"], strings)
+            self.assertLess(row["ul_string"], len(blob))
+        self.assertEqual(rows[0]["type"], c.DTCT_PAGE)
+        return rows
+
+    def bound(self, rows, control_type, tag):
+        found = [r for r in rows if r["type"] == control_type and r["dw_type"] == tag]
+        self.assertEqual(len(found), 1, hex(tag))
+        return found[0]
+
+    def test_template_mail_user(self):
+        # MS-OXOABKT 4.2: dwFlags 0x61 (the help file flags are ignored)
+        props = self.template(c.DT_MAILUSER, flags=c.TI_TEMPLATE | c.TI_HELPFILE_NAME
+                              | c.TI_HELPFILE_CONTENTS)
+        self.assertEqual(list(props), [c.PR_TEMPLATE_DATA])
+        rows = self.assert_trowset(props[c.PR_TEMPLATE_DATA])
+        self.assertEqual(rows[0]["string"], b"General")
+        self.assertEqual(self.bound(rows, c.DTCT_EDIT, c.PR_DISPLAY_NAME_A)["string"], b"*")
+        for tag in (0x39FE001E, 0x3A17001E, 0x3A18001E, 0x3A19001E, 0x3A08001E):
+            self.bound(rows, c.DTCT_EDIT, tag)
+        self.bound(rows, c.DTCT_MVLISTBOX, 0x800F101E)
+        labels = [r["string"] for r in rows if r["type"] == c.DTCT_LABEL]
+        self.assertIn(b"&Display name:", labels)
+
+    def test_template_distribution_list(self):
+        props = self.template(c.DT_DISTLIST)
+        rows = self.assert_trowset(props[c.PR_TEMPLATE_DATA])
+        self.bound(rows, c.DTCT_EDIT, c.PR_DISPLAY_NAME_A)
+        self.bound(rows, c.DTCT_LBX, c.PR_EMS_AB_MEMBER)
+        self.assertNotEqual(props[c.PR_TEMPLATE_DATA], self.template(c.DT_MAILUSER)
+                            [c.PR_TEMPLATE_DATA])
+
+    def test_template_script_and_address_type(self):
+        props = self.template(c.DT_MAILUSER, flags=c.TI_TEMPLATE | c.TI_SCRIPT | c.TI_EMT)
+        self.assertEqual(list(props), [c.PR_TEMPLATE_DATA, c.PR_SCRIPT_DATA, c.PR_ADDRTYPE_A])
+        self.assertEqual(props[c.PR_SCRIPT_DATA], b"")
+        self.assertEqual(props[c.PR_ADDRTYPE_A], b"EX")
+        self.assertEqual(list(self.template(c.DT_DISTLIST, flags=c.TI_EMT)), [c.PR_ADDRTYPE_A])
+        self.assertEqual(self.template(c.DT_DISTLIST, flags=0), {})
+        # the same (ASCII) template in another code page
+        self.assertEqual(self.template(c.DT_DISTLIST, code_page=1251)[c.PR_TEMPLATE_DATA],
+                         self.template(c.DT_DISTLIST)[c.PR_TEMPLATE_DATA])
 
 class Properties(NspiBase):
     OUTLOOK = [c.PR_DISPLAY_NAME, c.PR_EMAIL_ADDRESS, c.PR_SMTP_ADDRESS, c.PR_ADDRTYPE,

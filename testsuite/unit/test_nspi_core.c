@@ -549,6 +549,237 @@ static void test_prop_list_and_columns(void **state)
 	assert_int_equal(d->aulPropTag[3], 0x3001001E);
 }
 
+/* --- display templates (MS-OXOABKT 2.2.2.1), decoded field by field ---------- */
+
+struct trow {
+	uint32_t x, dx, y, dy, type, flags, dw_type, ul_size, ul_string;
+	const char *string;
+};
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* decodes a TRowSet, checking what 2.2.2.1.1-2.2.2.1.3.9 say of every field */
+static struct trow *decode_trowset(TALLOC_CTX *mem, const DATA_BLOB *b, uint32_t *count)
+{
+	struct trow *rows;
+	uint32_t i, n, strings_start, end = 0;
+
+	assert_true(b->length >= 8);
+	/* 2.2.2.1.1: Type MUST be 1, then exactly cRows 36-byte TRows */
+	assert_int_equal(le32(b->data), 0x00000001);
+	n = le32(b->data + 4);
+	assert_true(n > 0);
+	strings_start = 8 + n * 36;
+	assert_true(b->length > strings_start);
+	rows = talloc_zero_array(mem, struct trow, n);
+	assert_non_null(rows);
+	for (i = 0; i < n; i++) {
+		const uint8_t *r = b->data + 8 + i * 36;
+		struct trow *t = &rows[i];
+		size_t len;
+
+		t->x = le32(r);
+		t->dx = le32(r + 4);
+		t->y = le32(r + 8);
+		t->dy = le32(r + 12);
+		t->type = le32(r + 16);
+		t->flags = le32(r + 20);
+		t->dw_type = le32(r + 24);
+		t->ul_size = le32(r + 28);
+		t->ul_string = le32(r + 32);
+		/* 2.2.2.1.3: ulString is an offset from the TRowSet's start to a NUL-terminated string */
+		assert_true(t->ul_string >= strings_start);
+		assert_true(t->ul_string < b->length);
+		len = strnlen((const char *)b->data + t->ul_string, b->length - t->ul_string);
+		assert_true(t->ul_string + len < b->length);
+		t->string = (const char *)b->data + t->ul_string;
+		if (t->ul_string + len + 1 > end) {
+			end = t->ul_string + len + 1;
+		}
+		switch (t->type) {
+		case NSPI_DTCT_LABEL:		/* 2.2.2.1.3.1 */
+			assert_int_equal(t->dw_type, 0);
+			assert_int_equal(t->ul_size, 0);
+			assert_true(len + 1 <= 128);
+			assert_true(len > 0);
+			break;
+		case NSPI_DTCT_EDIT:		/* 2.2.2.1.3.2 */
+			assert_int_not_equal(t->dw_type, 0);
+			assert_true(t->ul_size > 0);
+			assert_true(len + 1 <= 15);
+			assert_string_equal(t->string, "*");
+			break;
+		case NSPI_DTCT_LBX:		/* 2.2.2.1.3.3: a table property */
+			assert_int_equal(NSPI_PROP_TYPE(t->dw_type), NSPI_PT_EMBEDDED_TABLE);
+			assert_string_equal(t->string, "*");
+			break;
+		case NSPI_DTCT_PAGE:		/* 2.2.2.1.3.7 */
+			assert_int_equal(t->dw_type, 0);
+			assert_int_equal(t->ul_size, 0);
+			assert_true(len + 1 <= 32);
+			assert_true(len > 0);
+			break;
+		case NSPI_DTCT_MVLISTBOX:	/* 2.2.2.1.3.8: a multi-valued property */
+			assert_true(NSPI_PROP_TYPE(t->dw_type) & 0x1000);
+			assert_string_equal(t->string, "*");
+			break;
+		default:
+			fail_msg("control %u has an unexpected type %u", i, t->type);
+		}
+		/* the read-only template: no control is editable */
+		assert_int_equal(t->flags & NSPI_DT_EDITABLE, 0);
+	}
+	/* nothing after the last string */
+	assert_int_equal(end, b->length);
+	*count = n;
+	return rows;
+}
+
+/* the edit or list control bound to tag, with the label on its left */
+static const struct trow *bound(const struct trow *rows, uint32_t n, uint32_t type, uint32_t tag,
+				const char *label)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		if (rows[i].type == type && rows[i].dw_type == tag) {
+			if (label != NULL) {
+				/* edits: the label is the row before, on the same line */
+				assert_true(i > 0);
+				assert_int_equal(rows[i - 1].type, NSPI_DTCT_LABEL);
+				assert_string_equal(rows[i - 1].string, label);
+				if (type == NSPI_DTCT_EDIT) {
+					assert_int_equal(rows[i - 1].y, rows[i].y);
+					assert_true(rows[i - 1].x + rows[i - 1].dx <= rows[i].x);
+				}
+			}
+			return &rows[i];
+		}
+	}
+	fail_msg("no control of type %u bound to 0x%08x", type, tag);
+	return NULL;
+}
+
+static void test_template_mailuser(void **state)
+{
+	struct fixture *f = *state;
+	DATA_BLOB b;
+	struct trow *rows;
+	uint32_t n, i, pages = 0;
+
+	assert_true(nspi_template_exists(NSPI_DT_MAILUSER, 0x0409));
+	assert_true(nspi_template_data(f->mem, NSPI_DT_MAILUSER, 0x0409, 1252, &b));
+	rows = decode_trowset(f->mem, &b, &n);
+	/* the first control is the first tabbed page (2.2.2.1) */
+	assert_int_equal(rows[0].type, NSPI_DTCT_PAGE);
+	assert_string_equal(rows[0].string, "General");
+	for (i = 0; i < n; i++) {
+		pages += rows[i].type == NSPI_DTCT_PAGE;
+	}
+	assert_int_equal(pages, 2);
+	/*
+	 * the layout of MS-OXOABKT 4.2's example (a DT_MAILUSER template in code
+	 * page 1252, locale 0x0409): Type 1, cRows, then Row0 the "General" page
+	 * with XPos, XDelta, YPos, YDelta 0, ControlType 8, dwType and ulSize 0,
+	 * ulString = 8 + 36 * cRows (the first string right after the last TRow),
+	 * and the next string right after "General\0" (0x92c, 0x934 there).
+	 */
+	{
+		const uint8_t row0[36] = {
+			0, 0, 0, 0,  0, 0, 0, 0,  0, 0, 0, 0,  0, 0, 0, 0,
+			8, 0, 0, 0,  0, 0, 0, 0,  0, 0, 0, 0,  0, 0, 0, 0,
+			(8 + 36 * n) & 0xFF, ((8 + 36 * n) >> 8) & 0xFF, 0, 0,
+		};
+
+		assert_memory_equal(b.data, "\x01\x00\x00\x00", 4);
+		assert_int_equal(le32(b.data + 4), n);
+		assert_memory_equal(b.data + 8, row0, sizeof(row0));
+		assert_memory_equal(b.data + 8 + 36 * n, "General\0", 8);
+		assert_int_equal(rows[1].ul_string, 8 + 36 * n + 8);
+	}
+	assert_int_equal(bound(rows, n, NSPI_DTCT_EDIT, 0x3001001E, "&Display name:")->ul_size, 256);
+	bound(rows, n, NSPI_DTCT_EDIT, 0x3A00001E, "&Alias:");
+	bound(rows, n, NSPI_DTCT_EDIT, 0x39FE001E, "&E-mail address:");
+	bound(rows, n, NSPI_DTCT_EDIT, 0x3A17001E, "&Title:");
+	bound(rows, n, NSPI_DTCT_EDIT, 0x3A16001E, "Co&mpany:");
+	bound(rows, n, NSPI_DTCT_EDIT, 0x3A18001E, "De&partment:");
+	bound(rows, n, NSPI_DTCT_EDIT, 0x3A19001E, "&Office:");
+	bound(rows, n, NSPI_DTCT_EDIT, 0x3A08001E, "&Business phone:");
+	bound(rows, n, NSPI_DTCT_EDIT, 0x3A1C001E, "Mo&bile phone:");
+	bound(rows, n, NSPI_DTCT_EDIT, 0x3A09001E, "&Home phone:");
+	bound(rows, n, NSPI_DTCT_EDIT, 0x3A24001E, "&Fax:");
+	/* PidTagAddressBookProxyAddresses as PtypMultipleString8 */
+	bound(rows, n, NSPI_DTCT_MVLISTBOX, 0x800F101E, "E-mail addre&sses:");
+	/* identical strings are stored once: every edit's filter is the same "*" */
+	for (i = 1; i < n; i++) {
+		if (rows[i].type == NSPI_DTCT_EDIT) {
+			assert_int_equal(rows[i].ul_string, bound(rows, n, NSPI_DTCT_EDIT,
+								 0x3001001E, NULL)->ul_string);
+		}
+	}
+	/* a contact (remote mail user) is shown with the same template */
+	assert_true(nspi_template_exists(NSPI_DT_REMOTE_MAILUSER, 0x0409));
+	assert_string_equal(nspi_template_address_type(NSPI_DT_MAILUSER, 0x0409), "EX");
+}
+
+static void test_template_distlist(void **state)
+{
+	struct fixture *f = *state;
+	DATA_BLOB b;
+	struct trow *rows;
+	uint32_t n;
+	const struct trow *members;
+
+	assert_true(nspi_template_data(f->mem, NSPI_DT_DISTLIST, 0x0409, 1252, &b));
+	rows = decode_trowset(f->mem, &b, &n);
+	assert_int_equal(rows[0].type, NSPI_DTCT_PAGE);
+	bound(rows, n, NSPI_DTCT_EDIT, 0x3001001E, "&Display name:");
+	bound(rows, n, NSPI_DTCT_EDIT, 0x3A00001E, "&Alias:");
+	bound(rows, n, NSPI_DTCT_EDIT, 0x39FE001E, "&E-mail address:");
+	/* PidTagAddressBookMember, a PtypEmbeddedTable, in a list box */
+	members = bound(rows, n, NSPI_DTCT_LBX, 0x8009000D, "&Members:");
+	assert_true(members->dy > 14);
+	bound(rows, n, NSPI_DTCT_MVLISTBOX, 0x800F101E, "E-mail addre&sses:");
+	assert_false(bound(rows, n, NSPI_DTCT_LBX, 0x8009000D, NULL) == NULL);
+}
+
+static void test_template_lookup_and_codepages(void **state)
+{
+	struct fixture *f = *state;
+	DATA_BLOB a, b;
+	struct trow *ra, *rb;
+	uint32_t na, nb, i;
+
+	/* one locale, no fallback; no template for containers or unknown types */
+	assert_false(nspi_template_exists(NSPI_DT_MAILUSER, 0x0407));
+	assert_false(nspi_template_exists(NSPI_DT_MAILUSER, 0x0809));
+	assert_false(nspi_template_exists(NSPI_DT_MAILUSER, 0));
+	assert_false(nspi_template_exists(NSPI_DT_CONTAINER, 0x0409));
+	assert_false(nspi_template_exists(0x42, 0x0409));
+	assert_false(nspi_template_data(f->mem, NSPI_DT_MAILUSER, 0x0407, 1252, &a));
+	assert_null(a.data);
+	assert_null(nspi_template_address_type(NSPI_DT_DISTLIST, 0x0407));
+	/* an unknown code page converts nothing */
+	assert_false(nspi_template_data(f->mem, NSPI_DT_MAILUSER, 0x0409, 4242, &a));
+	/* ASCII labels are the same bytes in 1252 and 1251, and the layout too */
+	assert_true(nspi_template_data(f->mem, NSPI_DT_DISTLIST, 0x0409, 1252, &a));
+	assert_true(nspi_template_data(f->mem, NSPI_DT_DISTLIST, 0x0409, 1251, &b));
+	ra = decode_trowset(f->mem, &a, &na);
+	rb = decode_trowset(f->mem, &b, &nb);
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++) {
+		assert_int_equal(ra[i].ul_string, rb[i].ul_string);
+		assert_string_equal(ra[i].string, rb[i].string);
+	}
+	assert_memory_equal(a.data, b.data, a.length);
+	/* the mail user template is larger than the distribution list's */
+	assert_true(nspi_template_data(f->mem, NSPI_DT_MAILUSER, 0x0409, 0, &b));
+	assert_true(b.length > a.length);
+}
+
 int main(void)
 {
 	int failed;
@@ -564,6 +795,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_restrictions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_named_properties, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prop_list_and_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_template_mailuser, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_template_distlist, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_template_lookup_and_codepages, setup, teardown),
 	};
 
 	/* what samba's loadparm sets up in the server: the NDR layer's 8-bit charset */
