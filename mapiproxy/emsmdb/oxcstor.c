@@ -5,8 +5,9 @@
  * private mailbox: the Essdn is looked up in the mailbox directory
  * (openchange.ldb, through session->mailbox_lookup), its mapistore is
  * opened (and created with its special folders at the first logon), and a
- * logon object enters the handle table.  RopGetReceiveFolder (3.2.5.2) and
- * RopSetReceiveFolder (3.2.5.3) work on that mailbox.
+ * logon object enters the handle table.  RopGetReceiveFolder (3.2.5.2),
+ * RopLongTermIdFromId (3.2.5.8) and RopIdFromLongTermId (3.2.5.9) work on
+ * that logon.
  *
  * Copyright (C) OpenChange developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -19,6 +20,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "libmapi/oxcdata_ids.h"
 #include "mapiproxy/emsmdb/oxcstor.h"
 
 struct emsmdb_logon *emsmdb_logon_get(struct emsmdb_session *session, uint8_t logon_id)
@@ -377,4 +379,69 @@ enum MAPISTATUS emsmdb_rop_get_receive_folder(struct emsmdb_rop_ctx *ctx,
 	res->u.ok.folder_id = fid;
 	res->u.ok.explicit_message_class = explicit_class != NULL ? explicit_class : talloc_strdup(ctx->mem_ctx, "");
 	return res->u.ok.explicit_message_class != NULL ? MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.8 RopLongTermIdFromId.  The REPLID/REPLGUID mapping
+ * table of a private mailbox holds its own replica (the REPLID and REPLGUID
+ * of openchange.ldb's record, as the mailbox was created with them); a
+ * REPLID not in it, zero included, is ecNotFound.  The id is not checked
+ * against existing objects, as the spec says.
+ */
+enum MAPISTATUS emsmdb_rop_long_term_id_from_id(struct emsmdb_rop_ctx *ctx,
+						struct rop_response *response)
+{
+	const struct rop_long_term_id_from_id_request *req = &ctx->request->u.long_term_id_from_id;
+	struct rop_long_term_id_from_id_response *res = &response->u.long_term_id_from_id;
+	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
+	uint16_t replica = oxcdata_id_replica(req->object_id);
+
+	res->input_handle_index = req->input_handle_index;
+	if (logon == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	if (replica == 0 || replica != logon->mailbox.replica_id) {
+		return MAPI_E_NOT_FOUND;
+	}
+	res->return_value = MAPI_E_SUCCESS;
+	memcpy(res->u.ok.long_term_id.database_guid.bytes, logon->mailbox.replica_guid, 16);
+	oxcdata_id_globcnt(req->object_id, res->u.ok.long_term_id.global_counter);
+	res->u.ok.long_term_id.pad = 0;
+	return MAPI_E_SUCCESS;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.9 RopIdFromLongTermId: a zero REPLGUID is
+ * ecInvalidParam; a zero global counter answers ReturnValue 0 (with
+ * ObjectId 0); the mailbox's own REPLGUID maps to its REPLID.  Not per
+ * spec yet: another REPLGUID should be registered under a new REPLID in a
+ * durable mapping table, which mapistore does not keep; it is ecNotFound
+ * until then.  Pad is ignored.
+ */
+enum MAPISTATUS emsmdb_rop_id_from_long_term_id(struct emsmdb_rop_ctx *ctx,
+						struct rop_response *response)
+{
+	static const uint8_t zero[16] = { 0 };
+	const struct rop_id_from_long_term_id_request *req = &ctx->request->u.id_from_long_term_id;
+	struct rop_id_from_long_term_id_response *res = &response->u.id_from_long_term_id;
+	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
+
+	res->input_handle_index = req->input_handle_index;
+	if (logon == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	if (memcmp(req->long_term_id.database_guid.bytes, zero, 16) == 0) {
+		return MAPI_E_INVALID_PARAMETER;
+	}
+	res->return_value = MAPI_E_SUCCESS;
+	if (memcmp(req->long_term_id.global_counter, zero, 6) == 0) {
+		res->u.ok.object_id = 0;
+		return MAPI_E_SUCCESS;
+	}
+	if (memcmp(req->long_term_id.database_guid.bytes, logon->mailbox.replica_guid, 16) != 0) {
+		return MAPI_E_NOT_FOUND;
+	}
+	res->u.ok.object_id = oxcdata_id_from_globcnt(logon->mailbox.replica_id,
+						      req->long_term_id.global_counter);
+	return MAPI_E_SUCCESS;
 }

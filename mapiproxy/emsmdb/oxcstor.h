@@ -68,5 +68,9 @@ void emsmdb_logon_time(time_t when, struct rop_logon_time *out);
 enum MAPISTATUS emsmdb_rop_logon(struct emsmdb_rop_ctx *ctx, struct rop_response *response);
 enum MAPISTATUS emsmdb_rop_get_receive_folder(struct emsmdb_rop_ctx *ctx,
 					      struct rop_response *response);
+enum MAPISTATUS emsmdb_rop_long_term_id_from_id(struct emsmdb_rop_ctx *ctx,
+						struct rop_response *response);
+enum MAPISTATUS emsmdb_rop_id_from_long_term_id(struct emsmdb_rop_ctx *ctx,
+						struct rop_response *response);
 
 #endif

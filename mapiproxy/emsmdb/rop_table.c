@@ -25,6 +25,12 @@ const struct emsmdb_rop_handler emsmdb_rop_handlers[256] = {
 	[RopGetReceiveFolder] = { .fn = emsmdb_rop_get_receive_folder,
 				  .input_types = EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_LOGON),
 				  .min_response = 6 + 8 + 1 },
+	[RopLongTermIdFromId] = { .fn = emsmdb_rop_long_term_id_from_id,
+				  .input_types = EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_LOGON),
+				  .min_response = 6 + 24 },
+	[RopIdFromLongTermId] = { .fn = emsmdb_rop_id_from_long_term_id,
+				  .input_types = EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_LOGON),
+				  .min_response = 6 + 8 },
 	/* MS-OXCROPS 2.2.15 */
 	[RopRelease] = { .fn = emsmdb_rop_release, .input_types = 0, .min_response = 0 },
 };

@@ -34,7 +34,6 @@ EC_BUFFER_TOO_SMALL = 0x0000047D
 # MS-OXCROPS 2.2.2 RopIds
 ROP_RELEASE = 0x01
 ROP_GET_STORE_STATE = 0x7B
-ROP_LONG_TERM_ID_FROM_ID = 0x43
 ROP_LOGON = 0xFE
 ROP_BUFFER_TOO_SMALL = 0xFF
 
@@ -58,11 +57,6 @@ def rop_buffer(rops, handles=(NONE_HANDLE,)):
 
 def get_store_state(index=0):
     return bytes([ROP_GET_STORE_STATE, 0, index])
-
-
-def long_term_id_from_id(index=0):
-    """RopLongTermIdFromId (MS-OXCROPS 2.2.3.8.1), not implemented yet."""
-    return bytes([ROP_LONG_TERM_ID_FROM_ID, 0, index]) + struct.pack("<Q", 0x0100000000000001)
 
 
 def parse_replies(data):
@@ -223,13 +217,13 @@ class EmsmdbTest(unittest.TestCase):
     # ---------------------------------------------------------- EcDoRpcExt2
 
     def test_unimplemented_rops_answer_not_supported(self):
-        buffer = rop_buffer([long_term_id_from_id(1), get_store_state(0), get_store_state(0)],
+        buffer = rop_buffer([get_store_state(1), get_store_state(0), get_store_state(0)],
                             handles=(NONE_HANDLE, NONE_HANDLE))
         facts = self.rops(buffer)
         self.assertEqual(self.code(facts["result"]), EC_SUCCESS)
         replies, handles = parse_replies(bytes.fromhex(facts["reply"]))
         self.assertEqual([(r[0], r[1], r[2]) for r in replies],
-                         [(ROP_LONG_TERM_ID_FROM_ID, 1, EC_NOT_SUPPORTED),
+                         [(ROP_GET_STORE_STATE, 1, EC_NOT_SUPPORTED),
                           (ROP_GET_STORE_STATE, 0, EC_NOT_SUPPORTED),
                           (ROP_GET_STORE_STATE, 0, EC_NOT_SUPPORTED)])
         self.assertEqual(handles, [NONE_HANDLE, NONE_HANDLE])

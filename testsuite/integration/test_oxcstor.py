@@ -25,6 +25,9 @@ EC_LOGIN_FAILURE = 0x80040111
 EC_INVALID_PARAMETER = 0x80070057
 
 ROP_GET_RECEIVE_FOLDER = 0x27
+ROP_LONG_TERM_ID_FROM_ID = 0x43
+ROP_ID_FROM_LONG_TERM_ID = 0x44
+EC_NOT_FOUND = 0x8004010F
 
 # MS-OXCSTOR 2.2.1.1.1
 LOGON_PRIVATE = 0x01
@@ -189,6 +192,32 @@ class OxcstorTest(unittest.TestCase):
         # after RopRelease the logon's handle names nothing
         self.assertEqual(rest, bytes([ROP_GET_RECEIVE_FOLDER, 0]) + struct.pack("<I", EC_NULL_OBJECT))
         self.assertNotEqual(handles[0], NONE_HANDLE)
+
+    def test_long_term_ids(self):
+        dn = self.users["oxcstor1"]["legacyExchangeDN"]
+        result, reply = self.run_rops([logon(dn)])
+        fids = self.private_logon(split(bytes.fromhex(reply))[0])["fids"]
+        replica_guid = uuid.UUID(self.record("oxcstor1")["replicaGUID"])
+        # MS-OXCSTOR 3.2.5.8 / 3.2.5.9: every special folder's FID to its LongTermID and back
+        rops = [logon(dn)]
+        for fid in fids:
+            rops.append(bytes([ROP_LONG_TERM_ID_FROM_ID, 0, 0]) + struct.pack("<Q", fid))
+            # a LongTermID is the REPLGUID, the FID's 6 counter bytes and a zero Pad
+            rops.append(bytes([ROP_ID_FROM_LONG_TERM_ID, 0, 0]) + replica_guid.bytes_le
+                        + struct.pack("<Q", fid)[2:] + b"\0\0")
+        rops.append(bytes([ROP_LONG_TERM_ID_FROM_ID, 0, 0]) + struct.pack("<Q", fids[0] | 0xFFFF))
+        result, reply = self.run_rops(rops)
+        self.assertEqual(result, EC_SUCCESS)
+        rest = split(bytes.fromhex(reply))[0][PRIVATE_LOGON.size:]
+        for fid in fids:
+            rop, _, code, guid, counter, pad = struct.unpack_from("<BBI16s6sH", rest)
+            self.assertEqual((rop, code, uuid.UUID(bytes_le=guid), counter, pad),
+                             (ROP_LONG_TERM_ID_FROM_ID, EC_SUCCESS, replica_guid,
+                              struct.pack("<Q", fid)[2:], 0))
+            rop, _, code, object_id = struct.unpack_from("<BBIQ", rest, 30)
+            self.assertEqual((rop, code, object_id), (ROP_ID_FROM_LONG_TERM_ID, EC_SUCCESS, fid))
+            rest = rest[44:]
+        self.assertEqual(rest, bytes([ROP_LONG_TERM_ID_FROM_ID, 0]) + struct.pack("<I", EC_NOT_FOUND))
 
 
 if __name__ == "__main__":

@@ -328,6 +328,71 @@ static void test_receive_folder_and_release(void **state)
 	talloc_free(mem_ctx);
 }
 
+static void put_ltid(struct bytes *rops, const uint8_t guid[16], const uint8_t counter[6])
+{
+	put_raw(rops, guid, 16); put_raw(rops, counter, 6); put16(rops, 0xABCD);	/* Pad ignored */
+}
+
+static void test_long_term_ids(void **state)
+{
+	struct fixture *f = *state;
+	TALLOC_CTX *mem_ctx = talloc_new(NULL);
+	struct bytes rops = { .len = 0 };
+	uint32_t handles[1] = { EMSMDB_HANDLE_NONE };
+	struct emsmdb_rop_result result;
+	static const uint8_t zero[16] = { 0 };
+	static const uint8_t other[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	uint8_t replica_guid[16], counter[6];
+	uint64_t fids[13];
+	const uint8_t *r;
+	int i;
+
+	assert_true(emsmdb_guid_from_string(REPLICA_GUID, replica_guid));
+	put_logon(&rops, 0, 0, 0x01, 0x01000000, OWNER_DN, sizeof(OWNER_DN));
+	run(f, mem_ctx, &rops, handles, 1, &result);
+	logon_fids(result.data + 2, fids);
+	for (i = 0; i < 6; i++) {
+		counter[i] = (uint8_t)(fids[MAPISTORE_INBOX] >> (16 + 8 * i));
+	}
+
+	rops.len = 0;
+	/* MS-OXCSTOR 3.2.5.8 */
+	put8(&rops, RopLongTermIdFromId); put8(&rops, 0); put8(&rops, 0); put64(&rops, fids[MAPISTORE_INBOX]);
+	put8(&rops, RopLongTermIdFromId); put8(&rops, 0); put8(&rops, 0);
+	put64(&rops, (fids[MAPISTORE_INBOX] & ~0xFFFFULL) | 7);	/* an unknown REPLID */
+	put8(&rops, RopLongTermIdFromId); put8(&rops, 0); put8(&rops, 0); put64(&rops, 0);
+	/* MS-OXCSTOR 3.2.5.9 */
+	put8(&rops, RopIdFromLongTermId); put8(&rops, 0); put8(&rops, 0); put_ltid(&rops, replica_guid, counter);
+	put8(&rops, RopIdFromLongTermId); put8(&rops, 0); put8(&rops, 0); put_ltid(&rops, zero, counter);
+	put8(&rops, RopIdFromLongTermId); put8(&rops, 0); put8(&rops, 0); put_ltid(&rops, replica_guid, zero);
+	put8(&rops, RopIdFromLongTermId); put8(&rops, 0); put8(&rops, 0); put_ltid(&rops, other, counter);
+	run(f, mem_ctx, &rops, handles, 1, &result);
+	r = result.data + 2;
+	assert_int_equal(r[0], RopLongTermIdFromId);
+	assert_int_equal(wire_load_le32(r + 2), MAPI_E_SUCCESS);
+	assert_memory_equal(r + 6, replica_guid, 16);
+	assert_memory_equal(r + 22, counter, 6);
+	assert_int_equal(wire_load_le16(r + 28), 0);
+	r += 30;
+	assert_int_equal(wire_load_le32(r + 2), MAPI_E_NOT_FOUND);
+	r += 6;
+	assert_int_equal(wire_load_le32(r + 2), MAPI_E_NOT_FOUND);
+	r += 6;
+	assert_int_equal(r[0], RopIdFromLongTermId);
+	assert_int_equal(wire_load_le32(r + 2), MAPI_E_SUCCESS);
+	assert_int_equal(wire_load_le64(r + 6), fids[MAPISTORE_INBOX]);
+	r += 14;
+	assert_int_equal(wire_load_le32(r + 2), MAPI_E_INVALID_PARAMETER);
+	r += 6;
+	assert_int_equal(wire_load_le32(r + 2), MAPI_E_SUCCESS);
+	assert_int_equal(wire_load_le64(r + 6), 0);
+	r += 14;
+	assert_int_equal(wire_load_le32(r + 2), MAPI_E_NOT_FOUND);
+	r += 6;
+	assert_ptr_equal(r, result.data + wire_load_le16(result.data));
+	talloc_free(mem_ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +401,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_logon_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_logon_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receive_folder_and_release, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_term_ids, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
