@@ -41,6 +41,7 @@
 #include "mapiproxy/directory.h"
 #include "mapiproxy/provider.h"
 #include "mapiproxy/emsmdb/session.h"
+#include "mapiproxy/emsmdb/oxcstor.h"
 #include "mapiproxy/emsmdb/rpc.h"
 
 /* Samba context handle type of a CXH (any value unique to this interface) */
@@ -73,6 +74,7 @@ struct emsmdb_rpc_session {
 	struct emsmdb_session *session;
 	const void *connection;			/* for the per-connection limit */
 	char *user_sid;
+	char *openchange_ldb;			/* the mailbox directory RopLogon reads */
 	bool has_acxh;
 	struct GUID acxh;
 	struct emsmdb_async_wait *waits;
@@ -407,6 +409,90 @@ static enum MAPISTATUS check_owner(struct dcesrv_call_state *dce_call, TALLOC_CT
 	return *display_name != NULL ? MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
 }
 
+/*
+ * The mailbox record of ESSDN in openchange.ldb (doc/directory.md), for
+ * RopLogon (oxcstor.c).  The file is opened read-only for each logon: a
+ * logon is rare, and openchange_newuser may have added the record since
+ * the last one.
+ */
+static enum MAPISTATUS openchange_mailbox_lookup(void *private_data, TALLOC_CTX *mem_ctx,
+						 const char *essdn, struct emsmdb_mailbox_info *out)
+{
+	static const char * const attrs[] = { "ownerSID", "legacyExchangeDN", "mapistoreURI",
+					      "mailboxGUID", "replicaID", "replicaGUID",
+					      "enabled", "cn", NULL };
+	const char *path = private_data;
+	TALLOC_CTX *tmp = talloc_new(mem_ctx);
+	struct ldb_context *ldb;
+	struct ldb_result *res = NULL;
+	const struct ldb_message *msg;
+	enum MAPISTATUS status = MAPI_E_LOGON_FAILED;
+	const char *enabled;
+	char *escaped;
+	unsigned long replica_id;
+	int ret;
+
+	if (tmp == NULL || path == NULL) {
+		talloc_free(tmp);
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	ldb = ldb_init(tmp, NULL);
+	if (ldb == NULL) {
+		goto done;
+	}
+	ret = ldb_connect(ldb, path, LDB_FLG_RDONLY, NULL);
+	if (ret != LDB_SUCCESS) {
+		DEBUG(1, ("mapiproxy: RopLogon: opening %s: %s\n", path, ldb_errstring(ldb)));
+		goto done;
+	}
+	escaped = ldb_binary_encode_string(tmp, essdn);
+	if (escaped == NULL) {
+		status = MAPI_E_NOT_ENOUGH_MEMORY;
+		goto done;
+	}
+	ret = ldb_search(ldb, tmp, &res, NULL, LDB_SCOPE_SUBTREE, attrs,
+			 "(&(objectClass=mailbox)(legacyExchangeDN=%s))", escaped);
+	if (ret != LDB_SUCCESS) {
+		DEBUG(1, ("mapiproxy: RopLogon: searching %s: %s\n", essdn, ldb_errstring(ldb)));
+		goto done;
+	}
+	if (res->count == 0) {
+		status = MAPI_E_NOT_FOUND;
+		goto done;
+	}
+	if (res->count != 1) {
+		DEBUG(1, ("mapiproxy: RopLogon: %u mailbox records for %s\n", res->count, essdn));
+		goto done;
+	}
+	msg = res->msgs[0];
+	memset(out, 0, sizeof(*out));
+	out->owner_sid = talloc_strdup(mem_ctx, ldb_msg_find_attr_as_string(msg, "ownerSID", ""));
+	out->legacy_dn = talloc_strdup(mem_ctx, ldb_msg_find_attr_as_string(msg, "legacyExchangeDN",
+									    essdn));
+	out->uri = ldb_msg_find_attr_as_string(msg, "mapistoreURI", NULL);
+	if (out->uri != NULL) {
+		out->uri = talloc_strdup(mem_ctx, out->uri);
+	}
+	out->owner_name = talloc_strdup(mem_ctx, ldb_msg_find_attr_as_string(msg, "cn", ""));
+	enabled = ldb_msg_find_attr_as_string(msg, "enabled", "TRUE");
+	out->enabled = strcasecmp(enabled, "TRUE") == 0;
+	replica_id = strtoul(ldb_msg_find_attr_as_string(msg, "replicaID", "1"), NULL, 10);
+	if (replica_id == 0 || replica_id > 0xFFFF ||
+	    !emsmdb_guid_from_string(ldb_msg_find_attr_as_string(msg, "mailboxGUID", NULL),
+				     out->mailbox_guid) ||
+	    !emsmdb_guid_from_string(ldb_msg_find_attr_as_string(msg, "replicaGUID", NULL),
+				     out->replica_guid)) {
+		DEBUG(1, ("mapiproxy: RopLogon: the mailbox record of %s is malformed\n", essdn));
+		goto done;
+	}
+	out->replica_id = (uint16_t)replica_id;
+	status = out->owner_sid != NULL && out->legacy_dn != NULL && out->owner_name != NULL ?
+		MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
+done:
+	talloc_free(tmp);
+	return status;
+}
+
 /* "/o=ORG/ou=AG/cn=Recipients/cn=nick" -> "/o=ORG/ou=AG/cn=Recipients/" */
 static char *dn_prefix(TALLOC_CTX *mem_ctx, const char *user_dn)
 {
@@ -556,6 +642,9 @@ static NTSTATUS emsmdb_connect_ex(struct dcesrv_call_state *dce_call, TALLOC_CTX
 	session->lcid_sort = r->in.ulLcidSort;
 	session->connect_flags = r->in.ulFlags;
 	session->provider_data = rs;
+	rs->openchange_ldb = lpcfg_private_path(rs, mapiproxy_lp_ctx(dce_call), "openchange.ldb");
+	session->mailbox_lookup = openchange_mailbox_lookup;
+	session->mailbox_lookup_data = rs->openchange_ldb;
 	h->data = rs;
 	DLIST_ADD_HEAD(registry, rs);
 	talloc_set_destructor(rs, rpc_session_destructor);

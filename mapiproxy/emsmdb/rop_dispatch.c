@@ -16,8 +16,8 @@
 #define ROP_SIZE_FIELD 2
 /* RopBufferTooSmall: RopId, SizeNeeded, then the unprocessed requests (2.2.15.1). */
 #define BUFFER_TOO_SMALL_HEAD 3
-/* RopLogon OpenFlags: USE_PER_MDB_REPLID_MAPPING... bit 0 is the Private flag (MS-OXCSTOR 2.2.1.1.1). */
-#define LOGON_OPEN_FLAG_PRIVATE 0x01
+/* RopLogon LogonFlags: bit 0 is the Private flag (MS-OXCSTOR 2.2.1.1.1). */
+#define LOGON_FLAG_PRIVATE 0x01
 
 struct parsed_rop {
 	struct rop_request request;
@@ -107,7 +107,7 @@ static enum MAPISTATUS parse_all(struct call_state *call)
 
 			call->pending_logon[logon_id] = true;
 			call->pending_private[logon_id] =
-				(rop->request.u.logon.open_flags & LOGON_OPEN_FLAG_PRIVATE) != 0;
+				(rop->request.u.logon.logon_flags & LOGON_FLAG_PRIVATE) != 0;
 		}
 		call->count++;
 	}

@@ -17,8 +17,20 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "mapiproxy/emsmdb/rop_dispatch.h"
+#include "mapiproxy/emsmdb/oxcstor.h"
 
 const struct emsmdb_rop_handler emsmdb_rop_handlers[256] = {
+	/* MS-OXCSTOR: RopLogon's private-mailbox response is 6 + 1 + 104 + 1 + 16 + 2 + 16 + 8 + 8 + 4 */
+	[RopLogon] = { .fn = emsmdb_rop_logon, .input_types = 0, .min_response = 166 },
+	[RopGetReceiveFolder] = { .fn = emsmdb_rop_get_receive_folder,
+				  .input_types = EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_LOGON),
+				  .min_response = 6 + 8 + 1 },
+	[RopLongTermIdFromId] = { .fn = emsmdb_rop_long_term_id_from_id,
+				  .input_types = EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_LOGON),
+				  .min_response = 6 + 24 },
+	[RopIdFromLongTermId] = { .fn = emsmdb_rop_id_from_long_term_id,
+				  .input_types = EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_LOGON),
+				  .min_response = 6 + 8 },
 	/* MS-OXCROPS 2.2.15 */
 	[RopRelease] = { .fn = emsmdb_rop_release, .input_types = 0, .min_response = 0 },
 };

@@ -61,6 +61,30 @@ void emsmdb_limits_default(struct emsmdb_limits *limits);
 
 struct emsmdb_session;
 
+/*
+ * A mailbox as the directory describes it (openchange.ldb's mailbox record,
+ * doc/directory.md): what RopLogon needs to find and open it.
+ */
+struct emsmdb_mailbox_info {
+	const char *owner_sid;		/* ownerSID, S-1-5-21-... */
+	const char *legacy_dn;		/* legacyExchangeDN */
+	const char *uri;		/* mapistoreURI, NULL when none is configured */
+	const char *owner_name;		/* the owner's display name, may be NULL */
+	uint16_t replica_id;		/* replicaID */
+	uint8_t replica_guid[16];	/* replicaGUID, wire byte order */
+	uint8_t mailbox_guid[16];	/* mailboxGUID, wire byte order */
+	bool enabled;
+};
+
+/*
+ * Looks ESSDN up (case-insensitively, as legacyExchangeDN of a mailbox
+ * record): MAPI_E_SUCCESS with *out filled under MEM_CTX, MAPI_E_NOT_FOUND
+ * when no record has it, anything else when the directory cannot be read.
+ */
+typedef enum MAPISTATUS (*emsmdb_mailbox_lookup_fn)(void *private_data, TALLOC_CTX *mem_ctx,
+						    const char *essdn,
+						    struct emsmdb_mailbox_info *out);
+
 /* One Server object.  private_data belongs to the ROP family that made it. */
 struct emsmdb_object {
 	struct emsmdb_session *session;
@@ -97,6 +121,10 @@ struct emsmdb_session {
 	/* per-logon facts the ROP codec needs (struct rop_params) */
 	struct emsmdb_object *logons[256];	/* indexed by LogonId */
 	bool logon_private[256];
+
+	/* the mailbox directory RopLogon asks (emsmdb.c: openchange.ldb) */
+	emsmdb_mailbox_lookup_fn mailbox_lookup;
+	void *mailbox_lookup_data;
 
 	/* notifications (MS-OXCNOTIF): nothing raises them yet */
 	bool notifications_pending;

@@ -59,13 +59,6 @@ def get_store_state(index=0):
     return bytes([ROP_GET_STORE_STATE, 0, index])
 
 
-def logon(output_index=0):
-    """RopLogon of a private mailbox (MS-OXCROPS 2.2.3.1.1), not implemented yet."""
-    essdn = b"/o=x/ou=y/cn=Recipients/cn=z\0"
-    return (bytes([ROP_LOGON, 0, output_index, 0x01]) + struct.pack("<IIH", 0x01000003, 0, len(essdn))
-            + essdn)
-
-
 def parse_replies(data):
     """A ROP output buffer: (list of (RopId, index, ReturnValue, rest)), handles."""
     rop_size = struct.unpack_from("<H", data)[0]
@@ -224,13 +217,13 @@ class EmsmdbTest(unittest.TestCase):
     # ---------------------------------------------------------- EcDoRpcExt2
 
     def test_unimplemented_rops_answer_not_supported(self):
-        buffer = rop_buffer([logon(1), get_store_state(0), get_store_state(0)],
+        buffer = rop_buffer([get_store_state(1), get_store_state(0), get_store_state(0)],
                             handles=(NONE_HANDLE, NONE_HANDLE))
         facts = self.rops(buffer)
         self.assertEqual(self.code(facts["result"]), EC_SUCCESS)
         replies, handles = parse_replies(bytes.fromhex(facts["reply"]))
         self.assertEqual([(r[0], r[1], r[2]) for r in replies],
-                         [(ROP_LOGON, 1, EC_NOT_SUPPORTED),
+                         [(ROP_GET_STORE_STATE, 1, EC_NOT_SUPPORTED),
                           (ROP_GET_STORE_STATE, 0, EC_NOT_SUPPORTED),
                           (ROP_GET_STORE_STATE, 0, EC_NOT_SUPPORTED)])
         self.assertEqual(handles, [NONE_HANDLE, NONE_HANDLE])
@@ -253,7 +246,7 @@ class EmsmdbTest(unittest.TestCase):
         cases = {
             "unknown RopId": rop_buffer([bytes([0x00, 0, 0])]),
             "response-only RopId": rop_buffer([bytes([ROP_BUFFER_TOO_SMALL, 0, 0])]),
-            "truncated request": rop_buffer([logon(0)[:9]]),
+            "truncated request": rop_buffer([bytes([ROP_LOGON, 0, 0, 0x01, 0, 0])]),
             "RopSize past the end": b"\xff\x00\x01",
             "partial handle": rop_buffer([get_store_state(0)]) + b"\x01",
         }

@@ -1,0 +1,447 @@
+/*
+ * OpenChange mapiproxy EMSMDB: the store ROPs of MS-OXCSTOR.
+ *
+ * RopLogon (2.2.1.1, server side 3.2.5.1) opens the session user's own
+ * private mailbox: the Essdn is looked up in the mailbox directory
+ * (openchange.ldb, through session->mailbox_lookup), its mapistore is
+ * opened (and created with its special folders at the first logon), and a
+ * logon object enters the handle table.  RopGetReceiveFolder (3.2.5.2),
+ * RopLongTermIdFromId (3.2.5.8) and RopIdFromLongTermId (3.2.5.9) work on
+ * that logon.
+ *
+ * Copyright (C) OpenChange developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "libmapi/oxcdata_ids.h"
+#include "mapiproxy/emsmdb/oxcstor.h"
+
+struct emsmdb_logon *emsmdb_logon_get(struct emsmdb_session *session, uint8_t logon_id)
+{
+	struct emsmdb_object *object = session->logons[logon_id];
+
+	if (object == NULL || object->type != EMSMDB_OBJECT_LOGON) {
+		return NULL;
+	}
+	return object->private_data;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	c = (char)tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f') {
+		return c - 'a' + 10;
+	}
+	return -1;
+}
+
+bool emsmdb_guid_from_string(const char *text, uint8_t out[16])
+{
+	/* text order of the 16 bytes: Data1 (4), Data2 (2), Data3 (2), Data4 (8) */
+	static const uint8_t wire_index[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
+	uint8_t bytes[16];
+	size_t len, pos = 0;
+	int n = 0;
+
+	if (text == NULL) {
+		return false;
+	}
+	len = strlen(text);
+	if (len == 38 && text[0] == '{' && text[37] == '}') {
+		text++;
+		len -= 2;
+	}
+	if (len != 36) {
+		return false;
+	}
+	while (pos < len) {
+		int hi, lo;
+
+		if (pos == 8 || pos == 13 || pos == 18 || pos == 23) {
+			if (text[pos] != '-') {
+				return false;
+			}
+			pos++;
+			continue;
+		}
+		hi = hex_value(text[pos]);
+		lo = hex_value(text[pos + 1]);
+		if (hi < 0 || lo < 0 || n >= 16) {
+			return false;
+		}
+		bytes[n++] = (uint8_t)(hi << 4 | lo);
+		pos += 2;
+	}
+	if (n != 16) {
+		return false;
+	}
+	for (n = 0; n < 16; n++) {
+		out[wire_index[n]] = bytes[n];
+	}
+	return true;
+}
+
+const char *emsmdb_mapistore_uri_path(const char *uri)
+{
+	const char *scheme_end;
+
+	if (uri == NULL) {
+		return NULL;
+	}
+	scheme_end = strstr(uri, "://");
+	if (scheme_end == NULL) {
+		return uri;
+	}
+	if ((size_t)(scheme_end - uri) != strlen("sqlite3") || strncmp(uri, "sqlite3", 7) != 0) {
+		return NULL;	/* another backend: its own business */
+	}
+	return scheme_end + 3;
+}
+
+enum MAPISTATUS emsmdb_mapistore_prepare_dir(TALLOC_CTX *mem_ctx, const char *uri)
+{
+	const char *path = emsmdb_mapistore_uri_path(uri);
+	char *dir, *slash, *p;
+
+	if (path == NULL) {
+		return MAPI_E_SUCCESS;
+	}
+	dir = talloc_strdup(mem_ctx, path);
+	if (dir == NULL) {
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir) {
+		talloc_free(dir);
+		return MAPI_E_SUCCESS;
+	}
+	*slash = '\0';
+	for (p = dir + 1; ; p++) {
+		bool end = *p == '\0';
+
+		if (*p == '/' || end) {
+			*p = '\0';
+			if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+				talloc_free(dir);
+				return MAPI_E_NO_ACCESS;
+			}
+			if (end) {
+				break;
+			}
+			*p = '/';
+		}
+	}
+	talloc_free(dir);
+	return MAPI_E_SUCCESS;
+}
+
+void emsmdb_logon_time(time_t when, struct rop_logon_time *out)
+{
+	struct tm tm;
+
+	memset(out, 0, sizeof(*out));
+	if (gmtime_r(&when, &tm) == NULL) {
+		return;
+	}
+	out->seconds = (uint8_t)tm.tm_sec;
+	out->minutes = (uint8_t)tm.tm_min;
+	out->hour = (uint8_t)tm.tm_hour;
+	out->day_of_week = (uint8_t)tm.tm_wday;	/* 0 = Sunday */
+	out->day = (uint8_t)tm.tm_mday;
+	out->month = (uint8_t)(tm.tm_mon + 1);
+	out->year = (uint16_t)(tm.tm_year + 1900);
+}
+
+/*
+ * Opens the mailbox of INFO under LOGON: the directory and the database are
+ * created if missing, and an empty database gets the mailbox with its
+ * special folders (MS-OXOSFLD) and the directory's identity.
+ */
+static enum MAPISTATUS open_mailbox(struct emsmdb_logon *logon, const struct emsmdb_mailbox_info *info)
+{
+	struct mapistore_mailbox_params params;
+	enum MAPISTATUS status;
+	char *error = NULL;
+	int i;
+
+	status = emsmdb_mapistore_prepare_dir(logon, info->uri);
+	if (status != MAPI_E_SUCCESS) {
+		return MAPI_E_LOGON_FAILED;
+	}
+	status = mapistore_open(logon, info->uri, MAPISTORE_OPEN_CREATE, &logon->store, &error);
+	talloc_free(error);
+	if (status != MAPI_E_SUCCESS) {
+		return MAPI_E_LOGON_FAILED;
+	}
+	status = mapistore_mailbox_params(logon->store, &params);
+	if (status != MAPI_E_SUCCESS) {
+		memset(&params, 0, sizeof(params));
+		params.replica_id = info->replica_id;
+		memcpy(params.replica_guid, info->replica_guid, 16);
+		memcpy(params.mailbox_guid, info->mailbox_guid, 16);
+		params.owner_name = info->owner_name;
+		status = mapistore_mailbox_create(logon->store, &params);
+		if (status != MAPI_E_SUCCESS && status != MAPI_E_COLLISION) {
+			return MAPI_E_LOGON_FAILED;
+		}
+		/* COLLISION: another session created it meanwhile */
+		status = mapistore_mailbox_params(logon->store, &params);
+		if (status != MAPI_E_SUCCESS) {
+			return MAPI_E_LOGON_FAILED;
+		}
+	}
+	/* the store's identity is the one its ids and entry IDs were made with */
+	logon->mailbox.replica_id = params.replica_id;
+	memcpy(logon->mailbox.replica_guid, params.replica_guid, 16);
+	memcpy(logon->mailbox.mailbox_guid, params.mailbox_guid, 16);
+	for (i = 0; i < MAPISTORE_LOGON_FOLDER_COUNT; i++) {
+		status = mapistore_special_folder_id(logon->store, (enum mapistore_special_folder)i,
+						     &logon->folder_ids[i]);
+		if (status != MAPI_E_SUCCESS) {
+			return MAPI_E_LOGON_FAILED;
+		}
+	}
+	return MAPI_E_SUCCESS;
+}
+
+/* The Essdn field: EssdnSize bytes ending with its one NUL (MS-OXCROPS 2.2.3.1.1). */
+static const char *request_essdn(const struct rop_logon_request *req)
+{
+	if (req->essdn_size == 0 || req->essdn == NULL || req->essdn[req->essdn_size - 1] != '\0' ||
+	    memchr(req->essdn, '\0', req->essdn_size) != (const void *)&req->essdn[req->essdn_size - 1]) {
+		return NULL;
+	}
+	return (const char *)req->essdn;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.1 RopLogon.
+ *
+ * Public folders (no Private flag in LogonFlags, or PUBLIC in OpenFlags):
+ * this organization has none (EcDoConnectEx already says so to old
+ * clients), so the logon fails with ecLoginFailure as for an offline
+ * database.  Private mailbox (3.2.5.1.1): an Essdn that is not a mailbox
+ * record is ecUnknownUser, as is a disabled mailbox or one without a
+ * mapistore (no configured database); a directory that cannot be read,
+ * or a mailbox that cannot be opened, ecLoginFailure.  Another user's
+ * mailbox is ecAccessDenied ("the user does not have sufficient
+ * permissions to the mailbox"): delegate and administrative access are not
+ * offered yet.  A LogonId already in use is replaced once the new logon
+ * succeeded (MS-OXCROPS 2.2.3.1.1).
+ */
+enum MAPISTATUS emsmdb_rop_logon(struct emsmdb_rop_ctx *ctx, struct rop_response *response)
+{
+	const struct rop_logon_request *req = &ctx->request->u.logon;
+	struct rop_logon_response *res = &response->u.logon;
+	struct emsmdb_session *session = ctx->session;
+	struct emsmdb_mailbox_info info;
+	struct emsmdb_object *object, *previous;
+	struct emsmdb_logon *logon;
+	enum MAPISTATUS status;
+	const char *essdn;
+	int i;
+
+	res->output_handle_index = req->output_handle_index;
+	if (!(req->logon_flags & EMSMDB_LOGON_PRIVATE) || (req->open_flags & EMSMDB_OPEN_PUBLIC)) {
+		return MAPI_E_LOGON_FAILED;
+	}
+	essdn = request_essdn(req);
+	if (essdn == NULL) {
+		return MAPI_E_INVALID_PARAMETER;
+	}
+	if (essdn[0] == '\0') {
+		return EC_UNKNOWN_USER;
+	}
+	if (session->mailbox_lookup == NULL) {
+		return MAPI_E_LOGON_FAILED;
+	}
+	memset(&info, 0, sizeof(info));
+	status = session->mailbox_lookup(session->mailbox_lookup_data, ctx->mem_ctx, essdn, &info);
+	if (status == MAPI_E_NOT_FOUND) {
+		return EC_UNKNOWN_USER;
+	}
+	if (status != MAPI_E_SUCCESS) {
+		return MAPI_E_LOGON_FAILED;
+	}
+	if (!info.enabled || info.uri == NULL || info.uri[0] == '\0') {
+		return EC_UNKNOWN_USER;
+	}
+	if (session->user_sid == NULL || info.owner_sid == NULL ||
+	    strcasecmp(session->user_sid, info.owner_sid) != 0) {
+		return MAPI_E_NO_ACCESS;
+	}
+
+	status = emsmdb_object_new(session, EMSMDB_OBJECT_LOGON, req->logon_id, &object);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
+	}
+	logon = talloc_zero(object, struct emsmdb_logon);
+	if (logon == NULL) {
+		emsmdb_object_release(object);
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	object->private_data = logon;
+	logon->logon_flags = req->logon_flags;
+	logon->open_flags = req->open_flags;
+	logon->mailbox = info;
+	logon->mailbox.owner_sid = talloc_strdup(logon, info.owner_sid);
+	logon->mailbox.legacy_dn = talloc_strdup(logon, info.legacy_dn != NULL ? info.legacy_dn : essdn);
+	logon->mailbox.uri = talloc_strdup(logon, info.uri);
+	/* the owner is the session's user, whose display name EcDoConnectEx read */
+	logon->mailbox.owner_name = talloc_strdup(logon, session->display_name != NULL ?
+						  session->display_name : info.owner_name);
+	status = open_mailbox(logon, &logon->mailbox);
+	if (status != MAPI_E_SUCCESS) {
+		emsmdb_object_release(object);
+		return status;
+	}
+
+	previous = session->logons[req->logon_id];
+	if (previous != NULL) {
+		emsmdb_object_release(previous);
+	}
+	session->logons[req->logon_id] = object;
+	session->logon_private[req->logon_id] = true;
+	ctx->output = object;
+
+	res->return_value = MAPI_E_SUCCESS;
+	res->u.private_mailbox.logon_flags =
+		req->logon_flags & (EMSMDB_LOGON_PRIVATE | EMSMDB_LOGON_UNDERCOVER | EMSMDB_LOGON_GHOSTED);
+	for (i = 0; i < MAPISTORE_LOGON_FOLDER_COUNT; i++) {
+		res->u.private_mailbox.folder_ids[i] = logon->folder_ids[i];
+	}
+	/* the owner's own mailbox: owner and send-as rights; no OOF state is kept yet */
+	res->u.private_mailbox.response_flags = EMSMDB_LOGON_RESPONSE_RESERVED |
+		EMSMDB_LOGON_RESPONSE_OWNER_RIGHT | EMSMDB_LOGON_RESPONSE_SEND_AS_RIGHT;
+	memcpy(res->u.private_mailbox.mailbox_guid.bytes, logon->mailbox.mailbox_guid, 16);
+	res->u.private_mailbox.repl_id = logon->mailbox.replica_id;
+	memcpy(res->u.private_mailbox.repl_guid.bytes, logon->mailbox.replica_guid, 16);
+	emsmdb_logon_time(time(NULL), &res->u.private_mailbox.logon_time);
+	res->u.private_mailbox.gwart_time = 0;	/* no GWART (Exchange 5.5 routing) */
+	res->u.private_mailbox.store_state = 0;
+	return MAPI_E_SUCCESS;
+}
+
+/* The logon a store ROP names: its LogonId must be the input object's logon. */
+static struct emsmdb_logon *store_logon(struct emsmdb_rop_ctx *ctx, uint8_t logon_id)
+{
+	struct emsmdb_logon *logon = emsmdb_logon_get(ctx->session, logon_id);
+
+	if (logon == NULL || ctx->input == NULL || ctx->input->private_data != logon) {
+		return NULL;
+	}
+	return logon;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.2 RopGetReceiveFolder: the folder configured for the
+ * longest prefix of MessageClass (on '.' boundaries, case-insensitively),
+ * else the default one, with the class that matched.  An invalid class is
+ * ecInvalidParameter (mapistore checks it: ASCII 32-126, at most 255
+ * characters, no empty part).
+ */
+enum MAPISTATUS emsmdb_rop_get_receive_folder(struct emsmdb_rop_ctx *ctx,
+					      struct rop_response *response)
+{
+	const struct rop_get_receive_folder_request *req = &ctx->request->u.get_receive_folder;
+	struct rop_get_receive_folder_response *res = &response->u.get_receive_folder;
+	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
+	enum MAPISTATUS status;
+	char *explicit_class = NULL;
+	uint64_t fid = 0;
+
+	res->input_handle_index = req->input_handle_index;
+	if (logon == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	if (req->message_class == NULL) {
+		return MAPI_E_INVALID_PARAMETER;
+	}
+	status = mapistore_receive_folder_get(logon->store, ctx->mem_ctx, req->message_class, &fid,
+					      &explicit_class);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
+	}
+	if (6 + 8 + (explicit_class != NULL ? strlen(explicit_class) : 0) + 1 > ctx->space) {
+		return EMSMDB_ROP_NO_SPACE;
+	}
+	res->return_value = MAPI_E_SUCCESS;
+	res->u.ok.folder_id = fid;
+	res->u.ok.explicit_message_class = explicit_class != NULL ? explicit_class : talloc_strdup(ctx->mem_ctx, "");
+	return res->u.ok.explicit_message_class != NULL ? MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.8 RopLongTermIdFromId.  The REPLID/REPLGUID mapping
+ * table of a private mailbox holds its own replica (the REPLID and REPLGUID
+ * of openchange.ldb's record, as the mailbox was created with them); a
+ * REPLID not in it, zero included, is ecNotFound.  The id is not checked
+ * against existing objects, as the spec says.
+ */
+enum MAPISTATUS emsmdb_rop_long_term_id_from_id(struct emsmdb_rop_ctx *ctx,
+						struct rop_response *response)
+{
+	const struct rop_long_term_id_from_id_request *req = &ctx->request->u.long_term_id_from_id;
+	struct rop_long_term_id_from_id_response *res = &response->u.long_term_id_from_id;
+	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
+	uint16_t replica = oxcdata_id_replica(req->object_id);
+
+	res->input_handle_index = req->input_handle_index;
+	if (logon == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	if (replica == 0 || replica != logon->mailbox.replica_id) {
+		return MAPI_E_NOT_FOUND;
+	}
+	res->return_value = MAPI_E_SUCCESS;
+	memcpy(res->u.ok.long_term_id.database_guid.bytes, logon->mailbox.replica_guid, 16);
+	oxcdata_id_globcnt(req->object_id, res->u.ok.long_term_id.global_counter);
+	res->u.ok.long_term_id.pad = 0;
+	return MAPI_E_SUCCESS;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.9 RopIdFromLongTermId: a zero REPLGUID is
+ * ecInvalidParam; a zero global counter answers ReturnValue 0 (with
+ * ObjectId 0); the mailbox's own REPLGUID maps to its REPLID.  Not per
+ * spec yet: another REPLGUID should be registered under a new REPLID in a
+ * durable mapping table, which mapistore does not keep; it is ecNotFound
+ * until then.  Pad is ignored.
+ */
+enum MAPISTATUS emsmdb_rop_id_from_long_term_id(struct emsmdb_rop_ctx *ctx,
+						struct rop_response *response)
+{
+	static const uint8_t zero[16] = { 0 };
+	const struct rop_id_from_long_term_id_request *req = &ctx->request->u.id_from_long_term_id;
+	struct rop_id_from_long_term_id_response *res = &response->u.id_from_long_term_id;
+	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
+
+	res->input_handle_index = req->input_handle_index;
+	if (logon == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	if (memcmp(req->long_term_id.database_guid.bytes, zero, 16) == 0) {
+		return MAPI_E_INVALID_PARAMETER;
+	}
+	res->return_value = MAPI_E_SUCCESS;
+	if (memcmp(req->long_term_id.global_counter, zero, 6) == 0) {
+		res->u.ok.object_id = 0;
+		return MAPI_E_SUCCESS;
+	}
+	if (memcmp(req->long_term_id.database_guid.bytes, logon->mailbox.replica_guid, 16) != 0) {
+		return MAPI_E_NOT_FOUND;
+	}
+	res->u.ok.object_id = oxcdata_id_from_globcnt(logon->mailbox.replica_id,
+						      req->long_term_id.global_counter);
+	return MAPI_E_SUCCESS;
+}
