@@ -17,7 +17,6 @@ why:
   PropertyName_r**", an array of pointers, not impacket's varying array of
   structures.
 """
-import os
 import struct
 
 from impacket.dcerpc.v5 import epm, nspi, oxabref, rpcrt, transport

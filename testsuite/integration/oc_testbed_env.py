@@ -28,3 +28,19 @@ class TestBedEnv:
     def log_text(self):
         with open(self.log_file, encoding="utf-8", errors="replace") as log:
             return log.read()
+
+    def require_exchange(self):
+        """Skips the calling test class when the bed has no Exchange organization."""
+        if os.environ.get("OC_TESTBED_EXCHANGE") != "1":
+            raise unittest.SkipTest("the test bed has no Exchange organization")
+
+    @staticmethod
+    def built_program(name):
+        """testsuite/integration/NAME in the build tree (OC_BUILD_DIR or ./build);
+        skips the calling test class when it is not built."""
+        here = os.path.dirname(os.path.abspath(__file__))
+        build = os.environ.get("OC_BUILD_DIR", os.path.join(here, "..", "..", "build"))
+        program = os.path.join(build, "testsuite", "integration", name)
+        if not os.access(program, os.X_OK):
+            raise unittest.SkipTest("%s is not built" % program)
+        return program

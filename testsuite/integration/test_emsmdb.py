@@ -44,11 +44,6 @@ NO_COMPRESSION, NO_XOR_MAGIC = 0x1, 0x2
 NONE_HANDLE = 0xFFFFFFFF
 
 
-def check_program():
-    build = os.environ.get("OC_BUILD_DIR", os.path.join(HERE, "..", "..", "build"))
-    return os.path.join(build, "testsuite", "integration", "emsmdb_client_check")
-
-
 def rop_buffer(rops, handles=(NONE_HANDLE,)):
     """A ROP input buffer (MS-OXCROPS 2.2.1): RopSize, RopsList, handle table."""
     body = b"".join(rops)
@@ -83,11 +78,8 @@ class EmsmdbTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.bed = TestBedEnv()
-        if os.environ.get("OC_TESTBED_EXCHANGE") != "1":
-            raise unittest.SkipTest("the test bed has no Exchange organization")
-        cls.program = check_program()
-        if not os.access(cls.program, os.X_OK):
-            raise unittest.SkipTest("%s is not built" % cls.program)
+        cls.bed.require_exchange()
+        cls.program = cls.bed.built_program("emsmdb_client_check")
         cls.users = {name: testbed.add_mailbox_user(name)
                      for name in ("emsmdb1", "emsmdb2", "emsmdb3")}
         # a name no other test of the shared bed uses: NSPI tests resolve by name

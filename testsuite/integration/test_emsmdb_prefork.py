@@ -13,7 +13,7 @@ from oc_testbed_env import TestBedEnv
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 from testbed import TestBed  # noqa: E402
-from test_emsmdb import (EC_NOT_SUPPORTED, EC_SUCCESS, check_program, get_store_state,  # noqa: E402
+from test_emsmdb import (EC_NOT_SUPPORTED, EC_SUCCESS, get_store_state,  # noqa: E402
                          parse_replies, rop_buffer)
 
 
@@ -21,9 +21,7 @@ class EmsmdbPrefork(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         TestBedEnv()  # only inside a test bed run: it installs the module
-        cls.program = check_program()
-        if not os.access(cls.program, os.X_OK):
-            raise unittest.SkipTest("%s is not built" % cls.program)
+        cls.program = TestBedEnv.built_program("emsmdb_client_check")
         cls.bed = TestBed(process_model="prefork", mapiproxy=True,
                           options={"mapiproxy:async_wait_timeout": "1"})
         cls.bed.start()

@@ -10,7 +10,6 @@ the error cases of its server processing rules.
 import os
 import secrets
 import sys
-import unicodedata
 import unittest
 
 from impacket.dcerpc.v5 import nspi

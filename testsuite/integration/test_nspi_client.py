@@ -21,20 +21,12 @@ from samba.auth import system_session  # noqa: E402
 from samba.samdb import SamDB  # noqa: E402
 
 
-def check_program():
-    build = os.environ.get("OC_BUILD_DIR", os.path.join(HERE, "..", "..", "build"))
-    return os.path.join(build, "testsuite", "integration", "nspi_client_check")
-
-
 class NspiClientTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.bed = TestBedEnv()
-        if os.environ.get("OC_TESTBED_EXCHANGE") != "1":
-            raise unittest.SkipTest("the test bed has no Exchange organization")
-        cls.program = check_program()
-        if not os.access(cls.program, os.X_OK):
-            raise unittest.SkipTest("%s is not built" % cls.program)
+        cls.bed.require_exchange()
+        cls.program = cls.bed.built_program("nspi_client_check")
         cls.server_legacy_dn = os.environ["OC_TESTBED_SERVER_LEGACY_DN"]
         cls.gal_dn = os.environ["OC_TESTBED_GAL_DN"]
         cls.users = {}

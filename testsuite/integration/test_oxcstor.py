@@ -14,7 +14,7 @@ import ldb
 
 from oc_testbed_env import TestBedEnv
 from test_emsmdb import (EC_NULL_OBJECT, EC_RPC_FORMAT, EC_SUCCESS, EC_UNKNOWN_USER, NONE_HANDLE,
-                         ROP_LOGON, ROP_RELEASE, check_program, rop_buffer)
+                         ROP_LOGON, ROP_RELEASE, rop_buffer)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
@@ -61,11 +61,8 @@ class OxcstorTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.bed = TestBedEnv()
-        if os.environ.get("OC_TESTBED_EXCHANGE") != "1":
-            raise unittest.SkipTest("the test bed has no Exchange organization")
-        cls.program = check_program()
-        if not os.access(cls.program, os.X_OK):
-            raise unittest.SkipTest("%s is not built" % cls.program)
+        cls.bed.require_exchange()
+        cls.program = cls.bed.built_program("emsmdb_client_check")
         cls.users = {name: testbed.add_mailbox_user(name) for name in ("oxcstor1", "oxcstor2")}
 
     def run_rops(self, rops, user="oxcstor1", handles=(NONE_HANDLE,), essdn=None):
