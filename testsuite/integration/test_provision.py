@@ -6,6 +6,7 @@ The tools run as subprocesses, as an admin runs them; the checks read the
 domain back with python3-samba and compare it with doc/directory.md's
 contract and with setup/data's schema tables.
 """
+import atexit
 import os
 import shutil
 import subprocess
@@ -39,10 +40,33 @@ AG = "First Administrative Group"
 NOBODY = 65534
 
 
+_readable_setup = None
+
+
+def readable_setup():
+    """A copy of setup/ that an unprivileged user can read: the checkout may
+    live where only root can enter (CI clones under /root)."""
+    global _readable_setup
+    if _readable_setup is None:
+        parent = tempfile.mkdtemp(prefix="oc-setup-")
+        atexit.register(shutil.rmtree, parent, True)
+        os.chmod(parent, 0o755)
+        target = os.path.join(parent, "setup")
+        shutil.copytree(SETUP, target, ignore=shutil.ignore_patterns("__pycache__"))
+        for path, dirs, files in os.walk(target):
+            os.chmod(path, 0o755)
+            for name in files:
+                os.chmod(os.path.join(path, name), 0o755)
+        _readable_setup = target
+    return _readable_setup
+
+
 def run(tool, *args, user=None):
     def drop():
         os.setgid(NOBODY)
         os.setuid(NOBODY)
+    if user == "nobody":
+        tool = os.path.join(readable_setup(), os.path.basename(tool))
     return subprocess.run(["/usr/bin/python3", tool, *args], capture_output=True, text=True,
                           preexec_fn=drop if user == "nobody" else None)
 
