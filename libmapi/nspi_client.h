@@ -24,10 +24,6 @@ struct loadparm_context;
 struct cli_credentials;
 struct dcerpc_pipe;
 
-/* MS-OXNSPI 2.2.1 code pages the STAT may carry */
-#define NSPI_CP_WINUNICODE	0x04B0
-#define NSPI_CP_TELETEX		0x4F25
-
 struct nspi_client {
 	struct dcerpc_pipe *pipe;
 	struct policy_handle handle;

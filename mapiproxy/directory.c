@@ -107,7 +107,6 @@ struct mapiproxy_exchange_server *mapiproxy_exchange_server_by_name(
 		talloc_free(server);
 		return NULL;
 	}
-	server->dn = talloc_steal(server, res->msgs[0]->dn);
 	server->legacy_dn = talloc_strdup(server, ldb_msg_find_attr_as_string(
 		res->msgs[0], "legacyExchangeDN", NULL));
 	fqdn = tcp_network_address(res->msgs[0]);

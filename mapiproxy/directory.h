@@ -12,7 +12,6 @@
 #include <talloc.h>
 
 struct ldb_context;
-struct ldb_dn;
 struct loadparm_context;
 struct dcesrv_call_state;
 
@@ -34,7 +33,6 @@ char *mapiproxy_server_fqdn(TALLOC_CTX *mem_ctx, struct loadparm_context *lp_ctx
  * of this host, or NULL when the organization is not provisioned.
  */
 struct mapiproxy_exchange_server {
-	struct ldb_dn *dn;
 	const char *legacy_dn;		/* /o=ORG/ou=AG/cn=Configuration/cn=Servers/cn=SRV */
 	const char *fqdn;		/* from its ncacn_ip_tcp network address */
 };

@@ -11,7 +11,9 @@
  * Copyright (C) OpenChange developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* qsort_r */
+#endif
 #include "config.h"
 
 #include <stdlib.h>

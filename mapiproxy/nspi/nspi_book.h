@@ -22,6 +22,7 @@
 #ifndef MAPIPROXY_NSPI_BOOK_H
 #define MAPIPROXY_NSPI_BOOK_H
 
+#include "libmapi/codepage.h"	/* MAPI_CP_WINUNICODE, MAPI_CP_TELETEX */
 #include <stdbool.h>
 #include <stdint.h>
 #include <talloc.h>
@@ -43,9 +44,6 @@
 #define NSPI_SORT_PHONETIC_DISPLAY_NAME	0x00000003	/* SortTypePhoneticDisplayName */
 #define NSPI_SORT_DISPLAY_NAME_RO	0x000003E8
 #define NSPI_SORT_DISPLAY_NAME_W	0x000003E9
-
-#define NSPI_CP_TELETEX			20261
-#define NSPI_CP_WINUNICODE		1200
 
 /* retrieval flags (2.2.1.3) */
 #define NSPI_fSkipObjects		0x00000001
@@ -333,12 +331,11 @@ bool nspi_parse_entryid(TALLOC_CTX *mem_ctx, const uint8_t *data, size_t len,
 			struct nspi_entryid *out);
 
 /*
- * 8-bit strings.  The NDR layer (charset DOS) hands us, and takes from us,
- * UTF-8 made from the wire bytes with samba's "dos charset"; these turn that
- * into / out of the client's code page.  false for an unknown code page or
- * a string that does not convert.
+ * 8-bit strings.  The NDR layer (charset DOS) carries the wire's bytes, in
+ * the STAT's code page; these convert them to and from UTF-8
+ * (libmapi/codepage.c), a NULL string staying NULL.  false for an unknown
+ * code page or a string that does not convert.
  */
-bool nspi_codepage_supported(uint32_t codepage);
 bool nspi_string8_from_wire(TALLOC_CTX *mem_ctx, const char *wire, uint32_t codepage,
 			    char **utf8);
 bool nspi_string8_to_wire(TALLOC_CTX *mem_ctx, const char *utf8, uint32_t codepage,

@@ -13,16 +13,10 @@
 #include <strings.h>
 #include <time.h>
 #include "mapiproxy/nspi/nspi_book.h"
-#include <charset.h>
 #include "idl/gen_errors.h"
 #include "libmapi/codepage.h"
 
 /* --- code pages (libmapi/codepage.c does the converting) ----------------------- */
-
-bool nspi_codepage_supported(uint32_t codepage)
-{
-	return mapi_codepage_supported(codepage);
-}
 
 bool nspi_string8_from_wire(TALLOC_CTX *mem_ctx, const char *wire, uint32_t codepage, char **utf8)
 {

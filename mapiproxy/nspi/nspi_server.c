@@ -117,7 +117,7 @@ static uint32_t check_codepage(uint32_t codepage, const struct PropertyTagArray_
 	for (i = 0; cols != NULL && i < cols->cValues; i++) {
 		wants_8bit = wants_8bit || is_string8(cols->aulPropTag[i]);
 	}
-	if (wants_8bit && !nspi_codepage_supported(codepage)) {
+	if (wants_8bit && !mapi_codepage_supported(codepage)) {
 		return MAPI_E_UNKNOWN_CPID;
 	}
 	return MAPI_E_SUCCESS;
@@ -189,8 +189,8 @@ static NTSTATUS nspi_bind(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ct
 		r->out.result = MAPI_E_LOGON_FAILED;
 		return NT_STATUS_OK;
 	}
-	if (r->in.pStat->CodePage == NSPI_CP_WINUNICODE ||
-	    !nspi_codepage_supported(r->in.pStat->CodePage)) {
+	if (r->in.pStat->CodePage == MAPI_CP_WINUNICODE ||
+	    !mapi_codepage_supported(r->in.pStat->CodePage)) {
 		DEBUG(3, ("mapiproxy: nspi: NspiBind with code page %u refused\n",
 			  r->in.pStat->CodePage));
 		r->out.result = MAPI_E_UNKNOWN_CPID;
@@ -263,7 +263,7 @@ static NTSTATUS nspi_update_stat(struct dcesrv_call_state *dce_call, TALLOC_CTX 
 			&r->out.result)) {
 		return status;
 	}
-	if (stat.CodePage == NSPI_CP_WINUNICODE) {
+	if (stat.CodePage == MAPI_CP_WINUNICODE) {
 		r->out.result = MAPI_E_UNKNOWN_CPID;
 		return NT_STATUS_OK;
 	}
@@ -304,7 +304,7 @@ static NTSTATUS nspi_query_rows(struct dcesrv_call_state *dce_call, TALLOC_CTX *
 		return status;
 	}
 	if (cols == NULL) {
-		cols = nspi_default_columns(mem_ctx, stat.CodePage == NSPI_CP_WINUNICODE);
+		cols = nspi_default_columns(mem_ctx, stat.CodePage == MAPI_CP_WINUNICODE);
 		if (cols == NULL) {
 			r->out.result = MAPI_E_NOT_ENOUGH_MEMORY;
 			return NT_STATUS_OK;
@@ -739,7 +739,7 @@ static NTSTATUS nspi_get_prop_list(struct dcesrv_call_state *dce_call, TALLOC_CT
 	if (!call_begin(dce_call, mem_ctx, &r->in.hRpc, NULL, 0, &call, &status, &r->out.result)) {
 		return status;
 	}
-	if (r->in.CodePage != NSPI_CP_WINUNICODE && !nspi_codepage_supported(r->in.CodePage)) {
+	if (r->in.CodePage != MAPI_CP_WINUNICODE && !mapi_codepage_supported(r->in.CodePage)) {
 		r->out.result = MAPI_E_UNKNOWN_CPID;
 		return NT_STATUS_OK;
 	}
@@ -750,7 +750,7 @@ static NTSTATUS nspi_get_prop_list(struct dcesrv_call_state *dce_call, TALLOC_CT
 		return NT_STATUS_OK;
 	}
 	*r->out.ppPropTags = nspi_prop_list(mem_ctx, call.book, obj,
-					    r->in.CodePage == NSPI_CP_WINUNICODE,
+					    r->in.CodePage == MAPI_CP_WINUNICODE,
 					    (r->in.dwFlags & NSPI_fSkipObjects) != 0);
 	r->out.result = *r->out.ppPropTags != NULL ? MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
 	return NT_STATUS_OK;
@@ -808,7 +808,7 @@ static NTSTATUS nspi_get_props(struct dcesrv_call_state *dce_call, TALLOC_CTX *m
 	}
 	if (cols == NULL) {
 		cols = nspi_prop_list(mem_ctx, call.book, obj,
-				      r->in.pStat->CodePage == NSPI_CP_WINUNICODE,
+				      r->in.pStat->CodePage == MAPI_CP_WINUNICODE,
 				      (r->in.dwFlags & NSPI_fSkipObjects) != 0);
 		if (cols == NULL) {
 			r->out.result = MAPI_E_NOT_ENOUGH_MEMORY;
@@ -1013,7 +1013,7 @@ static NTSTATUS nspi_get_special_table(struct dcesrv_call_state *dce_call, TALLO
 		r->out.result = *r->out.ppRows != NULL ? MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
 		return NT_STATUS_OK;
 	}
-	if (!unicode && !nspi_codepage_supported(r->in.pStat->CodePage)) {
+	if (!unicode && !mapi_codepage_supported(r->in.pStat->CodePage)) {
 		r->out.result = MAPI_E_UNKNOWN_CPID;
 		return NT_STATUS_OK;
 	}
@@ -1090,7 +1090,7 @@ static NTSTATUS nspi_get_template_info(struct dcesrv_call_state *dce_call, TALLO
 		return status;
 	}
 	/* rules 3 and 4 */
-	if (r->in.dwCodePage == NSPI_CP_WINUNICODE || !nspi_codepage_supported(r->in.dwCodePage)) {
+	if (!mapi_codepage_supported(r->in.dwCodePage)) {
 		r->out.result = MAPI_E_UNKNOWN_CPID;
 		return NT_STATUS_OK;
 	}
@@ -1372,7 +1372,7 @@ static uint32_t resolve(TALLOC_CTX *mem_ctx, struct nspi_call *call, const struc
 		return ret;
 	}
 	if (cols == NULL) {
-		cols = nspi_default_columns(mem_ctx, stat->CodePage == NSPI_CP_WINUNICODE);
+		cols = nspi_default_columns(mem_ctx, stat->CodePage == MAPI_CP_WINUNICODE);
 	}
 	mids = mid_array(mem_ctx, count);
 	found = talloc_array(mem_ctx, struct nspi_object *, count + 1);
@@ -1419,7 +1419,7 @@ static NTSTATUS nspi_resolve_names(struct dcesrv_call_state *dce_call, TALLOC_CT
 			&r->out.result)) {
 		return status;
 	}
-	if (!nspi_codepage_supported(r->in.pStat->CodePage)) {
+	if (!mapi_codepage_supported(r->in.pStat->CodePage)) {
 		r->out.result = MAPI_E_UNKNOWN_CPID;
 		return NT_STATUS_OK;
 	}

@@ -150,7 +150,7 @@ bool nspi_template_data(TALLOC_CTX *mem_ctx, uint32_t display_type, uint32_t loc
 	uint8_t *p;
 
 	*out = data_blob_null;
-	if (t == NULL || codepage == NSPI_CP_WINUNICODE || !nspi_codepage_supported(codepage)) {
+	if (t == NULL || !mapi_codepage_supported(codepage)) {
 		return false;
 	}
 	tmp = talloc_new(mem_ctx);

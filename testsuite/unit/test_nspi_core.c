@@ -387,12 +387,12 @@ static void test_codepages(void **state)
 	struct PropertyValue_r v;
 	char *utf8 = NULL, *wire = NULL;
 
-	assert_true(nspi_codepage_supported(1252));
-	assert_true(nspi_codepage_supported(65001));
-	assert_true(nspi_codepage_supported(1251));
-	assert_false(nspi_codepage_supported(NSPI_CP_WINUNICODE));
-	assert_true(nspi_codepage_supported(0));	/* CP_ACP */
-	assert_false(nspi_codepage_supported(4242));
+	assert_true(mapi_codepage_supported(1252));
+	assert_true(mapi_codepage_supported(65001));
+	assert_true(mapi_codepage_supported(1251));
+	assert_false(mapi_codepage_supported(MAPI_CP_WINUNICODE));
+	assert_true(mapi_codepage_supported(0));	/* CP_ACP */
+	assert_false(mapi_codepage_supported(4242));
 
 	/* a wire string round-trips through the client's code page */
 	assert_true(nspi_string8_to_wire(f->mem, "Zo\xc3\xab", 1252, &wire));
