@@ -281,16 +281,10 @@ enum MAPISTATUS emsmdb_rop_logon(struct emsmdb_rop_ctx *ctx, struct rop_response
 		return MAPI_E_NO_ACCESS;
 	}
 
-	status = emsmdb_object_new(session, EMSMDB_OBJECT_LOGON, req->logon_id, &object);
-	if (status != MAPI_E_SUCCESS) {
-		return status;
-	}
-	logon = talloc_zero(object, struct emsmdb_logon);
+	logon = emsmdb_shared_new(session, struct emsmdb_logon);
 	if (logon == NULL) {
-		emsmdb_object_release(object);
 		return MAPI_E_NOT_ENOUGH_MEMORY;
 	}
-	object->private_data = logon;
 	logon->logon_flags = req->logon_flags;
 	logon->open_flags = req->open_flags;
 	logon->mailbox = info;
@@ -301,8 +295,13 @@ enum MAPISTATUS emsmdb_rop_logon(struct emsmdb_rop_ctx *ctx, struct rop_response
 	logon->mailbox.owner_name = talloc_strdup(logon, session->display_name != NULL ?
 						  session->display_name : info.owner_name);
 	status = open_mailbox(logon, &logon->mailbox);
+	if (status == MAPI_E_SUCCESS) {
+		/* objects opened through the logon hold it: it may outlive its handle */
+		status = emsmdb_object_new_shared(session, EMSMDB_OBJECT_LOGON, req->logon_id, logon,
+						  &object);
+	}
 	if (status != MAPI_E_SUCCESS) {
-		emsmdb_object_release(object);
+		emsmdb_shared_abandon(logon);
 		return status;
 	}
 

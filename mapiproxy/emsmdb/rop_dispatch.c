@@ -198,7 +198,6 @@ static enum MAPISTATUS run_one(struct call_state *call, size_t index, size_t *ne
 	uint8_t handle_index = layout->response_handle >= 0 ? raw[layout->response_handle] : 0;
 	struct emsmdb_rop_ctx ctx;
 	struct rop_response response;
-	struct rop_params params = { 0 };
 	struct oxcdata_push scratch;
 	enum MAPISTATUS status;
 	size_t before = call->out.len;
@@ -259,10 +258,11 @@ static enum MAPISTATUS run_one(struct call_state *call, size_t index, size_t *ne
 	}
 	if (layout->response != ROP_RESPONSE_NONE) {
 		if (rop_id == RopLogon) {
-			params.logon_private = call->session->logon_private[rop->request.u.logon.logon_id];
+			ctx.response_params.logon_private =
+				call->session->logon_private[rop->request.u.logon.logon_id];
 		}
 		oxcdata_push_init(&scratch, ctx.mem_ctx);
-		if (rop_response_push_one(&scratch, &response, &params) != WIRE_OK) {
+		if (rop_response_push_one(&scratch, &response, &ctx.response_params) != WIRE_OK) {
 			/* a handler filled a response the codec refuses: a bug, told as such */
 			if (ctx.output != NULL) {
 				emsmdb_object_release(ctx.output);

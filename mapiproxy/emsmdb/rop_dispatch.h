@@ -41,6 +41,13 @@ struct emsmdb_rop_ctx {
 	size_t handle_count;
 	size_t space;				/* bytes the response may take */
 	struct emsmdb_object *output;		/* set by a handler that creates an object */
+	/*
+	 * What the codec needs to lay the response out (struct rop_params):
+	 * a handler whose response carries rows sets columns (RopQueryRows,
+	 * RopFindRow: the table's; RopGetPropertiesSpecific: the request's
+	 * tags), under mem_ctx or longer-lived.
+	 */
+	struct rop_params response_params;
 };
 
 /*

@@ -18,6 +18,10 @@
  */
 #include "mapiproxy/emsmdb/rop_dispatch.h"
 #include "mapiproxy/emsmdb/oxcstor.h"
+#include "mapiproxy/emsmdb/oxcfold.h"
+#include "mapiproxy/emsmdb/oxctabl.h"
+#include "mapiproxy/emsmdb/oxcmsg.h"
+#include "mapiproxy/emsmdb/oxcprpt.h"
 
 const struct emsmdb_rop_handler emsmdb_rop_handlers[256] = {
 	/* MS-OXCSTOR: RopLogon's private-mailbox response is 6 + 1 + 104 + 1 + 16 + 2 + 16 + 8 + 8 + 4 */
@@ -31,6 +35,14 @@ const struct emsmdb_rop_handler emsmdb_rop_handlers[256] = {
 	[RopIdFromLongTermId] = { .fn = emsmdb_rop_id_from_long_term_id,
 				  .input_types = EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_LOGON),
 				  .min_response = 6 + 8 },
+	/* MS-OXCFOLD (oxcfold.c) */
+
+	/* MS-OXCTABL (oxctabl.c) */
+
+	/* MS-OXCMSG (oxcmsg.c) */
+
+	/* MS-OXCPRPT (oxcprpt.c) */
+
 	/* MS-OXCROPS 2.2.15 */
 	[RopRelease] = { .fn = emsmdb_rop_release, .input_types = 0, .min_response = 0 },
 };

@@ -36,7 +36,95 @@ static int session_destructor(struct emsmdb_session *session)
 	 * their destructors look at the table, so mark it as going away.
 	 */
 	session->handles.capacity = 0;
+	session->closing = true;
 	return 0;
+}
+
+/* The parent of every shared state: how many holders it has. */
+struct shared_box {
+	struct emsmdb_session *session;
+	uint32_t holders;
+};
+
+struct shared_hold {
+	struct shared_box *box;
+};
+
+void *emsmdb_shared_new_size(struct emsmdb_session *session, size_t size, const char *name)
+{
+	struct shared_box *box = talloc_zero(session, struct shared_box);
+	void *shared;
+
+	if (box == NULL) {
+		return NULL;
+	}
+	box->session = session;
+	shared = talloc_zero_size(box, size);
+	if (shared == NULL) {
+		talloc_free(box);
+		return NULL;
+	}
+	talloc_set_name_const(shared, name);
+	return shared;
+}
+
+static int hold_destructor(struct shared_hold *hold)
+{
+	struct shared_box *box = hold->box;
+
+	/* the session frees the boxes itself, in an order of its own */
+	if (box->session->closing) {
+		return 0;
+	}
+	if (--box->holders == 0) {
+		talloc_free(box);
+	}
+	return 0;
+}
+
+bool emsmdb_hold(TALLOC_CTX *holder, void *shared)
+{
+	struct shared_box *box = talloc_get_type_abort(talloc_parent(shared), struct shared_box);
+	struct shared_hold *hold = talloc(holder, struct shared_hold);
+
+	if (hold == NULL) {
+		return false;
+	}
+	hold->box = box;
+	box->holders++;
+	talloc_set_destructor(hold, hold_destructor);
+	return true;
+}
+
+void emsmdb_shared_abandon(void *shared)
+{
+	struct shared_box *box;
+
+	if (shared == NULL) {
+		return;
+	}
+	box = talloc_get_type_abort(talloc_parent(shared), struct shared_box);
+	if (box->holders == 0) {
+		talloc_free(box);
+	}
+}
+
+enum MAPISTATUS emsmdb_object_new_shared(struct emsmdb_session *session,
+					 enum emsmdb_object_type type, uint8_t logon_id,
+					 void *shared, struct emsmdb_object **out)
+{
+	enum MAPISTATUS status = emsmdb_object_new(session, type, logon_id, out);
+
+	if (status != MAPI_E_SUCCESS) {
+		return status;
+	}
+	if (!emsmdb_hold(*out, shared)) {
+		emsmdb_object_release(*out);
+		*out = NULL;
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	(*out)->private_data = shared;
+	return MAPI_E_SUCCESS;
 }
 
 struct emsmdb_session *emsmdb_session_new(TALLOC_CTX *mem_ctx, const struct emsmdb_limits *limits)

@@ -129,11 +129,41 @@ struct emsmdb_session {
 	/* notifications (MS-OXCNOTIF): nothing raises them yet */
 	bool notifications_pending;
 
+	bool closing;			/* being freed: holds let go of nothing */
 	uint64_t rop_calls;		/* EcDoRpcExt2 calls served */
 	void *provider_data;		/* the RPC side's, e.g. async waits */
 };
 
 struct emsmdb_session *emsmdb_session_new(TALLOC_CTX *mem_ctx, const struct emsmdb_limits *limits);
+
+/*
+ * State several Server objects depend on (a logon's open mailbox, a
+ * message its attachments and streams work in): it must outlive the
+ * handle that made it, because RopRelease of a logon or a message does not
+ * invalidate what was opened through it.  Such state is made with
+ * emsmdb_shared_new() (owned by the session, through a small counting box)
+ * and each dependent holds it with emsmdb_hold(); it is freed with its
+ * last holder.  The session stays the one owner, so freeing the session
+ * frees everything, holds or not.
+ */
+void *emsmdb_shared_new_size(struct emsmdb_session *session, size_t size, const char *name);
+#define emsmdb_shared_new(session, type) \
+	((type *)emsmdb_shared_new_size((session), sizeof(type), #type))
+/* HOLDER (any talloc object, usually a Server object) keeps SHARED alive. */
+bool emsmdb_hold(TALLOC_CTX *holder, void *shared);
+/*
+ * Gives up a shared state nobody holds yet (a constructor that failed
+ * before the first emsmdb_hold()).
+ */
+void emsmdb_shared_abandon(void *shared);
+
+/*
+ * A new Server object of TYPE whose private_data is SHARED (from
+ * emsmdb_shared_new()), held by the object.
+ */
+enum MAPISTATUS emsmdb_object_new_shared(struct emsmdb_session *session,
+					 enum emsmdb_object_type type, uint8_t logon_id,
+					 void *shared, struct emsmdb_object **out);
 
 /*
  * A new Server object of TYPE with a fresh handle, a talloc child of the

@@ -10,6 +10,12 @@
  *       --options: 1 compress, 2 XorMagic); prints "result", "reply HEX",
  *       "reply_flags N", then proves the session alive with an empty ROP
  *       buffer ("alive 0x...")
+ *   emsmdb_client_check CONNECTION session DN [--options N] [--max-out N]
+ *       one session for many calls: reads lines from stdin, "HEX" (a ROP
+ *       input buffer, sent through EcDoRpcExt2) or "quit"; answers each
+ *       with one line "result 0x... HEX" (HEX: the ROP output buffer, empty
+ *       on failure) and flushes, so a test drives the session step by step
+ *       and handles stay valid between calls
  *   emsmdb_client_check CONNECTION raw DN HEX [--max-out N]
  *       rgbIn given whole; prints "result" and "cb_out", then "alive 0x..."
  *   emsmdb_client_check CONNECTION stale DN
@@ -172,6 +178,55 @@ static int do_rops(struct check *c, const char *dn, const char *hex)
 	print_hex("reply", reply, reply_len);
 	printf("reply_flags %u\n", reply_flags);
 	prove_alive(client);
+	return 0;
+}
+
+static int do_session(struct check *c, const char *dn)
+{
+	enum MAPISTATUS ret;
+	struct emsmdb_client *client = open_session(c, dn, &ret);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (ret != MAPI_E_SUCCESS) {
+		fprintf(stderr, "connect: %s %s\n", mapi_errstr(ret), client ? client->last_error : "");
+		return 1;
+	}
+	printf("connected\n");
+	fflush(stdout);
+	while ((n = getline(&line, &cap, stdin)) > 0) {
+		TALLOC_CTX *tmp = talloc_new(c->mem_ctx);
+		uint8_t *rops, *reply = NULL;
+		size_t rops_len, reply_len = 0;
+
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
+			line[--n] = '\0';
+		}
+		if (strcmp(line, "quit") == 0) {
+			talloc_free(tmp);
+			break;
+		}
+		rops = from_hex(tmp, line, &rops_len);
+		if (rops == NULL || (size_t)n != 2 * rops_len) {
+			fprintf(stderr, "bad hex\n");
+			free(line);
+			return 1;
+		}
+		ret = emsmdb_client_rpc(client, tmp, rops, rops_len, c->options, c->flags, c->max_out,
+					&reply, &reply_len, NULL);
+		if (ret == MAPI_E_NETWORK_ERROR && !NT_STATUS_IS_OK(client->last_status)) {
+			fprintf(stderr, "%s\n", client->last_error);
+			free(line);
+			return 1;
+		}
+		printf("result 0x%08x ", ret);
+		print_hex("", reply, reply_len);
+		fflush(stdout);
+		talloc_free(tmp);
+	}
+	free(line);
+	printf("disconnect 0x%08x\n", emsmdb_client_disconnect(client));
 	return 0;
 }
 
@@ -493,6 +548,8 @@ int main(int argc, char **argv)
 		return do_connect(&c, argv[2]);
 	} else if (strcmp(argv[1], "rops") == 0 && rest >= 4) {
 		return do_rops(&c, argv[2], argv[3]);
+	} else if (strcmp(argv[1], "session") == 0) {
+		return do_session(&c, argv[2]);
 	} else if (strcmp(argv[1], "raw") == 0 && rest >= 4) {
 		return do_raw(&c, argv[2], argv[3]);
 	} else if (strcmp(argv[1], "stale") == 0) {

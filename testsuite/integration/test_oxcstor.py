@@ -216,6 +216,22 @@ class OxcstorTest(unittest.TestCase):
             rest = rest[44:]
         self.assertEqual(rest, bytes([ROP_LONG_TERM_ID_FROM_ID, 0]) + struct.pack("<I", EC_NOT_FOUND))
 
+    def test_handles_live_across_calls(self):
+        """MS-OXCROPS 3.2.5.1: a Server object handle stays valid for later
+        EcDoRpcExt2 calls of the session until RopRelease."""
+        from rop_session import RopSession
+        user = self.users["oxcstor1"]
+        with RopSession(self.bed, "oxcstor1", user) as session:
+            logon_handle = session.logon()
+            self.assertEqual(session.folder_ids["root"] & 0xFFFF, 1)
+            for _ in range(2):
+                value, rest, _ = session.one(get_receive_folder("IPM.Note"), [logon_handle])
+                self.assertEqual(value, EC_SUCCESS)
+                self.assertEqual(struct.unpack_from("<Q", rest)[0], session.folder_ids["inbox"])
+            session.release(logon_handle)
+            value, _, _ = session.one(get_receive_folder("IPM.Note"), [logon_handle])
+            self.assertEqual(value, EC_NULL_OBJECT)
+
 
 if __name__ == "__main__":
     unittest.main()
