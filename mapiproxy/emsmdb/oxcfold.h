@@ -9,4 +9,13 @@
 
 #include "mapiproxy/emsmdb/objects.h"
 
+/* OpenModeFlags of RopOpenFolder (MS-OXCFOLD 2.2.1.1.1) */
+#define EMSMDB_FOLDER_OPEN_SOFT_DELETED 0x04
+
+/* The objects a folder ROP may start from: the logon (its root) or a folder. */
+#define EMSMDB_FOLDER_PARENTS (EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_LOGON) | \
+			       EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_FOLDER))
+
+enum MAPISTATUS emsmdb_rop_open_folder(struct emsmdb_rop_ctx *ctx, struct rop_response *response);
+
 #endif

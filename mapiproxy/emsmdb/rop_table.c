@@ -36,6 +36,8 @@ const struct emsmdb_rop_handler emsmdb_rop_handlers[256] = {
 				  .input_types = EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_LOGON),
 				  .min_response = 6 + 8 },
 	/* MS-OXCFOLD (oxcfold.c) */
+	[RopOpenFolder] = { .fn = emsmdb_rop_open_folder, .input_types = EMSMDB_FOLDER_PARENTS,
+			    .min_response = 6 + 2 },
 
 	/* MS-OXCTABL (oxctabl.c) */
 
