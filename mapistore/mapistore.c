@@ -1006,3 +1006,43 @@ enum MAPISTATUS mapistore_receive_folder_list(struct mapistore_context *ctx, TAL
 		return MAPI_E_INVALID_PARAMETER;
 	return ctx->backend->receive_list(ctx, mem_ctx, count, entries);
 }
+
+/* --- per-user data ------------------------------------------------------------------ */
+
+enum MAPISTATUS mapistore_per_user_get(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
+				       const uint8_t ltid[MAPISTORE_LTID_SIZE],
+				       uint8_t replguid[16], uint8_t **data, uint32_t *len)
+{
+	if (ctx == NULL || ltid == NULL || replguid == NULL || data == NULL || len == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	return ctx->backend->per_user_get(ctx, mem_ctx, ltid, replguid, data, len);
+}
+
+enum MAPISTATUS mapistore_per_user_set(struct mapistore_context *ctx,
+				       const uint8_t ltid[MAPISTORE_LTID_SIZE],
+				       const uint8_t replguid[16], const uint8_t *data,
+				       uint32_t len)
+{
+	enum MAPISTATUS ret;
+
+	if (ctx == NULL || ltid == NULL || replguid == NULL || (data == NULL && len != 0))
+		return MAPI_E_INVALID_PARAMETER;
+	if (len > MAPISTORE_PER_USER_MAX) {
+		mapistore_set_error(ctx, "per-user data of %u bytes, at most %u are kept", len,
+				    MAPISTORE_PER_USER_MAX);
+		return MAPI_E_TOO_BIG;
+	}
+	ret = mapistore_begin(ctx);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	return mapistore_finish(ctx, ctx->backend->per_user_set(ctx, ltid, replguid, data, len));
+}
+
+enum MAPISTATUS mapistore_per_user_list(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
+					const uint8_t replguid[16], uint32_t *count,
+					uint8_t **ltids)
+{
+	if (ctx == NULL || replguid == NULL || count == NULL || ltids == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	return ctx->backend->per_user_list(ctx, mem_ctx, replguid, count, ltids);
+}

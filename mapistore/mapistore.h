@@ -254,6 +254,31 @@ enum MAPISTATUS mapistore_receive_folder_list(struct mapistore_context *ctx, TAL
 					      uint32_t *count,
 					      struct mapistore_receive_folder **entries);
 
+/* --- per-user data (MS-OXCSTOR 3.1.4.3, 3.2.5.10 to 3.2.5.13) -------------- */
+
+/*
+ * The read/unread data a private mailbox caches for public folders, one
+ * entry per folder, keyed by the folder's LongTermID (MS-OXCDATA
+ * 2.2.1.3.1, 24 bytes) and tagged with the REPLGUID of the public store
+ * that provided it.  The data itself is opaque here.
+ */
+#define MAPISTORE_LTID_SIZE 24
+#define MAPISTORE_PER_USER_MAX (1u << 20)	/* bytes of one entry: MAPI_E_TOO_BIG beyond */
+
+/* MAPI_E_NOT_FOUND when the folder has no entry; *data under mem_ctx. */
+enum MAPISTATUS mapistore_per_user_get(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
+				       const uint8_t ltid[MAPISTORE_LTID_SIZE],
+				       uint8_t replguid[16], uint8_t **data, uint32_t *len);
+/* Replaces the folder's entry; durable on return. */
+enum MAPISTATUS mapistore_per_user_set(struct mapistore_context *ctx,
+				       const uint8_t ltid[MAPISTORE_LTID_SIZE],
+				       const uint8_t replguid[16], const uint8_t *data,
+				       uint32_t len);
+/* The LongTermIDs of the entries of REPLGUID, *count * 24 bytes in *ltids. */
+enum MAPISTATUS mapistore_per_user_list(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
+					const uint8_t replguid[16], uint32_t *count,
+					uint8_t **ltids);
+
 /* --- folders (MS-OXCFOLD) ---------------------------------------------------- */
 
 /* mapistore_folder_create() flags. */

@@ -444,3 +444,387 @@ enum MAPISTATUS emsmdb_rop_id_from_long_term_id(struct emsmdb_rop_ctx *ctx,
 						      req->long_term_id.global_counter);
 	return MAPI_E_SUCCESS;
 }
+
+/*
+ * MS-OXCSTOR 3.2.5.3 RopSetReceiveFolder: MessageClass to FolderId, or
+ * the entry removed with FolderId 0.  The default entry ("") cannot be
+ * removed (ecError).  "IPC" and the classes under it are the Root folder's
+ * by definition (MAPI's receive folder rules), and the IPM and REPORT.IPM
+ * entries cannot be removed, so those are ecAccessDenied.  A class that is
+ * not 1-255 characters of ASCII 32-126 without empty parts is
+ * ecInvalidParam; a FolderId that names no folder, ecNotFound.
+ */
+enum MAPISTATUS emsmdb_rop_set_receive_folder(struct emsmdb_rop_ctx *ctx,
+					      struct rop_response *response)
+{
+	const struct rop_set_receive_folder_request *req = &ctx->request->u.set_receive_folder;
+	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
+	const char *cls = req->message_class;
+	enum MAPISTATUS status;
+
+	response->u.set_receive_folder.input_handle_index = req->input_handle_index;
+	if (logon == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	if (cls == NULL) {
+		return MAPI_E_INVALID_PARAMETER;
+	}
+	if (cls[0] == '\0' && req->folder_id == 0) {
+		return MAPI_E_CALL_FAILED;
+	}
+	if (strcasecmp(cls, "IPC") == 0 || strncasecmp(cls, "IPC.", 4) == 0 ||
+	    (req->folder_id == 0 && (strcasecmp(cls, "IPM") == 0 || strcasecmp(cls, "REPORT.IPM") == 0))) {
+		return MAPI_E_NO_ACCESS;
+	}
+	status = mapistore_receive_folder_set(logon->store, cls, req->folder_id);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
+	}
+	response->u.set_receive_folder.return_value = MAPI_E_SUCCESS;
+	return MAPI_E_SUCCESS;
+}
+
+/*
+ * The columns of the receive folder table (MS-OXCROPS 2.2.3.4.2):
+ * PidTagFolderId, PidTagMessageClass as PtypString8, and
+ * PidTagLastModificationTime.
+ */
+static const uint32_t receive_folder_columns[] = { 0x67480014, 0x001A001E, 0x30080040 };
+static const struct mapi_tag_array receive_folder_table_columns = {
+	.count = 3, .tags = (uint32_t *)receive_folder_columns,
+};
+
+/* The bytes one StandardPropertyRow of the receive folder table takes. */
+static size_t receive_folder_row_size(const struct mapistore_receive_folder *entry)
+{
+	return 1 + 8 + strlen(entry->message_class) + 1 + 8;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.4 RopGetReceiveFolderTable: every configured class with
+ * its folder, in message class order, as standard rows.  The rows are not
+ * split over several responses, so a table that does not fit is sent back
+ * in RopBufferTooSmall for a bigger buffer.
+ */
+enum MAPISTATUS emsmdb_rop_get_receive_folder_table(struct emsmdb_rop_ctx *ctx,
+						    struct rop_response *response)
+{
+	const struct rop_get_receive_folder_table_request *req =
+		&ctx->request->u.get_receive_folder_table;
+	struct rop_get_receive_folder_table_response *res = &response->u.get_receive_folder_table;
+	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
+	struct mapistore_receive_folder *entries = NULL;
+	enum MAPISTATUS status;
+	uint32_t count = 0, i;
+	size_t need = 6 + 4;
+
+	res->input_handle_index = req->input_handle_index;
+	if (logon == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	status = mapistore_receive_folder_list(logon->store, ctx->mem_ctx, &count, &entries);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
+	}
+	for (i = 0; i < count; i++) {
+		need += receive_folder_row_size(&entries[i]);
+	}
+	if (need > ctx->space) {
+		return EMSMDB_ROP_NO_SPACE;
+	}
+	res->u.ok.rows = talloc_zero_array(ctx->mem_ctx, struct mapi_property_row, count ? count : 1);
+	if (res->u.ok.rows == NULL) {
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	for (i = 0; i < count; i++) {
+		struct mapi_property_row *row = &res->u.ok.rows[i];
+
+		row->flag = MAPI_ROW_STANDARD;
+		row->count = 3;
+		row->values = talloc_zero_array(res->u.ok.rows, struct mapi_flagged_propval, 3);
+		if (row->values == NULL) {
+			return MAPI_E_NOT_ENOUGH_MEMORY;
+		}
+		row->values[0].pv.tag = receive_folder_columns[0];
+		row->values[0].pv.value.i64 = entries[i].fid;
+		row->values[1].pv.tag = receive_folder_columns[1];
+		row->values[1].pv.value.string8 = entries[i].message_class;
+		row->values[2].pv.tag = receive_folder_columns[2];
+		row->values[2].pv.value.time = entries[i].last_modified;
+		for (int v = 0; v < 3; v++) {
+			row->values[v].flag = MAPI_PROPVAL_PRESENT;
+		}
+	}
+	res->return_value = MAPI_E_SUCCESS;
+	res->u.ok.row_count = count;
+	ctx->response_params.columns = &receive_folder_table_columns;
+	return MAPI_E_SUCCESS;
+}
+
+/*
+ * MS-OXCSTOR 2.2.1.5.2 and 3.2.5.5 RopGetStoreState: STORE_HAS_SEARCHES
+ * when the mailbox has active search folders.  Search criteria cannot be
+ * set yet (RopSetSearchCriteria is not served), so none is ever active.
+ */
+enum MAPISTATUS emsmdb_rop_get_store_state(struct emsmdb_rop_ctx *ctx, struct rop_response *response)
+{
+	const struct rop_get_store_state_request *req = &ctx->request->u.get_store_state;
+
+	response->u.get_store_state.input_handle_index = req->input_handle_index;
+	if (store_logon(ctx, req->logon_id) == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	response->u.get_store_state.return_value = MAPI_E_SUCCESS;
+	response->u.get_store_state.u.ok.store_state = 0;
+	return MAPI_E_SUCCESS;
+}
+
+/*
+ * MS-OXCSTOR 2.2.1.6.1 RopGetOwningServers "SHOULD be issued against a
+ * public folders logon": the replica servers of a public folder.  A
+ * private mailbox has no replicas to name, so the request is
+ * ecNotSupported there.
+ */
+enum MAPISTATUS emsmdb_rop_get_owning_servers(struct emsmdb_rop_ctx *ctx,
+					      struct rop_response *response)
+{
+	const struct rop_get_owning_servers_request *req = &ctx->request->u.get_owning_servers;
+
+	response->u.get_owning_servers.input_handle_index = req->input_handle_index;
+	if (store_logon(ctx, req->logon_id) == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	return MAPI_E_NO_SUPPORT;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.7 RopPublicFolderIsGhosted: whether a folder's content
+ * lives on other servers.  Nothing in a private mailbox ever is, so a folder
+ * of the mailbox answers IsGhosted 0; an id that names none, ecNotFound.
+ */
+enum MAPISTATUS emsmdb_rop_public_folder_is_ghosted(struct emsmdb_rop_ctx *ctx,
+						    struct rop_response *response)
+{
+	const struct rop_public_folder_is_ghosted_request *req =
+		&ctx->request->u.public_folder_is_ghosted;
+	struct rop_public_folder_is_ghosted_response *res = &response->u.public_folder_is_ghosted;
+	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
+	struct mapistore_folder *folder = NULL;
+	enum MAPISTATUS status;
+
+	res->input_handle_index = req->input_handle_index;
+	if (logon == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	status = mapistore_folder_open(logon->store, ctx->mem_ctx, req->folder_id, &folder);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
+	}
+	res->return_value = MAPI_E_SUCCESS;
+	res->u.ok.is_ghosted = 0;
+	return MAPI_E_SUCCESS;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.10 RopGetPerUserLongTermIds: the folders whose per-user
+ * data came from the public store DatabaseGuid, in any order.
+ */
+enum MAPISTATUS emsmdb_rop_get_per_user_long_term_ids(struct emsmdb_rop_ctx *ctx,
+						      struct rop_response *response)
+{
+	const struct rop_get_per_user_long_term_ids_request *req =
+		&ctx->request->u.get_per_user_long_term_ids;
+	struct rop_get_per_user_long_term_ids_response *res = &response->u.get_per_user_long_term_ids;
+	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
+	enum MAPISTATUS status;
+	uint8_t *ltids = NULL;
+	uint32_t count = 0, i, fit;
+
+	res->input_handle_index = req->input_handle_index;
+	if (logon == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	status = mapistore_per_user_list(logon->store, ctx->mem_ctx, req->database_guid.bytes,
+					 &count, &ltids);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
+	}
+	/* "The server can return an empty list": a partial one is as good when space is short */
+	fit = ctx->space > 8 ? (uint32_t)((ctx->space - 8) / MAPISTORE_LTID_SIZE) : 0;
+	if (count > fit) {
+		count = fit;
+	}
+	if (count > 0xFFFF) {
+		count = 0xFFFF;
+	}
+	res->u.ok.long_term_ids = talloc_zero_array(ctx->mem_ctx, struct rop_long_term_id,
+						    count ? count : 1);
+	if (res->u.ok.long_term_ids == NULL) {
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	for (i = 0; i < count; i++) {
+		const uint8_t *l = ltids + i * MAPISTORE_LTID_SIZE;
+
+		memcpy(res->u.ok.long_term_ids[i].database_guid.bytes, l, 16);
+		memcpy(res->u.ok.long_term_ids[i].global_counter, l + 16, 6);
+		res->u.ok.long_term_ids[i].pad = 0;
+	}
+	res->return_value = MAPI_E_SUCCESS;
+	res->u.ok.long_term_id_count = (uint16_t)count;
+	return MAPI_E_SUCCESS;
+}
+
+/* A LongTermID as the 24 bytes mapistore keys per-user data with (Pad zeroed). */
+static void ltid_bytes(const struct rop_long_term_id *ltid, uint8_t out[MAPISTORE_LTID_SIZE])
+{
+	memcpy(out, ltid->database_guid.bytes, 16);
+	memcpy(out + 16, ltid->global_counter, 6);
+	out[22] = out[23] = 0;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.11 RopGetPerUserGuid: the REPLGUID of the public store
+ * whose per-user data for the folder the mailbox caches; none is
+ * ecNotFound.
+ */
+enum MAPISTATUS emsmdb_rop_get_per_user_guid(struct emsmdb_rop_ctx *ctx,
+					     struct rop_response *response)
+{
+	const struct rop_get_per_user_guid_request *req = &ctx->request->u.get_per_user_guid;
+	struct rop_get_per_user_guid_response *res = &response->u.get_per_user_guid;
+	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
+	uint8_t key[MAPISTORE_LTID_SIZE], guid[16];
+	uint8_t *data = NULL;
+	uint32_t len = 0;
+	enum MAPISTATUS status;
+
+	res->input_handle_index = req->input_handle_index;
+	if (logon == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	ltid_bytes(&req->long_term_id, key);
+	status = mapistore_per_user_get(logon->store, ctx->mem_ctx, key, guid, &data, &len);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
+	}
+	res->return_value = MAPI_E_SUCCESS;
+	memcpy(res->u.ok.database_guid.bytes, guid, 16);
+	return MAPI_E_SUCCESS;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.12 RopReadPerUserInformation on a private logon: the
+ * cached data of the folder from DataOffset, at most MaxDataSize bytes
+ * (and what fits the response), HasFinished once the end is reached.  A
+ * folder without cached data reads as empty.  An offset past the end is
+ * ecInvalidParam.
+ */
+enum MAPISTATUS emsmdb_rop_read_per_user_information(struct emsmdb_rop_ctx *ctx,
+						     struct rop_response *response)
+{
+	const struct rop_read_per_user_information_request *req =
+		&ctx->request->u.read_per_user_information;
+	struct rop_read_per_user_information_response *res = &response->u.read_per_user_information;
+	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
+	uint8_t key[MAPISTORE_LTID_SIZE], guid[16];
+	uint8_t *data = NULL;
+	uint32_t len = 0, size;
+	enum MAPISTATUS status;
+
+	res->input_handle_index = req->input_handle_index;
+	if (logon == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	ltid_bytes(&req->folder_id, key);
+	status = mapistore_per_user_get(logon->store, ctx->mem_ctx, key, guid, &data, &len);
+	if (status == MAPI_E_NOT_FOUND) {
+		len = 0;
+	} else if (status != MAPI_E_SUCCESS) {
+		return status;
+	}
+	if (req->data_offset > len) {
+		return MAPI_E_INVALID_PARAMETER;
+	}
+	size = len - req->data_offset;
+	if (size > req->max_data_size) {
+		size = req->max_data_size;
+	}
+	/* RopId, index, ReturnValue, HasFinished, DataSize */
+	if (ctx->space < 6 + 1 + 2) {
+		return EMSMDB_ROP_NO_SPACE;
+	}
+	if (size > ctx->space - 9) {
+		size = (uint32_t)(ctx->space - 9);
+	}
+	res->return_value = MAPI_E_SUCCESS;
+	res->u.ok.has_finished = req->data_offset + size == len;
+	res->u.ok.data_size = (uint16_t)size;
+	res->u.ok.data = size ? data + req->data_offset : NULL;
+	return MAPI_E_SUCCESS;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.13 and 3.1.5.2 RopWritePerUserInformation on a private
+ * logon: the data of one folder in pieces, the first (DataOffset 0) with
+ * the REPLGUID it came from, each next one at the end of what came so far,
+ * stored in one transaction with the piece that has HasFinished.  A piece
+ * at another offset, or of another folder while one is in progress, is
+ * ecInvalidParam and forgets the transfer; nothing of it was stored.
+ */
+enum MAPISTATUS emsmdb_rop_write_per_user_information(struct emsmdb_rop_ctx *ctx,
+						      struct rop_response *response)
+{
+	const struct rop_write_per_user_information_request *req =
+		&ctx->request->u.write_per_user_information;
+	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
+	uint8_t key[MAPISTORE_LTID_SIZE];
+	enum MAPISTATUS status;
+	uint8_t *grown;
+
+	response->u.write_per_user_information.input_handle_index = req->input_handle_index;
+	if (logon == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	ltid_bytes(&req->folder_id, key);
+	if (req->data_offset == 0) {
+		TALLOC_FREE(logon->per_user_write.data);
+		logon->per_user_write.active = true;
+		logon->per_user_write.len = 0;
+		memcpy(logon->per_user_write.ltid, key, sizeof(key));
+		memcpy(logon->per_user_write.replguid, req->repl_guid.bytes, 16);
+	} else if (!logon->per_user_write.active ||
+		   memcmp(logon->per_user_write.ltid, key, sizeof(key)) != 0 ||
+		   req->data_offset != logon->per_user_write.len) {
+		TALLOC_FREE(logon->per_user_write.data);
+		logon->per_user_write.active = false;
+		return MAPI_E_INVALID_PARAMETER;
+	}
+	if (req->data_size > 0) {
+		if (logon->per_user_write.len + (uint32_t)req->data_size > MAPISTORE_PER_USER_MAX) {
+			TALLOC_FREE(logon->per_user_write.data);
+			logon->per_user_write.active = false;
+			return MAPI_E_TOO_BIG;
+		}
+		grown = talloc_realloc(logon, logon->per_user_write.data, uint8_t,
+				       logon->per_user_write.len + req->data_size);
+		if (grown == NULL) {
+			return MAPI_E_NOT_ENOUGH_MEMORY;
+		}
+		memcpy(grown + logon->per_user_write.len, req->data, req->data_size);
+		logon->per_user_write.data = grown;
+		logon->per_user_write.len += req->data_size;
+	}
+	if (req->has_finished) {
+		status = mapistore_per_user_set(logon->store, logon->per_user_write.ltid,
+						logon->per_user_write.replguid,
+						logon->per_user_write.data, logon->per_user_write.len);
+		TALLOC_FREE(logon->per_user_write.data);
+		logon->per_user_write.active = false;
+		logon->per_user_write.len = 0;
+		if (status != MAPI_E_SUCCESS) {
+			return status;
+		}
+	}
+	response->u.write_per_user_information.return_value = MAPI_E_SUCCESS;
+	return MAPI_E_SUCCESS;
+}

@@ -232,6 +232,37 @@ class OxcstorTest(unittest.TestCase):
             value, _, _ = session.one(get_receive_folder("IPM.Note"), [logon_handle])
             self.assertEqual(value, EC_NULL_OBJECT)
 
+    def test_receive_folder_table_and_store_state(self):
+        """MS-OXCSTOR 3.2.5.3, 3.2.5.4, 3.2.5.5 over the wire."""
+        from rop_session import RopSession
+        user = self.users["oxcstor2"]
+        with RopSession(self.bed, "oxcstor2", user) as session:
+            logon_handle = session.logon()
+            sent = session.folder_ids["sent_items"]
+            # RopSetReceiveFolder (MS-OXCROPS 2.2.3.3.1): FolderId, MessageClass
+            set_rf = bytes([0x26, 0, 0]) + struct.pack("<Q", sent) + b"IPM.Wire.Test\0"
+            value, _, _ = session.one(set_rf, [logon_handle])
+            self.assertEqual(value, EC_SUCCESS)
+            value, _, _ = session.one(bytes([0x26, 0, 0]) + struct.pack("<Q", 0) + b"\0", [logon_handle])
+            self.assertEqual(value, 0x80004005, "the default entry cannot be removed")
+            # RopGetReceiveFolderTable (2.2.3.4): RowCount, then standard rows of
+            # FolderId, MessageClass (8-bit, NUL-terminated), LastModificationTime
+            value, rest, _ = session.one(bytes([0x68, 0, 0]), [logon_handle])
+            self.assertEqual(value, EC_SUCCESS)
+            count, offset, rows = struct.unpack_from("<I", rest)[0], 4, {}
+            for _ in range(count):
+                self.assertEqual(rest[offset], 0, "StandardPropertyRow")
+                fid = struct.unpack_from("<Q", rest, offset + 1)[0]
+                end = rest.index(b"\0", offset + 9)
+                rows[rest[offset + 9:end].decode("ascii")] = fid
+                offset = end + 1 + 8
+            self.assertEqual(offset, len(rest))
+            self.assertEqual(rows["IPM.Wire.Test"], sent)
+            self.assertEqual(rows[""], session.folder_ids["inbox"])
+            # RopGetStoreState (2.2.3.5): no active search folders
+            value, rest, _ = session.one(bytes([0x7B, 0, 0]), [logon_handle])
+            self.assertEqual((value, struct.unpack("<I", rest)[0]), (EC_SUCCESS, 0))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -245,18 +245,18 @@ static void test_unimplemented_rops(void **state)
 	uint32_t handles[2] = { f->folder->handle, EMSMDB_HANDLE_NONE };
 	struct emsmdb_rop_result result;
 
-	/* RopGetStoreState on handles 0 and 1, RopGetPropertiesAll on 0 */
-	put8(&rops, RopGetStoreState); put8(&rops, 0); put8(&rops, 0);
-	put8(&rops, RopGetStoreState); put8(&rops, 3); put8(&rops, 1);
-	put8(&rops, RopGetPropertiesAll); put8(&rops, 0); put8(&rops, 0); put16(&rops, 0x1000);
-	put16(&rops, 0);
+	/* RopGetTransportFolder (MS-OXOMSG, not served yet) on handles 0 and 1, RopSpoolerLockMessage on 0 */
+	put8(&rops, RopGetTransportFolder); put8(&rops, 0); put8(&rops, 0);
+	put8(&rops, RopGetTransportFolder); put8(&rops, 3); put8(&rops, 1);
+	put8(&rops, RopSpoolerLockMessage); put8(&rops, 0); put8(&rops, 0); put64(&rops, 0x0001000000000001ull);
+	put8(&rops, 0);
 	rop_input(&in, &rops, handles, 2);
 	assert_int_equal(emsmdb_rop_process(f->mem_ctx, f->session, in.buf, in.len, 0x8000, &result),
 			 MAPI_E_SUCCESS);
 	/* each answered with its error form, ecNotSupported, the right handle index */
-	put8(&out, RopGetStoreState); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT);
-	put8(&out, RopGetStoreState); put8(&out, 1); put32(&out, MAPI_E_NO_SUPPORT);
-	put8(&out, RopGetPropertiesAll); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT);
+	put8(&out, RopGetTransportFolder); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT);
+	put8(&out, RopGetTransportFolder); put8(&out, 1); put32(&out, MAPI_E_NO_SUPPORT);
+	put8(&out, RopSpoolerLockMessage); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT);
 	expect_output(&result, &out, handles, 2);
 	assert_int_equal(result.rop_count, 3);
 	assert_false(result.buffer_too_small);
@@ -270,7 +270,7 @@ static void test_bad_handle_index(void **state)
 	struct emsmdb_rop_result result;
 
 	/* index 5 of a one-entry table: ecNullObject (MS-OXCROPS 3.2.5.1) */
-	put8(&rops, RopGetStoreState); put8(&rops, 0); put8(&rops, 5);
+	put8(&rops, RopGetTransportFolder); put8(&rops, 0); put8(&rops, 5);
 	/* RopOpenFolder whose OutputHandleIndex is outside the table */
 	put8(&rops, RopOpenFolder); put8(&rops, 0); put8(&rops, 0); put8(&rops, 9);
 	put64(&rops, 0x1234); put8(&rops, 0);
@@ -279,7 +279,7 @@ static void test_bad_handle_index(void **state)
 	rop_input(&in, &rops, handles, 1);
 	assert_int_equal(emsmdb_rop_process(f->mem_ctx, f->session, in.buf, in.len, 0x8000, &result),
 			 MAPI_E_SUCCESS);
-	put8(&out, RopGetStoreState); put8(&out, 5); put32(&out, EC_NULL_OBJECT);
+	put8(&out, RopGetTransportFolder); put8(&out, 5); put32(&out, EC_NULL_OBJECT);
 	put8(&out, RopOpenFolder); put8(&out, 9); put32(&out, EC_NULL_OBJECT);
 	expect_output(&result, &out, handles, 1);
 	assert_non_null(emsmdb_object_lookup(f->session, f->folder->handle));
@@ -492,7 +492,7 @@ static void many_error_rops(struct bytes *in, uint32_t handle, int count)
 	int i;
 
 	for (i = 0; i < count; i++) {
-		put8(&rops, RopGetStoreState); put8(&rops, 0); put8(&rops, 0);
+		put8(&rops, RopGetTransportFolder); put8(&rops, 0); put8(&rops, 0);
 	}
 	rop_input(in, &rops, &handle, 1);
 }
@@ -528,7 +528,7 @@ static void test_rpc_ext2_flags(void **state)
 		assert_int_equal(header.size_actual, 2 + 100 * 6 + 4);
 		assert_int_equal(rpc_ext_decode(f->mem_ctx, out, out_len, &rpc_ext_limits_rop, &chain), WIRE_OK);
 		assert_int_equal(chain->count, 1);
-		assert_int_equal(chain->buffers[0].payload[2], RopGetStoreState);
+		assert_int_equal(chain->buffers[0].payload[2], RopGetTransportFolder);
 		assert_int_equal(wire_load_le32(chain->buffers[0].payload + 4), MAPI_E_NO_SUPPORT);
 	}
 }
