@@ -746,8 +746,16 @@ static enum MAPISTATUS special_entryids(struct mapistore_context *ctx, TALLOC_CT
 	return mapistore_propbag_set(rec->props, &pv);
 }
 
-enum MAPISTATUS mapistore_mailbox_create(struct mapistore_context *ctx,
-					 const struct mapistore_mailbox_params *params)
+/*
+ * Creates a store of COUNT special folders described by TABLE (created in
+ * ORDER: parents first) in one transaction.  A private mailbox also gets
+ * the entry-ID properties on Root and Inbox and its default receive
+ * folders; a public store has neither.
+ */
+static enum MAPISTATUS create_store(struct mapistore_context *ctx,
+				    const struct mapistore_mailbox_params *params,
+				    const struct special_folder *table, const int *order, int count,
+				    bool private_mailbox)
 {
 	TALLOC_CTX *tmp;
 	enum MAPISTATUS ret;
@@ -774,11 +782,11 @@ enum MAPISTATUS mapistore_mailbox_create(struct mapistore_context *ctx,
 	ctx->have_info = true;	/* ids need the replica id */
 	ret = ctx->backend->mailbox_store(ctx, &ctx->info);
 	/* every special folder's id first: Root and Inbox carry the others' entry IDs */
-	for (int i = 0; ret == MAPI_E_SUCCESS && i < MAPISTORE_SPECIAL_FOLDER_COUNT; i++)
-		ret = mapistore_next_id(ctx, &ctx->info.special[creation_order[i]]);
-	for (int k = 0; ret == MAPI_E_SUCCESS && k < MAPISTORE_SPECIAL_FOLDER_COUNT; k++) {
-		int i = creation_order[k];
-		const struct special_folder *sf = &special_folders[i];
+	for (int i = 0; ret == MAPI_E_SUCCESS && i < count; i++)
+		ret = mapistore_next_id(ctx, &ctx->info.special[order[i]]);
+	for (int k = 0; ret == MAPI_E_SUCCESS && k < count; k++) {
+		int i = order[k];
+		const struct special_folder *sf = &table[i];
 		struct mapistore_folder_record *rec = talloc_zero(tmp, struct mapistore_folder_record);
 
 		if (rec == NULL || (rec->props = mapistore_propbag_new(rec)) == NULL) {
@@ -791,7 +799,8 @@ enum MAPISTATUS mapistore_mailbox_create(struct mapistore_context *ctx,
 		rec->name = talloc_strdup(rec, sf->name);
 		if (sf->container_class)
 			ret = set_string(rec->props, TAG_CONTAINER_CLASS, sf->container_class);
-		if (ret == MAPI_E_SUCCESS && (i == MAPISTORE_ROOT || i == MAPISTORE_INBOX))
+		if (ret == MAPI_E_SUCCESS && private_mailbox &&
+		    (i == MAPISTORE_ROOT || i == MAPISTORE_INBOX))
 			ret = special_entryids(ctx, rec, rec, i == MAPISTORE_INBOX);
 		if (ret == MAPI_E_SUCCESS)
 			ret = mapistore_folder_insert_record(ctx, rec, true);
@@ -799,14 +808,14 @@ enum MAPISTATUS mapistore_mailbox_create(struct mapistore_context *ctx,
 	if (ret == MAPI_E_SUCCESS)
 		ret = ctx->backend->mailbox_store(ctx, &ctx->info);
 	/* default receive folders (MS-OXCSTOR 3.2.5.2) */
-	if (ret == MAPI_E_SUCCESS)
+	if (ret == MAPI_E_SUCCESS && private_mailbox)
 		ret = ctx->backend->receive_set(ctx, "", ctx->info.special[MAPISTORE_INBOX], mapistore_now());
-	if (ret == MAPI_E_SUCCESS)
+	if (ret == MAPI_E_SUCCESS && private_mailbox)
 		ret = ctx->backend->receive_set(ctx, "IPM", ctx->info.special[MAPISTORE_INBOX], mapistore_now());
-	if (ret == MAPI_E_SUCCESS)
+	if (ret == MAPI_E_SUCCESS && private_mailbox)
 		ret = ctx->backend->receive_set(ctx, "REPORT.IPM", ctx->info.special[MAPISTORE_INBOX],
 						mapistore_now());
-	if (ret == MAPI_E_SUCCESS)
+	if (ret == MAPI_E_SUCCESS && private_mailbox)
 		ret = ctx->backend->receive_set(ctx, "IPC", ctx->info.special[MAPISTORE_ROOT], mapistore_now());
 	ret = mapistore_finish(ctx, ret);
 	if (ret != MAPI_E_SUCCESS) {
@@ -816,6 +825,66 @@ enum MAPISTATUS mapistore_mailbox_create(struct mapistore_context *ctx,
 	}
 	talloc_free(tmp);
 	return ret;
+}
+
+enum MAPISTATUS mapistore_mailbox_create(struct mapistore_context *ctx,
+					 const struct mapistore_mailbox_params *params)
+{
+	return create_store(ctx, params, special_folders, creation_order,
+			    MAPISTORE_SPECIAL_FOLDER_COUNT, true);
+}
+
+/*
+ * The public store's folders (MS-OXCSTOR 2.2.1.1.4): the first three are
+ * the tree every public store has; the names of the system folders under
+ * NON_IPM_SUBTREE are Exchange's.
+ */
+static const struct special_folder public_folders[MAPISTORE_PUBLIC_FOLDER_COUNT] = {
+	[MAPISTORE_PUBLIC_ROOT] = { "", NULL, -1, MAPISTORE_FOLDER_ROOT },
+	[MAPISTORE_PUBLIC_IPM_SUBTREE] = { "IPM_SUBTREE", NULL, MAPISTORE_PUBLIC_ROOT,
+					   MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_NON_IPM_SUBTREE] = { "NON_IPM_SUBTREE", NULL, MAPISTORE_PUBLIC_ROOT,
+					       MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_EFORMS_REGISTRY] = { "EFORMS REGISTRY", NULL,
+					       MAPISTORE_PUBLIC_NON_IPM_SUBTREE, MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_FREEBUSY] = { "SCHEDULE+ FREE BUSY", NULL, MAPISTORE_PUBLIC_NON_IPM_SUBTREE,
+					MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_OAB] = { "OFFLINE ADDRESS BOOK", NULL, MAPISTORE_PUBLIC_NON_IPM_SUBTREE,
+				   MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_LOCAL_EFORMS] = { "Organization Forms", NULL, MAPISTORE_PUBLIC_EFORMS_REGISTRY,
+					    MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_LOCAL_FREEBUSY] = { "Local Site Free/Busy", NULL, MAPISTORE_PUBLIC_FREEBUSY,
+					      MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_LOCAL_OAB] = { "Local Site Offline Address Book", NULL, MAPISTORE_PUBLIC_OAB,
+					 MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_NNTP_INDEX] = { "NNTP Article Index", NULL, MAPISTORE_PUBLIC_NON_IPM_SUBTREE,
+					  MAPISTORE_FOLDER_GENERIC },
+};
+
+/* Each public folder's parent comes before it in enum order. */
+static const int public_creation_order[MAPISTORE_PUBLIC_FOLDER_COUNT] = {
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+};
+
+enum MAPISTATUS mapistore_public_store_create(struct mapistore_context *ctx,
+					      const struct mapistore_mailbox_params *params)
+{
+	return create_store(ctx, params, public_folders, public_creation_order,
+			    MAPISTORE_PUBLIC_FOLDER_COUNT, false);
+}
+
+enum MAPISTATUS mapistore_public_folder_id(struct mapistore_context *ctx,
+					   enum mapistore_public_folder which, uint64_t *fid)
+{
+	if (ctx == NULL || fid == NULL || (unsigned)which >= MAPISTORE_PUBLIC_FOLDER_COUNT)
+		return MAPI_E_INVALID_PARAMETER;
+	if (mapistore_load_info(ctx) != MAPI_E_SUCCESS)
+		return MAPI_E_NOT_INITIALIZED;
+	/* a private mailbox fills every slot; a public store only its first ten */
+	if (ctx->info.special[MAPISTORE_SPECIAL_FOLDER_COUNT - 1] != 0 || ctx->info.special[which] == 0)
+		return MAPI_E_NOT_FOUND;
+	*fid = ctx->info.special[which];
+	return MAPI_E_SUCCESS;
 }
 
 /* --- named properties ------------------------------------------------------------------- */

@@ -116,6 +116,35 @@ enum mapistore_special_folder {
  */
 enum MAPISTATUS mapistore_mailbox_create(struct mapistore_context *ctx,
 					 const struct mapistore_mailbox_params *params);
+/*
+ * The folders of a public store, in the order of the FolderIds of the
+ * public-folders RopLogon response (MS-OXCSTOR 2.2.1.1.4; its last three
+ * are empty).
+ */
+enum mapistore_public_folder {
+	MAPISTORE_PUBLIC_ROOT = 0,
+	MAPISTORE_PUBLIC_IPM_SUBTREE,
+	MAPISTORE_PUBLIC_NON_IPM_SUBTREE,
+	MAPISTORE_PUBLIC_EFORMS_REGISTRY,
+	MAPISTORE_PUBLIC_FREEBUSY,		/* SCHEDULE+ FREE BUSY */
+	MAPISTORE_PUBLIC_OAB,			/* OFFLINE ADDRESS BOOK */
+	MAPISTORE_PUBLIC_LOCAL_EFORMS,		/* the EForms registry of the user's locale */
+	MAPISTORE_PUBLIC_LOCAL_FREEBUSY,	/* the local site's free/busy data */
+	MAPISTORE_PUBLIC_LOCAL_OAB,		/* the local site's offline address book */
+	MAPISTORE_PUBLIC_NNTP_INDEX,
+	MAPISTORE_PUBLIC_FOLDER_COUNT
+};
+
+/*
+ * Create a public store instead of a mailbox in an empty database: its
+ * identity (mailbox_guid may be zero) and the folders above, in one
+ * transaction.  MAPI_E_COLLISION if it exists.  A public store answers
+ * mapistore_public_folder_id(); a mailbox, MAPI_E_NOT_FOUND there.
+ */
+enum MAPISTATUS mapistore_public_store_create(struct mapistore_context *ctx,
+					      const struct mapistore_mailbox_params *params);
+enum MAPISTATUS mapistore_public_folder_id(struct mapistore_context *ctx,
+					   enum mapistore_public_folder which, uint64_t *fid);
 enum MAPISTATUS mapistore_mailbox_params(struct mapistore_context *ctx,
 					 struct mapistore_mailbox_params *out);
 /* The FID of a special folder; MAPI_E_NOT_FOUND if the mailbox has none. */

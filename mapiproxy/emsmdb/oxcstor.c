@@ -14,6 +14,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -224,13 +225,165 @@ static const char *request_essdn(const struct rop_logon_request *req)
 	return (const char *)req->essdn;
 }
 
+/* A REPLGUID for a new public store: random, as MS-OXCSTOR 2.2.1.1.4 has it. */
+static bool random_guid(uint8_t out[16])
+{
+	FILE *f = fopen("/dev/urandom", "rb");
+	bool ok = f != NULL && fread(out, 1, 16, f) == 16;
+
+	if (f != NULL) {
+		fclose(f);
+	}
+	/* an RFC 4122 version 4 GUID, Data3 little-endian on the wire */
+	out[7] = (uint8_t)((out[7] & 0x0F) | 0x40);
+	out[8] = (uint8_t)((out[8] & 0x3F) | 0x80);
+	return ok;
+}
+
+/* Opens (creating it the first time) the organization's public store under LOGON. */
+static enum MAPISTATUS open_public_store(struct emsmdb_logon *logon, const char *uri)
+{
+	struct mapistore_mailbox_params params;
+	enum MAPISTATUS status;
+	char *error = NULL;
+	int i;
+
+	status = emsmdb_mapistore_prepare_dir(logon, uri);
+	if (status != MAPI_E_SUCCESS) {
+		return MAPI_E_LOGON_FAILED;
+	}
+	status = mapistore_open(logon, uri, MAPISTORE_OPEN_CREATE, &logon->store, &error);
+	talloc_free(error);
+	if (status != MAPI_E_SUCCESS) {
+		return MAPI_E_LOGON_FAILED;
+	}
+	if (mapistore_mailbox_params(logon->store, &params) != MAPI_E_SUCCESS) {
+		memset(&params, 0, sizeof(params));
+		params.replica_id = 1;
+		if (!random_guid(params.replica_guid)) {
+			return MAPI_E_LOGON_FAILED;
+		}
+		status = mapistore_public_store_create(logon->store, &params);
+		if (status != MAPI_E_SUCCESS && status != MAPI_E_COLLISION) {
+			return MAPI_E_LOGON_FAILED;
+		}
+		/* COLLISION: another session created it meanwhile */
+		if (mapistore_mailbox_params(logon->store, &params) != MAPI_E_SUCCESS) {
+			return MAPI_E_LOGON_FAILED;
+		}
+	}
+	logon->mailbox.replica_id = params.replica_id;
+	memcpy(logon->mailbox.replica_guid, params.replica_guid, 16);
+	memset(logon->folder_ids, 0, sizeof(logon->folder_ids));
+	for (i = 0; i < MAPISTORE_PUBLIC_FOLDER_COUNT; i++) {
+		if (mapistore_public_folder_id(logon->store, (enum mapistore_public_folder)i,
+					       &logon->folder_ids[i]) != MAPI_E_SUCCESS) {
+			/* a database of another kind where the public store should be */
+			return MAPI_E_LOGON_FAILED;
+		}
+	}
+	return MAPI_E_SUCCESS;
+}
+
+/* Makes LOGON the session's logon LOGON_ID, replacing an earlier one. */
+static enum MAPISTATUS enter_logon(struct emsmdb_rop_ctx *ctx, struct emsmdb_logon *logon,
+				   uint8_t logon_id, bool private_mailbox)
+{
+	struct emsmdb_session *session = ctx->session;
+	struct emsmdb_object *object, *previous;
+	enum MAPISTATUS status;
+
+	/* objects opened through the logon hold it: it may outlive its handle */
+	status = emsmdb_object_new_shared(session, EMSMDB_OBJECT_LOGON, logon_id, logon, &object);
+	if (status != MAPI_E_SUCCESS) {
+		emsmdb_shared_abandon(logon);
+		return status;
+	}
+	previous = session->logons[logon_id];
+	if (previous != NULL) {
+		emsmdb_object_release(previous);
+	}
+	session->logons[logon_id] = object;
+	session->logon_private[logon_id] = private_mailbox;
+	ctx->output = object;
+	return MAPI_E_SUCCESS;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.1.2 public folders logon: the caller must have a mailbox
+ * of the organization (its EcDoConnectEx user DN names an enabled mailbox
+ * record of its own), else ecLoginFailure, as for an organization without
+ * a public store.  Every mailbox user may log on; folder permissions
+ * (MS-OXCPERM) are not enforced yet.  The response carries the public
+ * store's special folders and replica (2.2.1.1.4).
+ */
+static enum MAPISTATUS public_logon(struct emsmdb_rop_ctx *ctx, struct rop_response *response)
+{
+	const struct rop_logon_request *req = &ctx->request->u.logon;
+	struct rop_logon_response *res = &response->u.logon;
+	struct emsmdb_session *session = ctx->session;
+	struct emsmdb_mailbox_info info;
+	struct emsmdb_public_store_info store;
+	struct emsmdb_logon *logon;
+	enum MAPISTATUS status;
+	int i;
+
+	if (session->mailbox_lookup == NULL || session->public_store_lookup == NULL ||
+	    session->user_dn == NULL || session->user_sid == NULL) {
+		return MAPI_E_LOGON_FAILED;
+	}
+	memset(&info, 0, sizeof(info));
+	status = session->mailbox_lookup(session->mailbox_lookup_data, ctx->mem_ctx, session->user_dn,
+					 &info);
+	if (status != MAPI_E_SUCCESS || !info.enabled || info.owner_sid == NULL ||
+	    strcasecmp(info.owner_sid, session->user_sid) != 0) {
+		return MAPI_E_LOGON_FAILED;
+	}
+	memset(&store, 0, sizeof(store));
+	status = session->public_store_lookup(session->mailbox_lookup_data, ctx->mem_ctx, &store);
+	if (status != MAPI_E_SUCCESS || store.uri == NULL) {
+		return MAPI_E_LOGON_FAILED;
+	}
+	logon = emsmdb_shared_new(session, struct emsmdb_logon);
+	if (logon == NULL) {
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	logon->public_store = true;
+	logon->logon_flags = req->logon_flags;
+	logon->open_flags = req->open_flags;
+	logon->mailbox.uri = talloc_strdup(logon, store.uri);
+	logon->mailbox.legacy_dn = talloc_strdup(logon, session->user_dn);
+	logon->server_legacy_dn = talloc_strdup(logon, store.server_legacy_dn != NULL ?
+						store.server_legacy_dn : "");
+	status = open_public_store(logon, logon->mailbox.uri);
+	if (status != MAPI_E_SUCCESS) {
+		emsmdb_shared_abandon(logon);
+		return status;
+	}
+	status = enter_logon(ctx, logon, req->logon_id, false);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
+	}
+	res->return_value = MAPI_E_SUCCESS;
+	res->u.public_folders.logon_flags =
+		req->logon_flags & (EMSMDB_LOGON_PRIVATE | EMSMDB_LOGON_UNDERCOVER | EMSMDB_LOGON_GHOSTED);
+	for (i = 0; i < MAPISTORE_LOGON_FOLDER_COUNT; i++) {
+		res->u.public_folders.folder_ids[i] = logon->folder_ids[i];
+	}
+	res->u.public_folders.repl_id = logon->mailbox.replica_id;
+	memcpy(res->u.public_folders.repl_guid.bytes, logon->mailbox.replica_guid, 16);
+	/* "The server SHOULD set this field to an empty GUID" */
+	memset(res->u.public_folders.per_user_guid.bytes, 0, 16);
+	return MAPI_E_SUCCESS;
+}
+
 /*
  * MS-OXCSTOR 3.2.5.1 RopLogon.
  *
- * Public folders (no Private flag in LogonFlags, or PUBLIC in OpenFlags):
- * this organization has none (EcDoConnectEx already says so to old
- * clients), so the logon fails with ecLoginFailure as for an offline
- * database.  Private mailbox (3.2.5.1.1): an Essdn that is not a mailbox
+ * Public folders (no Private flag in LogonFlags): public_logon(); the
+ * PUBLIC bit of OpenFlags must be set then (MS-OXCSTOR 3.2.5.1.2), and
+ * must not be with the Private flag: ecInvalidParam otherwise.  Private
+ * mailbox (3.2.5.1.1): an Essdn that is not a mailbox
  * record is ecUnknownUser, as is a disabled mailbox or one without a
  * mapistore (no configured database); a directory that cannot be read,
  * or a mailbox that cannot be opened, ecLoginFailure.  Another user's
@@ -245,15 +398,17 @@ enum MAPISTATUS emsmdb_rop_logon(struct emsmdb_rop_ctx *ctx, struct rop_response
 	struct rop_logon_response *res = &response->u.logon;
 	struct emsmdb_session *session = ctx->session;
 	struct emsmdb_mailbox_info info;
-	struct emsmdb_object *object, *previous;
 	struct emsmdb_logon *logon;
 	enum MAPISTATUS status;
 	const char *essdn;
 	int i;
 
 	res->output_handle_index = req->output_handle_index;
-	if (!(req->logon_flags & EMSMDB_LOGON_PRIVATE) || (req->open_flags & EMSMDB_OPEN_PUBLIC)) {
-		return MAPI_E_LOGON_FAILED;
+	if (!(req->logon_flags & EMSMDB_LOGON_PRIVATE) != !!(req->open_flags & EMSMDB_OPEN_PUBLIC)) {
+		return MAPI_E_INVALID_PARAMETER;
+	}
+	if (!(req->logon_flags & EMSMDB_LOGON_PRIVATE)) {
+		return public_logon(ctx, response);
 	}
 	essdn = request_essdn(req);
 	if (essdn == NULL) {
@@ -295,23 +450,14 @@ enum MAPISTATUS emsmdb_rop_logon(struct emsmdb_rop_ctx *ctx, struct rop_response
 	logon->mailbox.owner_name = talloc_strdup(logon, session->display_name != NULL ?
 						  session->display_name : info.owner_name);
 	status = open_mailbox(logon, &logon->mailbox);
-	if (status == MAPI_E_SUCCESS) {
-		/* objects opened through the logon hold it: it may outlive its handle */
-		status = emsmdb_object_new_shared(session, EMSMDB_OBJECT_LOGON, req->logon_id, logon,
-						  &object);
-	}
 	if (status != MAPI_E_SUCCESS) {
 		emsmdb_shared_abandon(logon);
 		return status;
 	}
-
-	previous = session->logons[req->logon_id];
-	if (previous != NULL) {
-		emsmdb_object_release(previous);
+	status = enter_logon(ctx, logon, req->logon_id, true);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
 	}
-	session->logons[req->logon_id] = object;
-	session->logon_private[req->logon_id] = true;
-	ctx->output = object;
 
 	res->return_value = MAPI_E_SUCCESS;
 	res->u.private_mailbox.logon_flags =
@@ -362,6 +508,9 @@ enum MAPISTATUS emsmdb_rop_get_receive_folder(struct emsmdb_rop_ctx *ctx,
 	res->input_handle_index = req->input_handle_index;
 	if (logon == NULL) {
 		return EC_NULL_OBJECT;
+	}
+	if (logon->public_store) {
+		return MAPI_E_NO_SUPPORT;	/* a private mailbox's */
 	}
 	if (req->message_class == NULL) {
 		return MAPI_E_INVALID_PARAMETER;
@@ -466,6 +615,9 @@ enum MAPISTATUS emsmdb_rop_set_receive_folder(struct emsmdb_rop_ctx *ctx,
 	if (logon == NULL) {
 		return EC_NULL_OBJECT;
 	}
+	if (logon->public_store) {
+		return MAPI_E_NO_SUPPORT;	/* a private mailbox's */
+	}
 	if (cls == NULL) {
 		return MAPI_E_INVALID_PARAMETER;
 	}
@@ -521,6 +673,9 @@ enum MAPISTATUS emsmdb_rop_get_receive_folder_table(struct emsmdb_rop_ctx *ctx,
 	res->input_handle_index = req->input_handle_index;
 	if (logon == NULL) {
 		return EC_NULL_OBJECT;
+	}
+	if (logon->public_store) {
+		return MAPI_E_NO_SUPPORT;	/* a private mailbox's */
 	}
 	status = mapistore_receive_folder_list(logon->store, ctx->mem_ctx, &count, &entries);
 	if (status != MAPI_E_SUCCESS) {
@@ -580,27 +735,53 @@ enum MAPISTATUS emsmdb_rop_get_store_state(struct emsmdb_rop_ctx *ctx, struct ro
 }
 
 /*
- * MS-OXCSTOR 2.2.1.6.1 RopGetOwningServers "SHOULD be issued against a
- * public folders logon": the replica servers of a public folder.  A
- * private mailbox has no replicas to name, so the request is
- * ecNotSupported there.
+ * MS-OXCSTOR 2.2.1.6.1 and 3.2.5.6 RopGetOwningServers "SHOULD be issued
+ * against a public folders logon": the replica servers of a public folder,
+ * which is this server alone.  A private mailbox has no replicas to name,
+ * so the request is ecNotSupported there; an id that names no folder is
+ * ecNotFound.
  */
 enum MAPISTATUS emsmdb_rop_get_owning_servers(struct emsmdb_rop_ctx *ctx,
 					      struct rop_response *response)
 {
 	const struct rop_get_owning_servers_request *req = &ctx->request->u.get_owning_servers;
 
-	response->u.get_owning_servers.input_handle_index = req->input_handle_index;
-	if (store_logon(ctx, req->logon_id) == NULL) {
+	struct rop_get_owning_servers_response *res = &response->u.get_owning_servers;
+	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
+	struct mapistore_folder *folder = NULL;
+	enum MAPISTATUS status;
+
+	res->input_handle_index = req->input_handle_index;
+	if (logon == NULL) {
 		return EC_NULL_OBJECT;
 	}
-	return MAPI_E_NO_SUPPORT;
+	if (!logon->public_store) {
+		return MAPI_E_NO_SUPPORT;
+	}
+	status = mapistore_folder_open(logon->store, ctx->mem_ctx, req->folder_id, &folder);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
+	}
+	/* one replica, here: the one server is also the cheapest to reach */
+	if (6 + 4 + strlen(logon->server_legacy_dn) + 1 > ctx->space) {
+		return EMSMDB_ROP_NO_SPACE;
+	}
+	res->u.ok.owning_servers = talloc_array(ctx->mem_ctx, char *, 1);
+	if (res->u.ok.owning_servers == NULL) {
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	res->u.ok.owning_servers[0] = (char *)logon->server_legacy_dn;
+	res->u.ok.owning_servers_count = 1;
+	res->u.ok.cheap_servers_count = 1;
+	res->return_value = MAPI_E_SUCCESS;
+	return MAPI_E_SUCCESS;
 }
 
 /*
  * MS-OXCSTOR 3.2.5.7 RopPublicFolderIsGhosted: whether a folder's content
- * lives on other servers.  Nothing in a private mailbox ever is, so a folder
- * of the mailbox answers IsGhosted 0; an id that names none, ecNotFound.
+ * lives on other servers.  The public store has its one replica here and
+ * nothing in a private mailbox ever is ghosted, so a folder answers
+ * IsGhosted 0; an id that names none, ecNotFound.
  */
 enum MAPISTATUS emsmdb_rop_public_folder_is_ghosted(struct emsmdb_rop_ctx *ctx,
 						    struct rop_response *response)
@@ -643,6 +824,9 @@ enum MAPISTATUS emsmdb_rop_get_per_user_long_term_ids(struct emsmdb_rop_ctx *ctx
 	res->input_handle_index = req->input_handle_index;
 	if (logon == NULL) {
 		return EC_NULL_OBJECT;
+	}
+	if (logon->public_store) {
+		return MAPI_E_NO_SUPPORT;	/* a private mailbox's */
 	}
 	status = mapistore_per_user_list(logon->store, ctx->mem_ctx, req->database_guid.bytes,
 					 &count, &ltids);
@@ -702,6 +886,9 @@ enum MAPISTATUS emsmdb_rop_get_per_user_guid(struct emsmdb_rop_ctx *ctx,
 	if (logon == NULL) {
 		return EC_NULL_OBJECT;
 	}
+	if (logon->public_store) {
+		return MAPI_E_NO_SUPPORT;	/* a private mailbox's */
+	}
 	ltid_bytes(&req->long_term_id, key);
 	status = mapistore_per_user_get(logon->store, ctx->mem_ctx, key, guid, &data, &len);
 	if (status != MAPI_E_SUCCESS) {
@@ -734,6 +921,9 @@ enum MAPISTATUS emsmdb_rop_read_per_user_information(struct emsmdb_rop_ctx *ctx,
 	res->input_handle_index = req->input_handle_index;
 	if (logon == NULL) {
 		return EC_NULL_OBJECT;
+	}
+	if (logon->public_store) {
+		return MAPI_E_NO_SUPPORT;	/* a private mailbox's */
 	}
 	ltid_bytes(&req->folder_id, key);
 	status = mapistore_per_user_get(logon->store, ctx->mem_ctx, key, guid, &data, &len);
@@ -784,6 +974,9 @@ enum MAPISTATUS emsmdb_rop_write_per_user_information(struct emsmdb_rop_ctx *ctx
 	response->u.write_per_user_information.input_handle_index = req->input_handle_index;
 	if (logon == NULL) {
 		return EC_NULL_OBJECT;
+	}
+	if (logon->public_store) {
+		return MAPI_E_NO_SUPPORT;	/* a private mailbox's */
 	}
 	ltid_bytes(&req->folder_id, key);
 	if (req->data_offset == 0) {

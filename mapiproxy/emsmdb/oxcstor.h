@@ -40,6 +40,8 @@
 
 struct emsmdb_logon {
 	struct mapistore_context *store;
+	bool public_store;		/* a public folders logon (MS-OXCSTOR 3.2.5.1.2) */
+	const char *server_legacy_dn;	/* public logons: the replica server */
 	struct emsmdb_mailbox_info mailbox;
 	uint8_t logon_flags;
 	uint32_t open_flags;

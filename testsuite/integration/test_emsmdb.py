@@ -23,7 +23,6 @@ EC_ACCESS_DENIED = 0x80070005
 EC_UNKNOWN_USER = 0x000003EB
 EC_LOGIN_PERM = 0x000003F2
 EC_VERSION_MISMATCH = 0x80040110
-EC_CLIENT_VER_DISALLOWED = 0x000004DF
 EC_RPC_FORMAT = 0x000004B6
 EC_RPC_FAILED = 0x80040115
 EC_NULL_OBJECT = 0x000004B9
@@ -164,17 +163,20 @@ class EmsmdbTest(unittest.TestCase):
         self.assertEqual(self.code(facts["result"]), EC_VERSION_MISMATCH)
         self.assertEqual(facts["best_version"], "2816 32768 0")
 
-    def test_client_11_without_public_folders_needs_exorginfo(self):
+    def test_client_11_with_public_folders(self):
+        """MS-OXCRPC 3.1.4.1: the organization has a public store, so a client
+        older than 12.0 connects without the ExOrgInfo flag, and AUX_EXORGINFO
+        says PUBLIC_FOLDERS_ENABLED when asked."""
         version = "2816.%d.0" % (0x8000 | 8000)
         facts = self.run_check("connect", self.dn, "--version", version)
-        self.assertEqual(self.code(facts["result"]), EC_CLIENT_VER_DISALLOWED)
+        self.assertEqual(self.code(facts["result"]), EC_SUCCESS)
         facts = self.run_check("connect", self.dn, "--version", version, "--connect-flags", "0x8000")
         self.assertEqual(self.code(facts["result"]), EC_SUCCESS)
-        # rgbAuxOut: RPC_HEADER_EXT (Last) + AUX_HEADER(8, v1, AUX_TYPE_EXORGINFO) + OrgFlags 0
+        # rgbAuxOut: RPC_HEADER_EXT (Last) + AUX_HEADER(8, v1, AUX_TYPE_EXORGINFO) + OrgFlags 1
         aux = bytes.fromhex(facts["aux_out"])
         version_, flags, size, actual = struct.unpack_from("<HHHH", aux)
         self.assertEqual((version_, flags & RHE_LAST, size), (0, RHE_LAST, len(aux) - 8))
-        self.assertEqual(aux[8:], bytes([8, 0, 1, 0x17, 0, 0, 0, 0]))
+        self.assertEqual(aux[8:], bytes([8, 0, 1, 0x17, 1, 0, 0, 0]))
 
     def test_sessions_per_connection_limit(self):
         facts = self.run_check("sessions", self.dn, 20)

@@ -273,9 +273,10 @@ static void test_logon_refused(void **state)
 	expect_error(f, 0x01, 0x01000000, no_nul, sizeof(no_nul), MAPI_E_INVALID_PARAMETER);
 	expect_error(f, 0x01, 0x01000000, two_nuls, sizeof(two_nuls), MAPI_E_INVALID_PARAMETER);
 	expect_error(f, 0x01, 0x01000000, "", 0, MAPI_E_INVALID_PARAMETER);
-	/* public folders: none in this organization */
+	/* public folders: this directory configures no public store */
 	expect_error(f, 0x00, 0x01000002, "", 0, MAPI_E_LOGON_FAILED);
-	expect_error(f, 0x01, 0x01000002, OWNER_DN, sizeof(OWNER_DN), MAPI_E_LOGON_FAILED);
+	/* the Private flag and the PUBLIC open flag contradict each other */
+	expect_error(f, 0x01, 0x01000002, OWNER_DN, sizeof(OWNER_DN), MAPI_E_INVALID_PARAMETER);
 	/* nothing was created */
 	{
 		char path[128];

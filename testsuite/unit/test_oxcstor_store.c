@@ -232,6 +232,83 @@ static void test_per_user_information(void **state)
 	assert_true(response.u.read_per_user_information.u.ok.has_finished);
 }
 
+static uint32_t public_logon(struct emsmdb_fixture *f, struct emsmdb_session *session,
+			     uint8_t logon_flags, uint32_t open_flags, uint32_t *handle,
+			     struct rop_response *response)
+{
+	struct rop_request r = { .rop_id = RopLogon };
+
+	r.u.logon.logon_flags = logon_flags;
+	r.u.logon.open_flags = open_flags;
+	r.u.logon.logon_id = 1;
+	f->public_logon = true;
+	return emsmdb_fixture_rop(f, session, f, &r, EMSMDB_HANDLE_NONE, handle, NULL, response);
+}
+
+/* MS-OXCSTOR 3.2.5.1.2, 2.2.1.1.4: one public store for every mailbox user. */
+static void test_public_logon(void **state)
+{
+	struct emsmdb_fixture *f = *state;
+	struct rop_response first, second;
+	struct emsmdb_session *bob;
+	struct rop_request r;
+	uint32_t handle = 0, bob_logon, bob_public = 0, folder = 0;
+	int i;
+
+	assert_int_equal(public_logon(f, NULL, 0, 0x02, &handle, &first), 0);
+	for (i = 0; i < 10; i++) {
+		assert_true(first.u.logon.u.public_folders.folder_ids[i] != 0);
+	}
+	for (; i < 13; i++) {
+		assert_int_equal(first.u.logon.u.public_folders.folder_ids[i], 0);
+	}
+	assert_int_equal(first.u.logon.u.public_folders.repl_id, 1);
+	/* a public logon's folders open, and the private-only ROPs refuse */
+	memset(&r, 0, sizeof(r));
+	r.rop_id = RopOpenFolder;
+	r.u.open_folder.logon_id = 1;
+	r.u.open_folder.folder_id = first.u.logon.u.public_folders.folder_ids[1];
+	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, handle, &folder, NULL, NULL), 0);
+	memset(&r, 0, sizeof(r));
+	r.rop_id = RopGetReceiveFolder;
+	r.u.get_receive_folder.logon_id = 1;
+	r.u.get_receive_folder.message_class = (char *)"IPM";
+	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, handle, NULL, NULL, NULL), MAPI_E_NO_SUPPORT);
+	memset(&r, 0, sizeof(r));
+	r.rop_id = RopGetPerUserLongTermIds;
+	r.u.get_per_user_long_term_ids.logon_id = 1;
+	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, handle, NULL, NULL, NULL), MAPI_E_NO_SUPPORT);
+	/* RopGetOwningServers: this server */
+	memset(&r, 0, sizeof(r));
+	r.rop_id = RopGetOwningServers;
+	r.u.get_owning_servers.logon_id = 1;
+	r.u.get_owning_servers.folder_id = first.u.logon.u.public_folders.folder_ids[1];
+	{
+		struct rop_response owners;
+
+		assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, handle, NULL, NULL, &owners), 0);
+		assert_int_equal(owners.u.get_owning_servers.u.ok.owning_servers_count, 1);
+		assert_string_equal(owners.u.get_owning_servers.u.ok.owning_servers[0], FIXTURE_SERVER_DN);
+	}
+
+	/* bob reaches the same store */
+	bob = emsmdb_fixture_session(f, FIXTURE_OTHER_SID, &bob_logon);
+	assert_int_equal(public_logon(f, bob, 0, 0x02, &bob_public, &second), 0);
+	assert_memory_equal(second.u.logon.u.public_folders.folder_ids,
+			    first.u.logon.u.public_folders.folder_ids, 13 * 8);
+	assert_memory_equal(second.u.logon.u.public_folders.repl_guid.bytes,
+			    first.u.logon.u.public_folders.repl_guid.bytes, 16);
+
+	/* the flags must agree: Private with PUBLIC, or neither, is ecInvalidParam */
+	assert_int_equal(public_logon(f, NULL, 0x01, 0x02, NULL, NULL), MAPI_E_INVALID_PARAMETER);
+	assert_int_equal(public_logon(f, NULL, 0, 0, NULL, NULL), MAPI_E_INVALID_PARAMETER);
+	/* a session whose user has no mailbox: ecLoginFailure */
+	f->session->user_dn = "/o=First Organization/ou=Exchange Administrative Group/cn=Recipients/cn=nobody";
+	assert_int_equal(public_logon(f, NULL, 0, 0x02, NULL, NULL), MAPI_E_LOGON_FAILED);
+	f->session->user_dn = FIXTURE_OWNER_DN;
+	f->public_logon = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +319,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_state_and_ghosting, emsmdb_fixture_setup,
 						emsmdb_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_per_user_information, emsmdb_fixture_setup,
+						emsmdb_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_public_logon, emsmdb_fixture_setup,
 						emsmdb_fixture_teardown),
 	};
 
