@@ -63,7 +63,8 @@
  */
 #define PER_USER_SQL \
 	"CREATE TABLE IF NOT EXISTS per_user(" \
-	" ltid BLOB PRIMARY KEY, replguid BLOB NOT NULL, data BLOB NOT NULL);"
+	" ltid BLOB PRIMARY KEY, replguid BLOB NOT NULL, data BLOB NOT NULL);" \
+	"CREATE TABLE IF NOT EXISTS replicas(replid INTEGER PRIMARY KEY, guid BLOB NOT NULL UNIQUE);"
 
 static const char *const schema_sql =
 	"CREATE TABLE schema_version(version INTEGER NOT NULL);"
@@ -147,6 +148,7 @@ enum stmt_id {
 	ST_NAMED_LOOKUP, ST_NAMED_MAX, ST_NAMED_INSERT, ST_NAMED_GET, ST_NAMED_ALL,
 	ST_RECEIVE_LIST, ST_RECEIVE_SET, ST_RECEIVE_DELETE, ST_TOMBSTONE_ADD, ST_TOMBSTONE_LIST,
 	ST_PER_USER_GET, ST_PER_USER_SET, ST_PER_USER_LIST,
+	ST_REPLICA_BY_GUID, ST_REPLICA_BY_ID, ST_REPLICA_MAX, ST_REPLICA_ADD,
 	ST_COUNT
 };
 
@@ -217,6 +219,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RECEIVE_SET] = "INSERT OR REPLACE INTO receive_folders(message_class, fid, modified) VALUES(?1, ?2, ?3)",
 	[ST_RECEIVE_DELETE] = "DELETE FROM receive_folders WHERE message_class = ?1",
 	[ST_TOMBSTONE_ADD] = "INSERT INTO tombstones(id, fid, cn, kind) VALUES(?1, ?2, ?3, ?4)",
+	[ST_REPLICA_BY_GUID] = "SELECT replid FROM replicas WHERE guid = ?1",
+	[ST_REPLICA_BY_ID] = "SELECT guid FROM replicas WHERE replid = ?1",
+	[ST_REPLICA_MAX] = "SELECT max(replid) FROM replicas",
+	[ST_REPLICA_ADD] = "INSERT INTO replicas(replid, guid) VALUES(?1, ?2)",
 	[ST_PER_USER_GET] = "SELECT replguid, data FROM per_user WHERE ltid = ?1",
 	[ST_PER_USER_SET] = "INSERT OR REPLACE INTO per_user(ltid, replguid, data) VALUES(?1, ?2, ?3)",
 	[ST_PER_USER_LIST] = "SELECT ltid FROM per_user WHERE replguid = ?1 ORDER BY ltid",
@@ -1785,6 +1791,79 @@ static enum MAPISTATUS sqlite_receive_set(struct mapistore_context *ctx, const c
 	return run(m, s, "setting a receive folder");
 }
 
+/* --- the REPLID/REPLGUID mapping ---------------------------------------------------------- */
+
+static enum MAPISTATUS sqlite_replica_by_guid(struct mapistore_context *ctx, const uint8_t *guid,
+					      uint16_t *replid)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	sqlite3_stmt *s;
+	int rc;
+
+	STMT(m, ST_REPLICA_BY_GUID);
+	sqlite3_bind_blob(s, 1, guid, 16, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*replid = (uint16_t)sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return MAPI_E_SUCCESS;
+	return rc == SQLITE_DONE ? MAPI_E_NOT_FOUND : map_sqlite_error(m, rc, "replica mapping");
+}
+
+static enum MAPISTATUS sqlite_replica_by_id(struct mapistore_context *ctx, uint16_t replid,
+					    uint8_t *guid)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	sqlite3_stmt *s;
+	int rc;
+
+	STMT(m, ST_REPLICA_BY_ID);
+	sqlite3_bind_int(s, 1, replid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_bytes(s, 0) != 16) {
+			sqlite3_reset(s);
+			mapistore_set_error(ctx, "sqlite3: a malformed replica GUID");
+			return MAPI_E_CORRUPT_DATA;
+		}
+		memcpy(guid, sqlite3_column_blob(s, 0), 16);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return MAPI_E_SUCCESS;
+	return rc == SQLITE_DONE ? MAPI_E_NOT_FOUND : map_sqlite_error(m, rc, "replica mapping");
+}
+
+/* The next REPLID after the mailbox's own and every one registered (inside a transaction). */
+static enum MAPISTATUS sqlite_replica_add(struct mapistore_context *ctx, const uint8_t *guid,
+					  uint16_t *replid)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	sqlite3_stmt *s;
+	int64_t next;
+	int rc;
+
+	STMT(m, ST_REPLICA_MAX);
+	rc = sqlite3_step(s);
+	next = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL ?
+		sqlite3_column_int64(s, 0) + 1 : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return map_sqlite_error(m, rc, "replica mapping");
+	if (next <= ctx->info.replica_id)
+		next = (int64_t)ctx->info.replica_id + 1;
+	if (next > 0xFFFF) {
+		mapistore_set_error(ctx, "every REPLID is in use");
+		return MAPI_E_TOO_BIG;
+	}
+	STMT(m, ST_REPLICA_ADD);
+	sqlite3_bind_int(s, 1, (int)next);
+	sqlite3_bind_blob(s, 2, guid, 16, SQLITE_STATIC);
+	*replid = (uint16_t)next;
+	return run(m, s, "registering a replica");
+}
+
 /* --- per-user data ---------------------------------------------------------------------- */
 
 static enum MAPISTATUS sqlite_per_user_get(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
@@ -2302,6 +2381,9 @@ const struct mapistore_backend mapistore_backend_sqlite3 = {
 	.named_all = sqlite_named_all,
 	.receive_list = sqlite_receive_list,
 	.receive_set = sqlite_receive_set,
+	.replica_by_guid = sqlite_replica_by_guid,
+	.replica_by_id = sqlite_replica_by_id,
+	.replica_add = sqlite_replica_add,
 	.per_user_get = sqlite_per_user_get,
 	.per_user_set = sqlite_per_user_set,
 	.per_user_list = sqlite_per_user_list,

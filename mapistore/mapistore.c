@@ -1115,3 +1115,49 @@ enum MAPISTATUS mapistore_per_user_list(struct mapistore_context *ctx, TALLOC_CT
 		return MAPI_E_INVALID_PARAMETER;
 	return ctx->backend->per_user_list(ctx, mem_ctx, replguid, count, ltids);
 }
+
+/* --- the REPLID/REPLGUID mapping --------------------------------------------------------- */
+
+enum MAPISTATUS mapistore_replica_id(struct mapistore_context *ctx, const uint8_t guid[16],
+				     bool create, uint16_t *replid)
+{
+	enum MAPISTATUS ret;
+
+	if (ctx == NULL || guid == NULL || replid == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	ret = mapistore_load_info(ctx);
+	if (ret != MAPI_E_SUCCESS)
+		return MAPI_E_NOT_INITIALIZED;
+	if (memcmp(guid, ctx->info.replica_guid, 16) == 0) {
+		*replid = ctx->info.replica_id;
+		return MAPI_E_SUCCESS;
+	}
+	ret = ctx->backend->replica_by_guid(ctx, guid, replid);
+	if (ret != MAPI_E_NOT_FOUND || !create)
+		return ret;
+	ret = mapistore_begin(ctx);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	/* another connection may have registered it since the lookup */
+	ret = ctx->backend->replica_by_guid(ctx, guid, replid);
+	if (ret == MAPI_E_NOT_FOUND)
+		ret = ctx->backend->replica_add(ctx, guid, replid);
+	return mapistore_finish(ctx, ret);
+}
+
+enum MAPISTATUS mapistore_replica_guid(struct mapistore_context *ctx, uint16_t replid,
+				       uint8_t guid[16])
+{
+	enum MAPISTATUS ret;
+
+	if (ctx == NULL || guid == NULL || replid == 0)
+		return replid == 0 ? MAPI_E_NOT_FOUND : MAPI_E_INVALID_PARAMETER;
+	ret = mapistore_load_info(ctx);
+	if (ret != MAPI_E_SUCCESS)
+		return MAPI_E_NOT_INITIALIZED;
+	if (replid == ctx->info.replica_id) {
+		memcpy(guid, ctx->info.replica_guid, 16);
+		return MAPI_E_SUCCESS;
+	}
+	return ctx->backend->replica_by_id(ctx, replid, guid);
+}

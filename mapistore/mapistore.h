@@ -283,6 +283,19 @@ enum MAPISTATUS mapistore_receive_folder_list(struct mapistore_context *ctx, TAL
 					      uint32_t *count,
 					      struct mapistore_receive_folder **entries);
 
+/* --- the REPLID/REPLGUID mapping (MS-OXCSTOR 3.2.5.8, 3.2.5.9) ----------------- */
+
+/*
+ * The mailbox's own replica is its mapping's first entry; other REPLGUIDs
+ * (ids made by other stores, met in LongTermIDs) are registered durably
+ * under new REPLIDs, never reused.  MAPI_E_NOT_FOUND: unknown (and, for
+ * mapistore_replica_id, not create); MAPI_E_TOO_BIG: no REPLID left.
+ */
+enum MAPISTATUS mapistore_replica_id(struct mapistore_context *ctx, const uint8_t guid[16],
+				     bool create, uint16_t *replid);
+enum MAPISTATUS mapistore_replica_guid(struct mapistore_context *ctx, uint16_t replid,
+				       uint8_t guid[16]);
+
 /* --- per-user data (MS-OXCSTOR 3.1.4.3, 3.2.5.10 to 3.2.5.13) -------------- */
 
 /*

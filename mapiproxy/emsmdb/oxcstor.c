@@ -530,11 +530,11 @@ enum MAPISTATUS emsmdb_rop_get_receive_folder(struct emsmdb_rop_ctx *ctx,
 }
 
 /*
- * MS-OXCSTOR 3.2.5.8 RopLongTermIdFromId.  The REPLID/REPLGUID mapping
- * table of a private mailbox holds its own replica (the REPLID and REPLGUID
- * of openchange.ldb's record, as the mailbox was created with them); a
- * REPLID not in it, zero included, is ecNotFound.  The id is not checked
- * against existing objects, as the spec says.
+ * MS-OXCSTOR 3.2.5.8 RopLongTermIdFromId: the REPLGUID of the id's REPLID
+ * from the store's REPLID/REPLGUID mapping table (its own replica, and the
+ * ones RopIdFromLongTermId registered), the id's global counter and a zero
+ * Pad.  A REPLID not in the table, zero included, is ecNotFound.  The id is
+ * not checked against existing objects, as the spec says.
  */
 enum MAPISTATUS emsmdb_rop_long_term_id_from_id(struct emsmdb_rop_ctx *ctx,
 						struct rop_response *response)
@@ -543,28 +543,32 @@ enum MAPISTATUS emsmdb_rop_long_term_id_from_id(struct emsmdb_rop_ctx *ctx,
 	struct rop_long_term_id_from_id_response *res = &response->u.long_term_id_from_id;
 	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
 	uint16_t replica = oxcdata_id_replica(req->object_id);
+	enum MAPISTATUS status;
 
 	res->input_handle_index = req->input_handle_index;
 	if (logon == NULL) {
 		return EC_NULL_OBJECT;
 	}
-	if (replica == 0 || replica != logon->mailbox.replica_id) {
+	if (replica == 0) {
 		return MAPI_E_NOT_FOUND;
 	}
+	status = mapistore_replica_guid(logon->store, replica,
+					res->u.ok.long_term_id.database_guid.bytes);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
+	}
 	res->return_value = MAPI_E_SUCCESS;
-	memcpy(res->u.ok.long_term_id.database_guid.bytes, logon->mailbox.replica_guid, 16);
 	oxcdata_id_globcnt(req->object_id, res->u.ok.long_term_id.global_counter);
 	res->u.ok.long_term_id.pad = 0;
 	return MAPI_E_SUCCESS;
 }
 
 /*
- * MS-OXCSTOR 3.2.5.9 RopIdFromLongTermId: a zero REPLGUID is
- * ecInvalidParam; a zero global counter answers ReturnValue 0 (with
- * ObjectId 0); the mailbox's own REPLGUID maps to its REPLID.  Not per
- * spec yet: another REPLGUID should be registered under a new REPLID in a
- * durable mapping table, which mapistore does not keep; it is ecNotFound
- * until then.  Pad is ignored.
+ * MS-OXCSTOR 3.2.5.9 RopIdFromLongTermId: a zero REPLGUID is ecInvalidParam;
+ * a zero global counter answers ReturnValue 0 (with ObjectId 0); otherwise
+ * the REPLGUID's REPLID, a REPLGUID met for the first time being registered
+ * under a new REPLID (durably: the same REPLID every time after), with the
+ * global counter.  Pad is ignored.
  */
 enum MAPISTATUS emsmdb_rop_id_from_long_term_id(struct emsmdb_rop_ctx *ctx,
 						struct rop_response *response)
@@ -573,6 +577,8 @@ enum MAPISTATUS emsmdb_rop_id_from_long_term_id(struct emsmdb_rop_ctx *ctx,
 	const struct rop_id_from_long_term_id_request *req = &ctx->request->u.id_from_long_term_id;
 	struct rop_id_from_long_term_id_response *res = &response->u.id_from_long_term_id;
 	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
+	enum MAPISTATUS status;
+	uint16_t replica = 0;
 
 	res->input_handle_index = req->input_handle_index;
 	if (logon == NULL) {
@@ -586,11 +592,12 @@ enum MAPISTATUS emsmdb_rop_id_from_long_term_id(struct emsmdb_rop_ctx *ctx,
 		res->u.ok.object_id = 0;
 		return MAPI_E_SUCCESS;
 	}
-	if (memcmp(req->long_term_id.database_guid.bytes, logon->mailbox.replica_guid, 16) != 0) {
-		return MAPI_E_NOT_FOUND;
+	status = mapistore_replica_id(logon->store, req->long_term_id.database_guid.bytes, true,
+				      &replica);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
 	}
-	res->u.ok.object_id = oxcdata_id_from_globcnt(logon->mailbox.replica_id,
-						      req->long_term_id.global_counter);
+	res->u.ok.object_id = oxcdata_id_from_globcnt(replica, req->long_term_id.global_counter);
 	return MAPI_E_SUCCESS;
 }
 

@@ -367,6 +367,10 @@ static void test_long_term_ids(void **state)
 	put8(&rops, RopIdFromLongTermId); put8(&rops, 0); put8(&rops, 0); put_ltid(&rops, zero, counter);
 	put8(&rops, RopIdFromLongTermId); put8(&rops, 0); put8(&rops, 0); put_ltid(&rops, replica_guid, zero);
 	put8(&rops, RopIdFromLongTermId); put8(&rops, 0); put8(&rops, 0); put_ltid(&rops, other, counter);
+	put8(&rops, RopIdFromLongTermId); put8(&rops, 0); put8(&rops, 0); put_ltid(&rops, other, counter);
+	/* the REPLID registered for the other REPLGUID (the next after the mailbox's 1) maps back */
+	put8(&rops, RopLongTermIdFromId); put8(&rops, 0); put8(&rops, 0);
+	put64(&rops, (fids[MAPISTORE_INBOX] & ~0xFFFFULL) | 2);
 	run(f, mem_ctx, &rops, handles, 1, &result);
 	r = result.data + 2;
 	assert_int_equal(r[0], RopLongTermIdFromId);
@@ -388,8 +392,17 @@ static void test_long_term_ids(void **state)
 	assert_int_equal(wire_load_le32(r + 2), MAPI_E_SUCCESS);
 	assert_int_equal(wire_load_le64(r + 6), 0);
 	r += 14;
-	assert_int_equal(wire_load_le32(r + 2), MAPI_E_NOT_FOUND);
-	r += 6;
+	/* 3.2.5.9: a REPLGUID met for the first time gets a new REPLID, the same one each time */
+	assert_int_equal(wire_load_le32(r + 2), MAPI_E_SUCCESS);
+	assert_int_equal(wire_load_le64(r + 6), (fids[MAPISTORE_INBOX] & ~0xFFFFULL) | 2);
+	r += 14;
+	assert_int_equal(wire_load_le32(r + 2), MAPI_E_SUCCESS);
+	assert_int_equal(wire_load_le64(r + 6), (fids[MAPISTORE_INBOX] & ~0xFFFFULL) | 2);
+	r += 14;
+	assert_int_equal(wire_load_le32(r + 2), MAPI_E_SUCCESS);
+	assert_memory_equal(r + 6, other, 16);
+	assert_memory_equal(r + 22, counter, 6);
+	r += 30;
 	assert_ptr_equal(r, result.data + wire_load_le16(result.data));
 	talloc_free(mem_ctx);
 }
