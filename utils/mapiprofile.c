@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <talloc.h>
+#include <util/debug.h>
 
 #include "libmapi/profile.h"
 #include "libmapi/profile_nspi.h"
@@ -53,6 +54,7 @@ static const char usage_text[] =
 "  -I, --server SERVER  the server's address or host name\n"
 "  -N, --name NAME      with --create: the name to resolve instead of USER\n"
 "  --seal               seal (encrypt) the connection instead of signing it\n"
+"  --debug              also show the RPC library's own messages on stderr\n"
 "  --store-password     with --create: keep the password in the profile file\n"
 "  --codepage N         the 8-bit code page for the address book (default 1252)\n"
 "  --locale N           the locale id (LCID, e.g. 0x0409, the default)\n"
@@ -76,13 +78,14 @@ struct options {
 	const char *profile_file;
 	bool seal;
 	bool store_password;
+	bool debug;
 	uint32_t codepage;
 	uint32_t locale_id;
 };
 
 enum long_only {
 	OPT_CREATE = 256, OPT_LIST, OPT_DUMP, OPT_DELETE, OPT_DEFAULT, OPT_RESOLVE, OPT_HELP,
-	OPT_SEAL, OPT_STORE_PASSWORD, OPT_CODEPAGE, OPT_LOCALE, OPT_PROFILE_FILE,
+	OPT_SEAL, OPT_DEBUG, OPT_STORE_PASSWORD, OPT_CODEPAGE, OPT_LOCALE, OPT_PROFILE_FILE,
 };
 
 static const struct option long_options[] = {
@@ -102,6 +105,7 @@ static const struct option long_options[] = {
 	{ "server", required_argument, NULL, 'I' },
 	{ "name", required_argument, NULL, 'N' },
 	{ "seal", no_argument, NULL, OPT_SEAL },
+	{ "debug", no_argument, NULL, OPT_DEBUG },
 	{ "store-password", no_argument, NULL, OPT_STORE_PASSWORD },
 	{ "codepage", required_argument, NULL, OPT_CODEPAGE },
 	{ "locale", required_argument, NULL, OPT_LOCALE },
@@ -175,6 +179,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case 'I': opt->server = optarg; break;
 		case 'N': opt->name = optarg; break;
 		case OPT_SEAL: opt->seal = true; break;
+		case OPT_DEBUG: opt->debug = true; break;
 		case OPT_STORE_PASSWORD: opt->store_password = true; break;
 		case OPT_CODEPAGE:
 			if (!parse_u32(optarg, &opt->codepage) || opt->codepage == 0) {
@@ -563,6 +568,15 @@ static int cmd_resolve(TALLOC_CTX *mem_ctx, const struct options *opt)
 	return 0;
 }
 
+/*
+ * Samba's RPC library reports a failed bind on stderr (DEBUG level 0) before
+ * it returns the status we explain ourselves; without --debug those lines
+ * are dropped, so stderr carries one message a user can act on.
+ */
+static void drop_samba_debug(void *private_ptr, int level, const char *msg)
+{
+}
+
 int main(int argc, char **argv)
 {
 	TALLOC_CTX *mem_ctx;
@@ -575,6 +589,9 @@ int main(int argc, char **argv)
 	}
 	if (status != 0) {
 		return status;
+	}
+	if (!opt.debug) {
+		debug_set_callback(NULL, drop_samba_debug);
 	}
 	mem_ctx = talloc_new(NULL);
 	if (mem_ctx == NULL) {
