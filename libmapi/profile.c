@@ -34,7 +34,6 @@
 #include <ldb.h>
 
 #include "libmapi/profile.h"
-#include "libmapi/utf8.h"
 
 #define STORE_VERSION 1
 #define ROOT_DN "CN=Profiles"
@@ -113,31 +112,6 @@ static enum MAPISTATUS ldb_fail(struct profile_store *store, const char *what, i
 	talloc_free(store->last_error);
 	store->last_error = talloc_asprintf(store, "%s: %s", what, ldb_errstring(store->ldb));
 	return ret;
-}
-
-bool profile_name_is_valid(const char *name)
-{
-	const unsigned char *s = (const unsigned char *)name;
-	size_t len;
-
-	if (name == NULL) {
-		return false;
-	}
-	len = strlen(name);
-	if (len == 0 || len > PROFILE_NAME_MAX || name[0] == ' ' || name[len - 1] == ' ') {
-		return false;
-	}
-	while (*s != '\0') {
-		uint32_t c;
-		size_t n = wire_utf8_decode(s, &c);
-
-		/* C0 controls, DEL and C1 controls never belong in a name a user types */
-		if (n == 0 || c < 0x20 || (c >= 0x7F && c < 0xA0)) {
-			return false;
-		}
-		s += n;
-	}
-	return true;
 }
 
 static struct ldb_dn *root_dn(TALLOC_CTX *mem_ctx, struct profile_store *store)

@@ -79,6 +79,14 @@ const char *profile_store_last_error(const struct profile_store *store);
 bool profile_name_is_valid(const char *name);
 
 /*
+ * The mailbox server's DN within a home MDB DN: the MDB's parent
+ * (".../cn=Servers/cn=SERVER/cn=Microsoft Private MDB" gives
+ * ".../cn=Servers/cn=SERVER", MS-OXABREF 3.1.4.2's server DN), or NULL
+ * when the DN is not under a cn=Servers container.
+ */
+char *profile_home_server_of_mdb(TALLOC_CTX *mem_ctx, const char *home_mdb);
+
+/*
  * Adds PROFILE.  The first profile of a store, or one with is_default set,
  * becomes the default.  FLAGS: PROFILE_STORE_PASSWORD.
  * MAPI_E_INVALID_PARAMETER: bad name, no username, or a password asked to

@@ -247,29 +247,6 @@ enum MAPISTATUS profile_resolve_name(struct profile_connection *conn, TALLOC_CTX
 	return MAPI_E_SUCCESS;
 }
 
-char *profile_home_server_of_mdb(TALLOC_CTX *mem_ctx, const char *home_mdb)
-{
-	static const char servers[] = "/cn=Servers/cn=";
-	const size_t servers_len = sizeof(servers) - 1;
-	const char *p, *end;
-
-	if (home_mdb == NULL) {
-		return NULL;
-	}
-	for (p = home_mdb; *p != '\0'; p++) {
-		if (strncasecmp(p, servers, servers_len) == 0) {
-			break;
-		}
-	}
-	if (*p == '\0' || p[servers_len] == '\0' || p[servers_len] == '/') {
-		return NULL;
-	}
-	/* the server's RDN ends at the next '/', or the DN is the server itself */
-	end = strchr(p + servers_len, '/');
-	return end != NULL ? talloc_strndup(mem_ctx, home_mdb, (size_t)(end - home_mdb)) :
-		talloc_strdup(mem_ctx, home_mdb);
-}
-
 enum MAPISTATUS profile_fill_from_server(struct profile_connection *conn,
 					 struct mapi_profile *profile, const char *name)
 {

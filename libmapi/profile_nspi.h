@@ -67,12 +67,4 @@ enum MAPISTATUS profile_resolve_name(struct profile_connection *conn, TALLOC_CTX
 enum MAPISTATUS profile_fill_from_server(struct profile_connection *conn,
 					 struct mapi_profile *profile, const char *name);
 
-/*
- * The mailbox server's DN within a home MDB DN: the MDB's parent
- * (".../cn=Servers/cn=SERVER/cn=Microsoft Private MDB" gives
- * ".../cn=Servers/cn=SERVER", MS-OXABREF 3.1.4.2's server DN), or NULL
- * when the DN is not under a cn=Servers container.
- */
-char *profile_home_server_of_mdb(TALLOC_CTX *mem_ctx, const char *home_mdb);
-
 #endif

@@ -401,6 +401,42 @@ static void test_not_a_store(void **state)
 	talloc_free(store);
 }
 
+static void test_home_server_of_mdb(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *mdb, *server;
+	} cases[] = {
+		{ "/o=Org/ou=AG/cn=Configuration/cn=Servers/cn=DC1/cn=Microsoft Private MDB",
+		  "/o=Org/ou=AG/cn=Configuration/cn=Servers/cn=DC1" },
+		/* the container's name in any case, the DN of the server itself */
+		{ "/o=Org/ou=AG/cn=Configuration/CN=SERVERS/cn=DC1/cn=x",
+		  "/o=Org/ou=AG/cn=Configuration/CN=SERVERS/cn=DC1" },
+		{ "/o=Org/ou=AG/cn=Configuration/cn=Servers/cn=DC1",
+		  "/o=Org/ou=AG/cn=Configuration/cn=Servers/cn=DC1" },
+		/* no server under cn=Servers: nothing */
+		{ "/o=Org/ou=AG/cn=Configuration/cn=Servers/cn=", NULL },
+		{ "/o=Org/ou=AG/cn=Configuration/cn=Servers/cn=/x", NULL },
+		{ "/o=Org/ou=AG/cn=Configuration/cn=Servers", NULL },
+		{ "/o=Org/ou=AG/cn=Recipients/cn=alice", NULL },
+		{ "", NULL },
+	};
+	size_t i;
+
+	assert_null(profile_home_server_of_mdb(f->mem, NULL));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *server = profile_home_server_of_mdb(f->mem, cases[i].mdb);
+
+		if (cases[i].server == NULL) {
+			assert_null(server);
+		} else {
+			assert_non_null(server);
+			assert_string_equal(server, cases[i].server);
+			talloc_free(server);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -416,6 +452,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reopen_keeps_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_path_under_home, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_home_server_of_mdb, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
