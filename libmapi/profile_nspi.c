@@ -25,7 +25,7 @@
 #define MID_UNRESOLVED 0x00000000
 #define MID_AMBIGUOUS 0x00000001
 
-/* MS-OXNSPI 2.2.1: property type of an error value (PtypErrorCode) */
+/* MS-OXCDATA 2.11.1: the property types a returned string may have, or an error */
 #define PT_ERROR 0x000A
 #define PT_STRING8 0x001E
 #define PT_UNICODE 0x001F
