@@ -114,6 +114,64 @@ static enum MAPISTATUS parse_all(struct call_state *call)
 	return MAPI_E_SUCCESS;
 }
 
+/*
+ * Every response with a handle index starts with that index and ReturnValue
+ * (MS-OXCROPS 2.2.4 onwards), and so does every generated response struct:
+ * the common head through which the error form is filled for any ROP.
+ */
+struct response_head {
+	uint8_t handle_index;
+	uint32_t return_value;
+};
+
+/*
+ * The error form of ROP_ID (MS-OXCROPS 2.2.x, "ReturnValue other than
+ * success"): RopId, handle index, ReturnValue, and for the ROPs whose
+ * failure response carries fields of its own (RopDeleteMessages'
+ * PartialCompletion, RopWriteStream's WrittenSize, ...) those fields, zero.
+ * The generated codec knows which ROPs have them.
+ */
+static enum wire_error error_form_push(struct oxcdata_push *out, uint8_t rop_id,
+				       uint8_t handle_index, uint32_t status)
+{
+	struct rop_response response;
+	struct rop_params params = { 0 };
+	struct response_head head = { .handle_index = handle_index, .return_value = status };
+	size_t before = out->len;
+
+	memset(&response, 0, sizeof(response));
+	response.rop_id = rop_id;
+	memcpy(&response.u, &head, sizeof(head));
+	if (rop_response_push_one(out, &response, &params) == WIRE_OK) {
+		return WIRE_OK;
+	}
+	out->len = before;
+	return rop_error_response_push(out, rop_id, handle_index, status);
+}
+
+/* The bytes of ROP_ID's error form (6 for most ROPs), measured once per RopId. */
+static size_t error_form_size(uint8_t rop_id)
+{
+	static uint8_t known[256];	/* 0: not measured yet */
+	struct oxcdata_push scratch;
+	TALLOC_CTX *tmp;
+
+	if (known[rop_id] != 0) {
+		return known[rop_id];
+	}
+	tmp = talloc_new(NULL);
+	if (tmp == NULL) {
+		return EMSMDB_ROP_ERROR_SIZE;
+	}
+	oxcdata_push_init(&scratch, tmp);
+	if (error_form_push(&scratch, rop_id, 0, (uint32_t)MAPI_E_CALL_FAILED) == WIRE_OK &&
+	    scratch.len >= EMSMDB_ROP_ERROR_SIZE && scratch.len <= 0xFF) {
+		known[rop_id] = (uint8_t)scratch.len;
+	}
+	talloc_free(tmp);
+	return known[rop_id] != 0 ? known[rop_id] : EMSMDB_ROP_ERROR_SIZE;
+}
+
 /* The bytes a response is expected to take when the ROP is resent. */
 static size_t expected_response(const struct call_state *call, uint8_t rop_id)
 {
@@ -123,10 +181,10 @@ static size_t expected_response(const struct call_state *call, uint8_t rop_id)
 	if (layout->response == ROP_RESPONSE_NONE) {
 		return 0;
 	}
-	if (handler->fn != NULL && handler->min_response > EMSMDB_ROP_ERROR_SIZE) {
+	if (handler->fn != NULL && handler->min_response > error_form_size(rop_id)) {
 		return handler->min_response;
 	}
-	return EMSMDB_ROP_ERROR_SIZE;
+	return error_form_size(rop_id);
 }
 
 /*
@@ -163,7 +221,7 @@ static enum MAPISTATUS push_error(struct call_state *call, uint8_t rop_id, uint8
 	if (emsmdb_rop_layouts[rop_id].response == ROP_RESPONSE_NONE) {
 		return MAPI_E_SUCCESS;	/* RopRelease: failures are silent */
 	}
-	if (rop_error_response_push(&call->out, rop_id, handle_index, (uint32_t)status) != WIRE_OK) {
+	if (error_form_push(&call->out, rop_id, handle_index, (uint32_t)status) != WIRE_OK) {
 		return MAPI_E_NOT_ENOUGH_MEMORY;
 	}
 	return MAPI_E_SUCCESS;

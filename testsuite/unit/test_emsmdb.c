@@ -389,6 +389,38 @@ static const struct emsmdb_rop_handler test_handlers[256] = {
 			       .input_types = EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_FOLDER), .min_response = 10 },
 };
 
+/*
+ * The error form of a ROP whose failure response has fields of its own
+ * carries them, zero (MS-OXCROPS 2.2.4.11.2 PartialCompletion, 2.2.9.3.2
+ * WrittenSize, 2.2.9.8.2 ReadByteCount/WrittenByteCount): else a client
+ * reading the RopsList by the spec would lose its place.
+ */
+static void test_error_forms_with_fields(void **state)
+{
+	struct fixture *f = *state;
+	struct bytes rops = { .len = 0 }, in, out = { .len = 0 };
+	uint32_t handles[2] = { f->folder->handle, EMSMDB_HANDLE_NONE };
+	struct emsmdb_rop_result result;
+
+	/* no handlers: each answered ecNotSupported in its error form */
+	put8(&rops, RopDeleteMessages); put8(&rops, 0); put8(&rops, 0); put8(&rops, 0); put8(&rops, 0);
+	put16(&rops, 0);
+	put8(&rops, RopWriteStream); put8(&rops, 0); put8(&rops, 0); put16(&rops, 1); put8(&rops, 0x41);
+	put8(&rops, RopCopyToStream); put8(&rops, 0); put8(&rops, 0); put8(&rops, 1); put64(&rops, 5);
+	/* and an index outside the table: ecNullObject, the same form */
+	put8(&rops, RopDeleteMessages); put8(&rops, 0); put8(&rops, 7); put8(&rops, 0); put8(&rops, 0);
+	put16(&rops, 0);
+	rop_input(&in, &rops, handles, 2);
+	assert_int_equal(emsmdb_rop_process_with(test_handlers, f->mem_ctx, f->session, in.buf, in.len,
+						 0x8000, &result), MAPI_E_SUCCESS);
+	put8(&out, RopDeleteMessages); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT); put8(&out, 0);
+	put8(&out, RopWriteStream); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT); put16(&out, 0);
+	put8(&out, RopCopyToStream); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT);
+	put64(&out, 0); put64(&out, 0);
+	put8(&out, RopDeleteMessages); put8(&out, 7); put32(&out, EC_NULL_OBJECT); put8(&out, 0);
+	expect_output(&result, &out, handles, 2);
+}
+
 static void test_handlers_and_output_handles(void **state)
 {
 	struct fixture *f = *state;
@@ -579,6 +611,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_handle_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unparsable_buffers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error_forms_with_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handlers_and_output_handles, setup, teardown),
 		cmocka_unit_test(test_fits),
 		cmocka_unit_test_setup_teardown(test_buffer_too_small, setup, teardown),
