@@ -15,20 +15,29 @@
 /*
  * MS-OXCFOLD 3.2.5.1 RopOpenFolder: any folder of the mailbox the input
  * logon or folder belongs to, by FolderId; one that does not exist is
- * ecNotFound.  A private mailbox has no ghosted folders (IsGhosted 0) and
- * no server-side rules yet (HasRules 0).  Soft-deleted folders are not
- * kept, so OpenSoftDeleted finds nothing more than a plain open.
+ * ecNotFound, an input object of another kind ecNotSupported.  A private
+ * mailbox has no ghosted folders (IsGhosted 0) and no server-side rules
+ * yet (HasRules 0).  Soft-deleted folders are not kept, so OpenSoftDeleted
+ * finds nothing more than a plain open.
  */
 enum MAPISTATUS emsmdb_rop_open_folder(struct emsmdb_rop_ctx *ctx, struct rop_response *response)
 {
 	const struct rop_open_folder_request *req = &ctx->request->u.open_folder;
 	struct rop_open_folder_response *res = &response->u.open_folder;
-	struct emsmdb_logon *logon = emsmdb_object_logon(ctx->input);
+	struct emsmdb_object *input = emsmdb_rop_object_at(ctx, req->input_handle_index, ~0u);
+	struct emsmdb_logon *logon;
 	struct emsmdb_folder *folder;
 	struct emsmdb_object *object;
 	enum MAPISTATUS status;
 
 	res->output_handle_index = req->output_handle_index;
+	if (input == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	if (!(EMSMDB_OBJECT_BIT(input->type) & EMSMDB_FOLDER_PARENTS)) {
+		return MAPI_E_NO_SUPPORT;
+	}
+	logon = emsmdb_object_logon(input);
 	if (logon == NULL) {
 		return EC_NULL_OBJECT;
 	}

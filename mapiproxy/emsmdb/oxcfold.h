@@ -10,7 +10,7 @@
 #include "mapiproxy/emsmdb/objects.h"
 
 /*
- * RopCreateFolder, RopDeleteFolder, RopMoveCopyMessages, RopMoveFolder,
+ * RopOpenFolder, RopCreateFolder, RopDeleteFolder, RopMoveCopyMessages, RopMoveFolder,
  * RopCopyFolder, RopEmptyFolder, RopHardDeleteMessagesAndSubfolders,
  * RopDeleteMessages and RopHardDeleteMessages take their folders from the
  * handle table themselves (rop_table.c: input_types 0): a missing object

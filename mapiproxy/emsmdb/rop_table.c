@@ -36,7 +36,7 @@ const struct emsmdb_rop_handler emsmdb_rop_handlers[256] = {
 				  .input_types = EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_LOGON),
 				  .min_response = 6 + 8 },
 	/* MS-OXCFOLD (oxcfold.c) */
-	[RopOpenFolder] = { .fn = emsmdb_rop_open_folder, .input_types = EMSMDB_FOLDER_PARENTS,
+	[RopOpenFolder] = { .fn = emsmdb_rop_open_folder, .input_types = 0,
 			    .min_response = 6 + 2 },
 	/* FolderId, IsExistingFolder */
 	[RopCreateFolder] = { .fn = emsmdb_rop_create_folder, .input_types = 0,

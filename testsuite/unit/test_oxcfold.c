@@ -445,6 +445,19 @@ static void test_create_folder_errors(void **state)
 	assert_int_equal(create(f, ipm, "", NULL, 1, 0, 1, NULL, NULL), MAPI_E_INVALID_PARAMETER);
 	/* the logon is not a folder: ecNotSupported */
 	assert_int_equal(create(f, f->logon_handle, "x", NULL, 1, 0, 1, NULL, NULL), MAPI_E_NO_SUPPORT);
+	/* another kind of object: ecNotSupported for RopCreateFolder and RopOpenFolder */
+	{
+		struct emsmdb_object *other;
+		struct rop_request r = open_folder(ipm_fid);
+
+		assert_int_equal(emsmdb_object_new(f->session, EMSMDB_OBJECT_TEST, 0, &other),
+				 MAPI_E_SUCCESS);
+		assert_int_equal(create(f, other->handle, "x", NULL, 1, 0, 1, NULL, NULL),
+				 MAPI_E_NO_SUPPORT);
+		assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, other->handle, NULL, NULL, NULL),
+				 MAPI_E_NO_SUPPORT);
+		emsmdb_object_release(other);
+	}
 	/* a released handle: ecNullObject */
 	emsmdb_fixture_rop(f, NULL, f, &release, stale, NULL, NULL, NULL);
 	assert_int_equal(create(f, stale, "x", NULL, 1, 0, 1, NULL, NULL), EC_NULL_OBJECT);
