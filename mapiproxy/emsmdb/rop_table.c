@@ -55,8 +55,29 @@ const struct emsmdb_rop_handler emsmdb_rop_handlers[256] = {
 		.input_types = EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_LOGON), .min_response = 6 },
 
 	/* MS-OXCFOLD (oxcfold.c) */
-	[RopOpenFolder] = { .fn = emsmdb_rop_open_folder, .input_types = EMSMDB_FOLDER_PARENTS,
+	[RopOpenFolder] = { .fn = emsmdb_rop_open_folder, .input_types = 0,
 			    .min_response = 6 + 2 },
+	/* FolderId, IsExistingFolder */
+	[RopCreateFolder] = { .fn = emsmdb_rop_create_folder, .input_types = 0,
+			      .min_response = 6 + 8 + 1 },
+	/* PartialCompletion */
+	[RopDeleteFolder] = { .fn = emsmdb_rop_delete_folder, .input_types = 0,
+			      .min_response = 6 + 1 },
+	/* the ecNullDestinationObject form: DestHandleIndex, PartialCompletion */
+	[RopMoveCopyMessages] = { .fn = emsmdb_rop_move_copy_messages, .input_types = 0,
+				  .min_response = 6 + 4 + 1 },
+	[RopMoveFolder] = { .fn = emsmdb_rop_move_folder, .input_types = 0,
+			    .min_response = 6 + 4 + 1 },
+	[RopCopyFolder] = { .fn = emsmdb_rop_copy_folder, .input_types = 0,
+			    .min_response = 6 + 4 + 1 },
+	[RopEmptyFolder] = { .fn = emsmdb_rop_empty_folder, .input_types = 0,
+			     .min_response = 6 + 1 },
+	[RopHardDeleteMessagesAndSubfolders] = { .fn = emsmdb_rop_hard_delete_messages_and_subfolders,
+						 .input_types = 0, .min_response = 6 + 1 },
+	[RopDeleteMessages] = { .fn = emsmdb_rop_delete_messages, .input_types = 0,
+				.min_response = 6 + 1 },
+	[RopHardDeleteMessages] = { .fn = emsmdb_rop_hard_delete_messages, .input_types = 0,
+				    .min_response = 6 + 1 },
 
 	/* MS-OXCTABL (oxctabl.c) */
 
