@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include <talloc.h>
@@ -375,6 +376,26 @@ static void test_save_conflict(void **state)
 	talloc_free(other);
 }
 
+/* MS-OXCMSG 3.2.5.3: a save of a message deleted meanwhile is ecObjectDeleted. */
+static void test_save_deleted(void **state)
+{
+	struct emsmdb_fixture *f = *state;
+	struct emsmdb_logon *logon = emsmdb_logon_get(f->session, 0);
+	struct mapistore_folder *inbox;
+	uint32_t handle = 0, partial = 0;
+	uint64_t mid = saved_message(f, INBOX, "doomed");
+
+	assert_int_equal(run(f, NULL, open_message(f->folder_ids[INBOX], mid, 1), f->logon_handle,
+			     &handle, NULL), MAPI_E_SUCCESS);
+	set_string(f->session, handle, TAG_SUBJECT, "too late");
+	assert_int_equal(mapistore_folder_open(logon->store, f, f->folder_ids[INBOX], &inbox),
+			 MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_messages_delete(inbox, 1, &mid, true, &partial), MAPI_E_SUCCESS);
+	assert_int_equal(run(f, NULL, save_message(0), handle, NULL, NULL), MAPI_E_OBJECT_DELETED);
+	assert_int_equal(run(f, NULL, open_message(f->folder_ids[INBOX], mid, 0), f->logon_handle,
+			     NULL, NULL), MAPI_E_NOT_FOUND);
+}
+
 /* A message opened read-only refuses saves and edits with ecAccessDenied; nothing changes. */
 static void test_read_only_refuses(void **state)
 {
@@ -523,6 +544,66 @@ static void test_recipients(void **state)
 	assert_int_equal(run(f, NULL, open_message(f->folder_ids[INBOX], mid, 0), f->logon_handle,
 			     NULL, &response), MAPI_E_SUCCESS);
 	assert_int_equal(response.u.open_message.u.ok.recipient_count, 0);
+}
+
+/*
+ * More recipients than one response holds: RopOpenMessage sends what fits
+ * with the full RecipientCount, RopReadRecipients the rest, call by call.
+ */
+static void test_many_recipients(void **state)
+{
+	struct emsmdb_fixture *f = *state;
+	struct rop_request modify = { .rop_id = RopModifyRecipients };
+	struct rop_request read = { .rop_id = RopReadRecipients };
+	struct rop_response response;
+	struct parsed_row parsed;
+	uint32_t handle = 0, opened = 0, next, seen;
+	uint64_t mid;
+	uint16_t i;
+
+	assert_int_equal(run(f, NULL, create_message(f->folder_ids[INBOX]), f->logon_handle, &handle,
+			     &response), MAPI_E_SUCCESS);
+	mid = response.u.create_message.u.ok.message_id;
+	modify.u.modify_recipients.row_count = 200;
+	modify.u.modify_recipients.recipient_rows = talloc_array(f, struct rop_modify_recipient_row, 200);
+	for (i = 0; i < 200; i++) {
+		struct bytes b = { .len = 0 };
+		char name[128];
+
+		snprintf(name, sizeof(name), "Получатель номер %03u с довольно длинным именем", i);
+		put_u16(&b, EMSMDB_RECIP_D | EMSMDB_RECIP_U);
+		put_utf16(&b, name);
+		put_u16(&b, 0);
+		put_u8(&b, 0);
+		modify.u.modify_recipients.recipient_rows[i] = modify_row(f, i, 1, &b);
+	}
+	assert_int_equal(run(f, NULL, modify, handle, NULL, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(run(f, NULL, save_message(0), handle, NULL, NULL), MAPI_E_SUCCESS);
+
+	assert_int_equal(run(f, NULL, open_message(f->folder_ids[INBOX], mid, 0), f->logon_handle,
+			     &opened, &response), MAPI_E_SUCCESS);
+	assert_int_equal(response.u.open_message.u.ok.recipient_count, 200);
+	seen = response.u.open_message.u.ok.row_count;
+	assert_true(seen > 0 && seen < 200);
+	next = seen;
+	while (next < 200) {
+		read.u.read_recipients.row_id = next;
+		assert_int_equal(run(f, NULL, read, opened, NULL, &response), MAPI_E_SUCCESS);
+		assert_true(response.u.read_recipients.u.ok.row_count > 0);
+		for (i = 0; i < response.u.read_recipients.u.ok.row_count; i++) {
+			char name[128];
+
+			assert_int_equal(response.u.read_recipients.u.ok.recipient_rows[i].row_id, next + i);
+			parse_row(response.u.read_recipients.u.ok.recipient_rows[i].recipient_row,
+				  response.u.read_recipients.u.ok.recipient_rows[i].recipient_row_size,
+				  &parsed);
+			snprintf(name, sizeof(name), "Получатель номер %03u с довольно длинным именем",
+				 next + i);
+			assert_string_equal(parsed.display, name);
+		}
+		next += response.u.read_recipients.u.ok.row_count;
+	}
+	assert_int_equal(next, 200);
 }
 
 /* A malformed RecipientRow or column is ecInvalidParameter, and the recipients stay. */
@@ -937,8 +1018,10 @@ int main(void)
 		T(test_open_without_subject_named),
 		T(test_unsaved_changes_invisible),
 		T(test_save_conflict),
+		T(test_save_deleted),
 		T(test_read_only_refuses),
 		T(test_recipients),
+		T(test_many_recipients),
 		T(test_bad_recipient_rows),
 		T(test_reload),
 		T(test_attachments),
