@@ -65,7 +65,11 @@ static void typed_string(const char *utf8, struct mapi_typed_string *out)
 	}
 }
 
-static size_t typed_string_size(TALLOC_CTX *mem_ctx, const struct mapi_typed_string *ts)
+/*
+ * The bytes TS takes on the wire.  A value that cannot be encoded (not
+ * UTF-8) is sent as NoString rather than failing the whole response.
+ */
+static size_t typed_string_size(TALLOC_CTX *mem_ctx, struct mapi_typed_string *ts)
 {
 	struct oxcdata_push push;
 	size_t len;
@@ -73,7 +77,9 @@ static size_t typed_string_size(TALLOC_CTX *mem_ctx, const struct mapi_typed_str
 	oxcdata_push_init(&push, mem_ctx);
 	if (oxcdata_typed_string_push(&push, ts) != WIRE_OK) {
 		talloc_free(push.data);
-		return SIZE_MAX / 2;
+		ts->type = MAPI_TSTRING_NONE;
+		ts->str = NULL;
+		return 1;
 	}
 	len = push.len;
 	talloc_free(push.data);
