@@ -657,10 +657,37 @@ enum MAPISTATUS emsmdb_rop_open_message(struct emsmdb_rop_ctx *ctx, struct rop_r
 }
 
 /*
+ * The initial properties MS-OXCMSG 3.2.5.2 says a server SHOULD set that
+ * mapistore does not compute itself (message flags, size and times are
+ * mapistore's; PidTagDisplayTo/Cc/Bcc follow the recipients).
+ */
+static enum MAPISTATUS initial_properties(struct emsmdb_rop_ctx *ctx, struct mapistore_message *msg)
+{
+	struct mapi_propval props[4];
+	struct mapistore_problems problems = { 0 };
+	enum MAPISTATUS status;
+
+	props[0].tag = PidTagImportance;
+	props[0].value.i32 = 1;		/* normal */
+	props[1].tag = PidTagMessageClass;
+	props[1].value.string = "IPM.Note";
+	props[2].tag = PidTagSensitivity;
+	props[2].value.i32 = 0;
+	props[3].tag = PidTagTrustSender;
+	props[3].value.i32 = 1;
+	status = mapistore_message_set_props(msg, 4, props, ctx->mem_ctx, &problems);
+	if (status == MAPI_E_SUCCESS && problems.count > 0) {
+		status = problems.problems[0].error_code;
+	}
+	return status;
+}
+
+/*
  * MS-OXCMSG 3.2.5.2 RopCreateMessage: a new message in folder FolderId,
- * normal or folder associated information (AssociatedFlag).  mapistore
- * allocates its MID now, so the response carries it (HasMessageId 1);
- * nothing of it is visible until RopSaveChangesMessage.
+ * normal or folder associated information (AssociatedFlag), with the
+ * initial properties.  mapistore allocates its MID now, so the response
+ * carries it (HasMessageId 1); nothing of it is visible until
+ * RopSaveChangesMessage.
  */
 enum MAPISTATUS emsmdb_rop_create_message(struct emsmdb_rop_ctx *ctx, struct rop_response *response)
 {
@@ -685,6 +712,9 @@ enum MAPISTATUS emsmdb_rop_create_message(struct emsmdb_rop_ctx *ctx, struct rop
 		return status;
 	}
 	status = mapistore_message_create(folder, message, req->associated_flag != 0, &message->msg);
+	if (status == MAPI_E_SUCCESS) {
+		status = initial_properties(ctx, message->msg);
+	}
 	if (status != MAPI_E_SUCCESS) {
 		emsmdb_object_release(object);
 		return status;

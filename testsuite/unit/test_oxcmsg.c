@@ -27,6 +27,7 @@
 #define TAG_SUBJECT_PREFIX 0x003D001Fu
 #define TAG_NORMALIZED_SUBJECT 0x0E1D001Fu
 #define TAG_MESSAGE_FLAGS 0x0E070003u
+#define TAG_MESSAGE_CLASS 0x001A001Fu
 #define TAG_RECIPIENT_TYPE 0x0C150003u
 #define TAG_DISPLAY_NAME 0x3001001Fu
 #define TAG_ADDRESS_TYPE 0x3002001Fu
@@ -300,6 +301,8 @@ static void test_create_save_open_subjects(void **state)
 		assert_int_equal(response.u.open_message.u.ok.has_named_properties, 0);
 		assert_int_equal(response.u.open_message.u.ok.recipient_count, 0);
 		assert_string_equal(stored_string(f, f, INBOX, mid, TAG_SUBJECT), full);
+		/* the initial properties of MS-OXCMSG 3.2.5.2 */
+		assert_string_equal(stored_string(f, f, INBOX, mid, TAG_MESSAGE_CLASS), "IPM.Note");
 	}
 }
 
