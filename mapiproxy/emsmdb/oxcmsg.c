@@ -588,23 +588,16 @@ static enum MAPISTATUS summarize(struct emsmdb_rop_ctx *ctx, struct mapistore_me
 	(dst).recipient_rows = (s).recipient_rows; \
 } while (0)
 
-/* The mapistore open mode of a message's OpenModeFlags (without OpenSoftDeleted). */
-static bool message_open_mode(uint8_t flags, uint8_t *mode)
+/*
+ * The mapistore open mode of RopOpenMessage's OpenModeFlags (MS-OXCMSG
+ * 2.2.3.1.1: bits other than the listed ones are ignored).  ReadWrite and
+ * BestAccess both open read-write: only the owner logs on to a private
+ * mailbox, and the owner may write every message of it.
+ */
+static uint8_t message_open_mode(uint8_t flags)
 {
-	switch (flags & ~EMSMDB_MESSAGE_OPEN_SOFT_DELETED) {
-	case EMSMDB_MESSAGE_OPEN_READ_ONLY:
-		*mode = MAPISTORE_OPEN_READ_ONLY;
-		return true;
-	case EMSMDB_MESSAGE_OPEN_READ_WRITE:
-		*mode = MAPISTORE_OPEN_READ_WRITE;
-		return true;
-	case EMSMDB_MESSAGE_OPEN_BEST_ACCESS:
-		/* the owner of a private mailbox may write every message of it */
-		*mode = MAPISTORE_OPEN_READ_WRITE;
-		return true;
-	default:
-		return false;
-	}
+	return (flags & EMSMDB_MESSAGE_OPEN_BEST_ACCESS) != 0 ? MAPISTORE_OPEN_READ_WRITE
+							      : MAPISTORE_OPEN_READ_ONLY;
 }
 
 /* --- messages --------------------------------------------------------------------------- */
@@ -630,9 +623,7 @@ enum MAPISTATUS emsmdb_rop_open_message(struct emsmdb_rop_ctx *ctx, struct rop_r
 	if (logon == NULL) {
 		return EC_NULL_OBJECT;
 	}
-	if (!message_open_mode(req->open_mode_flags, &mode)) {
-		return MAPI_E_INVALID_PARAMETER;
-	}
+	mode = message_open_mode(req->open_mode_flags);
 	status = emsmdb_message_object_new(ctx, logon, req->logon_id, &message, &object);
 	if (status != MAPI_E_SUCCESS) {
 		return status;
@@ -642,8 +633,7 @@ enum MAPISTATUS emsmdb_rop_open_message(struct emsmdb_rop_ctx *ctx, struct rop_r
 	if (status == MAPI_E_SUCCESS) {
 		message->fid = req->folder_id;
 		message->mid = req->message_id;
-		message->open_mode = mode == MAPISTORE_OPEN_READ_ONLY ? MAPISTORE_OPEN_READ_ONLY
-								      : MAPISTORE_OPEN_READ_WRITE;
+		message->open_mode = mode;
 		status = summarize(ctx, message->msg, 6, &summary);
 	}
 	if (status != MAPI_E_SUCCESS) {

@@ -938,11 +938,14 @@ static void test_bad_objects_and_ids(void **state)
 			     NULL, NULL), MAPI_E_NOT_FOUND);
 	assert_int_equal(run(f, NULL, create_message(f->folder_ids[INBOX] + 0x100000000ull),
 			     f->logon_handle, NULL, NULL), MAPI_E_NOT_FOUND);
-	assert_int_equal(run(f, NULL, open_message(f->folder_ids[INBOX], mid, 0x02), f->logon_handle,
-			     NULL, NULL), MAPI_E_INVALID_PARAMETER);
 	assert_int_equal(run(f, NULL, save_message(0x80), message, NULL, NULL),
 			 MAPI_E_INVALID_PARAMETER);
 	assert_int_equal(f->session->handles.used, before);
+
+	/* MS-OXCMSG 2.2.3.1.1: unlisted OpenModeFlags bits are ignored (here: read-only) */
+	assert_int_equal(run(f, NULL, open_message(f->folder_ids[INBOX], mid, 0x80), f->logon_handle,
+			     &message, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(run(f, NULL, save_message(0), message, NULL, NULL), MAPI_E_NO_ACCESS);
 }
 
 /* Another user's session reaches only its own mailbox: alice's MID is not found there. */
