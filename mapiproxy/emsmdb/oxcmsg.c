@@ -841,8 +841,10 @@ enum MAPISTATUS emsmdb_rop_modify_recipients(struct emsmdb_rop_ctx *ctx,
 }
 
 /*
- * MS-OXCMSG 3.2.5.6 RopReadRecipients: the recipients from RowId on, as
- * many as fit; ecNotFound when there is none from there.
+ * MS-OXCMSG 3.2.5.6 RopReadRecipients: the recipient RowId and those
+ * after it, as many as fit (RowId 0: from the first, whatever its RowId).
+ * ecNotFound when no recipient has that RowId (or, for 0, there is none);
+ * ecBufferTooSmall when not even that one fits.
  */
 enum MAPISTATUS emsmdb_rop_read_recipients(struct emsmdb_rop_ctx *ctx, struct rop_response *response)
 {
@@ -863,7 +865,7 @@ enum MAPISTATUS emsmdb_rop_read_recipients(struct emsmdb_rop_ctx *ctx, struct ro
 	if (status != MAPI_E_SUCCESS) {
 		return status;
 	}
-	if (count == 0) {
+	if (count == 0 || (req->row_id != 0 && rows[0].row_id != req->row_id)) {
 		return MAPI_E_NOT_FOUND;
 	}
 	res->u.ok.recipient_rows = talloc_zero_array(ctx->mem_ctx, struct rop_read_recipient_row,
@@ -892,7 +894,7 @@ enum MAPISTATUS emsmdb_rop_read_recipients(struct emsmdb_rop_ctx *ctx, struct ro
 		row->recipient_row = data;
 	}
 	if (i == 0) {
-		return EMSMDB_ROP_NO_SPACE;
+		return EC_BUFFER_TOO_SMALL;
 	}
 	res->return_value = MAPI_E_SUCCESS;
 	res->u.ok.row_count = (uint8_t)i;

@@ -530,6 +530,26 @@ static void test_recipients(void **state)
 	assert_string_equal(parsed.email, "francois@example.fr");
 	read.u.read_recipients.row_id = 2;
 	assert_int_equal(run(f, NULL, read, opened, NULL, NULL), MAPI_E_NOT_FOUND);
+	/* a RowId between existing ones names no recipient (MS-OXCMSG 3.2.5.6) */
+	{
+		struct bytes b = { .len = 0 };
+		struct rop_request add = { .rop_id = RopModifyRecipients };
+
+		put_u16(&b, EMSMDB_RECIP_D | EMSMDB_RECIP_U);
+		put_utf16(&b, "Row five");
+		put_u16(&b, 0);
+		put_u8(&b, 0);
+		add.u.modify_recipients.row_count = 1;
+		add.u.modify_recipients.recipient_rows = talloc_array(f, struct rop_modify_recipient_row, 1);
+		add.u.modify_recipients.recipient_rows[0] = modify_row(f, 5, 3, &b);
+		assert_int_equal(run(f, NULL, add, handle, NULL, NULL), MAPI_E_SUCCESS);
+		read.u.read_recipients.row_id = 3;
+		assert_int_equal(run(f, NULL, read, handle, NULL, NULL), MAPI_E_NOT_FOUND);
+		read.u.read_recipients.row_id = 5;
+		assert_int_equal(run(f, NULL, read, handle, NULL, &response), MAPI_E_SUCCESS);
+		assert_int_equal(response.u.read_recipients.u.ok.row_count, 1);
+		assert_int_equal(response.u.read_recipients.u.ok.recipient_rows[0].recipient_type, 3);
+	}
 
 	/* a row without RecipientRow removes its recipient */
 	modify.u.modify_recipients.row_count = 1;
@@ -537,8 +557,9 @@ static void test_recipients(void **state)
 	assert_int_equal(run(f, NULL, modify, handle, NULL, NULL), MAPI_E_SUCCESS);
 	read.u.read_recipients.row_id = 0;
 	assert_int_equal(run(f, NULL, read, handle, NULL, &response), MAPI_E_SUCCESS);
-	assert_int_equal(response.u.read_recipients.u.ok.row_count, 1);
+	assert_int_equal(response.u.read_recipients.u.ok.row_count, 2);
 	assert_int_equal(response.u.read_recipients.u.ok.recipient_rows[0].row_id, 1);
+	assert_int_equal(response.u.read_recipients.u.ok.recipient_rows[1].row_id, 5);
 
 	/* RopRemoveAllRecipients, then saved: none left */
 	assert_int_equal(run(f, NULL, remove_all, handle, NULL, NULL), MAPI_E_SUCCESS);
