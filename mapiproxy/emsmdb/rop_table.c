@@ -82,6 +82,48 @@ const struct emsmdb_rop_handler emsmdb_rop_handlers[256] = {
 	/* MS-OXCTABL (oxctabl.c) */
 
 	/* MS-OXCMSG (oxcmsg.c) */
+#define EMSMDB_MESSAGE_BIT EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_MESSAGE)
+#define EMSMDB_ATTACHMENT_BIT EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_ATTACHMENT)
+#define EMSMDB_FOLDER_BIT EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_FOLDER)
+	/* the rowless RopOpenMessage response: 6 + 1 + 1 + 1 + 2 + 2 + 1 = 6 + 8 */
+	[RopOpenMessage] = { .fn = emsmdb_rop_open_message, .input_types = EMSMDB_FOLDER_PARENTS,
+			     .min_response = 6 + 8 },
+	[RopCreateMessage] = { .fn = emsmdb_rop_create_message, .input_types = EMSMDB_FOLDER_PARENTS,
+			       .min_response = 6 + 1 + 8 },
+	[RopSaveChangesMessage] = { .fn = emsmdb_rop_save_changes_message,
+				    .input_types = EMSMDB_MESSAGE_BIT, .min_response = 6 + 1 + 8 },
+	[RopRemoveAllRecipients] = { .fn = emsmdb_rop_remove_all_recipients,
+				     .input_types = EMSMDB_MESSAGE_BIT, .min_response = 6 },
+	[RopModifyRecipients] = { .fn = emsmdb_rop_modify_recipients,
+				  .input_types = EMSMDB_MESSAGE_BIT, .min_response = 6 },
+	[RopReadRecipients] = { .fn = emsmdb_rop_read_recipients, .input_types = EMSMDB_MESSAGE_BIT,
+				.min_response = 6 + 1 },
+	[RopReloadCachedInformation] = { .fn = emsmdb_rop_reload_cached_information,
+					 .input_types = EMSMDB_MESSAGE_BIT, .min_response = 6 + 8 },
+	[RopSetMessageStatus] = { .fn = emsmdb_rop_set_message_status,
+				  .input_types = EMSMDB_FOLDER_BIT, .min_response = 6 + 4 },
+	[RopGetMessageStatus] = { .fn = emsmdb_rop_get_message_status,
+				  .input_types = EMSMDB_FOLDER_BIT, .min_response = 6 + 4 },
+	[RopSetReadFlags] = { .fn = emsmdb_rop_set_read_flags, .input_types = EMSMDB_FOLDER_BIT,
+			      .min_response = 6 + 1 },
+	/* public logons may add LogonId and ClientData (checked by the handler) */
+	[RopSetMessageReadFlag] = { .fn = emsmdb_rop_set_message_read_flag,
+				    .input_types = EMSMDB_MESSAGE_BIT, .min_response = 6 + 1 },
+	[RopOpenAttachment] = { .fn = emsmdb_rop_open_attachment, .input_types = EMSMDB_MESSAGE_BIT,
+				.min_response = 6 },
+	[RopCreateAttachment] = { .fn = emsmdb_rop_create_attachment,
+				  .input_types = EMSMDB_MESSAGE_BIT, .min_response = 6 + 4 },
+	[RopDeleteAttachment] = { .fn = emsmdb_rop_delete_attachment,
+				  .input_types = EMSMDB_MESSAGE_BIT, .min_response = 6 },
+	[RopSaveChangesAttachment] = { .fn = emsmdb_rop_save_changes_attachment,
+				       .input_types = EMSMDB_ATTACHMENT_BIT, .min_response = 6 },
+	[RopOpenEmbeddedMessage] = { .fn = emsmdb_rop_open_embedded_message,
+				     .input_types = EMSMDB_ATTACHMENT_BIT,
+				     .min_response = 6 + 1 + 8 + 8 },
+	[RopGetAttachmentTable] = { .fn = emsmdb_rop_get_attachment_table,
+				    .input_types = EMSMDB_MESSAGE_BIT, .min_response = 6 },
+	[RopGetValidAttachments] = { .fn = emsmdb_rop_get_valid_attachments,
+				     .input_types = EMSMDB_MESSAGE_BIT, .min_response = 6 + 2 },
 
 	/* MS-OXCPRPT (oxcprpt.c) */
 
