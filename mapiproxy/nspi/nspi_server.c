@@ -209,6 +209,15 @@ static NTSTATUS nspi_bind(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ct
 	}
 	session->codepage = r->in.pStat->CodePage;
 	session->template_locale = r->in.pStat->TemplateLocale;
+	/*
+	 * SortLocale is recorded, not used to collate: every table is sorted
+	 * once per snapshot, for all sessions, by case-folded code points.
+	 * MS-OXNSPI 2.2.1.4 makes NSPI_DEFAULT_LOCALE (0x0409) "the minimal
+	 * required sort order for Unicode strings"; sorting per session locale
+	 * would need a table per locale (strcoll_l over every container at
+	 * each rebuild), which the snapshot design avoids.  Clients re-sort
+	 * what they display.
+	 */
 	session->sort_locale = r->in.pStat->SortLocale;
 	handle->data = session;
 	*r->out.contextHandle = handle->wire_handle;
