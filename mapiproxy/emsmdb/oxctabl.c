@@ -384,17 +384,17 @@ static enum MAPISTATUS view_position(struct emsmdb_table *t, struct table_state 
 	return status;
 }
 
-/* Up to MAX rows from the cursor, which does not move (the caller moves it). */
+/* Up to MAX rows from the cursor, which moves past them when ADVANCE. */
 static enum MAPISTATUS view_read(struct emsmdb_table *t, struct table_state *st,
-				 TALLOC_CTX *mem_ctx, uint32_t max, bool forward, uint32_t *n,
-				 struct mapi_property_row **rows)
+				 TALLOC_CTX *mem_ctx, uint32_t max, bool forward, bool advance,
+				 uint32_t *n, struct mapi_property_row **rows)
 {
 	struct att_view v;
 	enum MAPISTATUS status;
 	uint32_t avail;
 
 	if (!is_attachment_table(t)) {
-		return mapistore_table_query_rows(t->table, mem_ctx, max, forward, true, n, rows,
+		return mapistore_table_query_rows(t->table, mem_ctx, max, forward, !advance, n, rows,
 						  NULL);
 	}
 	status = att_view_load(t, st, mem_ctx, t->columns.count, t->columns.tags, NULL, &v);
@@ -409,6 +409,9 @@ static enum MAPISTATUS view_read(struct emsmdb_table *t, struct table_state *st,
 	}
 	for (uint32_t i = 0; i < *n; i++) {
 		att_row_as_columns(&v, forward ? st->pos + i : st->pos - 1 - i, &(*rows)[i]);
+	}
+	if (advance) {
+		st->pos = forward ? st->pos + *n : st->pos - *n;
 	}
 	return MAPI_E_SUCCESS;
 }
@@ -1106,12 +1109,13 @@ enum MAPISTATUS emsmdb_rop_query_rows(struct emsmdb_rop_ctx *ctx, struct rop_res
 	struct table_state *st;
 	struct emsmdb_table *t = input_table(ctx, &st);
 	bool forward = req->forward_read != 0;
-	struct mapi_property_row *rows = NULL;
+	bool full = false;
+	struct mapi_property_row *rows, *chunk_rows;
 	struct oxcdata_push scratch;
-	uint32_t max, n = 0, fit = 0, pos, count;
+	uint32_t want, chunk, n, fit = 0, read = 0, back, pos, count;
 	size_t room, used = 0;
 	int32_t moved;
-	enum MAPISTATUS status;
+	enum MAPISTATUS status = MAPI_E_SUCCESS;
 
 	res->input_handle_index = req->input_handle_index;
 	if (t == NULL || !t->columns_set) {
@@ -1125,42 +1129,76 @@ enum MAPISTATUS emsmdb_rop_query_rows(struct emsmdb_rop_ctx *ctx, struct rop_res
 	}
 	room = ctx->space - QUERY_ROWS_HEAD;
 	/* every row takes its flag byte and at least one byte per column */
-	max = (uint32_t)(room / (1 + t->columns.count));
-	if (max > req->row_count) {
-		max = req->row_count;
+	want = (uint32_t)(room / (1 + t->columns.count));
+	if (want > req->row_count) {
+		want = req->row_count;
 	}
-	if (max == 0 && req->row_count > 0) {
-		max = 1;	/* to tell "nothing left" from "no room" */
+	if (want == 0 && req->row_count > 0) {
+		want = 1;	/* to tell "nothing left" from "no room" */
 	}
-	status = view_read(t, st, ctx->mem_ctx, max, forward, &n, &rows);
+	rows = talloc_zero_array(ctx->mem_ctx, struct mapi_property_row, want ? want : 1);
+	if (rows == NULL) {
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	oxcdata_push_init(&scratch, ctx->mem_ctx);
+	/*
+	 * Rows are read in chunks sized from the rows so far, the cursor
+	 * moving with them, until the buffer is full; the rows read that did
+	 * not fit (all of them with NoAdvance) are stepped back over.
+	 */
+	chunk = want < 16 ? want : 16;
+	while (fit < want && !full) {
+		status = view_read(t, st, ctx->mem_ctx, chunk, forward, true, &n, &chunk_rows);
+		if (status != MAPI_E_SUCCESS) {
+			break;
+		}
+		read += n;
+		for (uint32_t i = 0; i < n; i++) {
+			size_t size;
+
+			if (!row_to_wire(ctx->mem_ctx, t, ctx->session->code_page, &chunk_rows[i])) {
+				status = MAPI_E_NOT_ENOUGH_MEMORY;
+				break;
+			}
+			size = row_wire_size(&scratch, &t->columns, &chunk_rows[i]);
+			if (size == 0) {
+				status = MAPI_E_CALL_FAILED;
+				break;
+			}
+			if (used + size > room) {
+				full = true;
+				break;
+			}
+			used += size;
+			rows[fit++] = chunk_rows[i];
+		}
+		if (status != MAPI_E_SUCCESS || n < chunk) {
+			break;
+		}
+		if (!full && fit < want) {
+			size_t average = used / fit;
+
+			chunk = (uint32_t)((room - used) / (average ? average : 1)) + 1;
+			if (chunk > want - fit) {
+				chunk = want - fit;
+			}
+		}
+	}
+	back = (status != MAPI_E_SUCCESS || (req->query_rows_flags & QUERY_ROWS_NO_ADVANCE)) ?
+	       read : read - fit;
+	if (back > 0) {
+		enum MAPISTATUS undo = view_seek(t, st, EMSMDB_BOOKMARK_CURRENT,
+						 forward ? -(int32_t)back : (int32_t)back, &moved);
+
+		if (status == MAPI_E_SUCCESS) {
+			status = undo;
+		}
+	}
 	if (status != MAPI_E_SUCCESS) {
 		return status;
 	}
-	oxcdata_push_init(&scratch, ctx->mem_ctx);
-	for (fit = 0; fit < n; fit++) {
-		size_t size;
-
-		if (!row_to_wire(ctx->mem_ctx, t, ctx->session->code_page, &rows[fit])) {
-			return MAPI_E_NOT_ENOUGH_MEMORY;
-		}
-		size = row_wire_size(&scratch, &t->columns, &rows[fit]);
-		if (size == 0) {
-			return MAPI_E_CALL_FAILED;
-		}
-		if (used + size > room) {
-			break;
-		}
-		used += size;
-	}
-	if (fit == 0 && n > 0) {
+	if (fit == 0 && full) {
 		return EMSMDB_ROP_NO_SPACE;
-	}
-	if (!(req->query_rows_flags & QUERY_ROWS_NO_ADVANCE) && fit > 0) {
-		status = view_seek(t, st, EMSMDB_BOOKMARK_CURRENT, forward ? (int32_t)fit : -(int32_t)fit,
-				   &moved);
-		if (status != MAPI_E_SUCCESS) {
-			return status;
-		}
 	}
 	status = view_position(t, st, &pos, &count);
 	if (status != MAPI_E_SUCCESS) {
@@ -1454,7 +1492,7 @@ enum MAPISTATUS emsmdb_rop_find_row(struct emsmdb_rop_ctx *ctx, struct rop_respo
 		status = view_find_row(t, st, req->restriction_data, backward);
 	}
 	if (status == MAPI_E_SUCCESS) {
-		status = view_read(t, st, ctx->mem_ctx, 1, true, &n, &rows);
+		status = view_read(t, st, ctx->mem_ctx, 1, true, false, &n, &rows);
 	}
 	if (status == MAPI_E_SUCCESS && n == 1 &&
 	    !row_to_wire(ctx->mem_ctx, t, ctx->session->code_page, &rows[0])) {
