@@ -949,6 +949,43 @@ static void test_follows_changes(void **state)
 	assert_true(seen);
 }
 
+/* Flags MS-OXCTABL does not define, missing restrictions, objects that are no tables. */
+static void test_flag_errors(void **state)
+{
+	struct emsmdb_fixture *f = *state;
+	struct mapi_tag_array cols;
+	uint32_t folder, table = inbox_table(f, &folder, NULL, &cols);
+	struct mapi_restriction one = prop_eq(TAG_IMPORTANCE, 1);
+	struct rop_request r = { .rop_id = RopSortTable };
+	uint32_t rows = 0, status;
+
+	r.u.sort_table.sort_table_flags = 0x04;
+	assert_int_equal(rop(f, &r, table, NULL, NULL, NULL), MAPI_E_INVALID_PARAMETER);
+	r.u.sort_table.sort_table_flags = 0x03;	/* TBL_ASYNC | TBL_BATCH: done at once */
+	assert_int_equal(rop(f, &r, table, NULL, NULL, NULL), MAPI_E_SUCCESS);
+	memset(&r, 0, sizeof(r));
+	r.rop_id = RopRestrict;
+	r.u.restrict_.restrict_flags = 0x08;
+	r.u.restrict_.restriction_data = &one;
+	assert_int_equal(rop(f, &r, table, NULL, NULL, NULL), MAPI_E_INVALID_PARAMETER);
+	assert_int_equal(row_count_of(f, table), NMSG);	/* nothing changed */
+	assert_int_equal(find_row(f, table, NULL, 0, EMSMDB_BOOKMARK_BEGINNING, NULL, &cols, NULL),
+			 MAPI_E_INVALID_PARAMETER);
+	assert_int_equal(find_row(f, table, &one, 0, 4, NULL, &cols, NULL), MAPI_E_INVALID_PARAMETER);
+	memset(&r, 0, sizeof(r));
+	r.rop_id = RopQueryPosition;
+	assert_int_equal(rop(f, &r, folder, NULL, NULL, NULL), EC_NULL_OBJECT);
+	r.rop_id = RopCreateBookmark;
+	assert_int_equal(rop(f, &r, f->logon_handle, NULL, NULL, NULL), EC_NULL_OBJECT);
+	/* every defined hierarchy flag at once is accepted (and answered synchronously) */
+	get_table(f, folder, RopGetHierarchyTable,
+		  EMSMDB_TABLE_DEPTH | EMSMDB_TABLE_DEFERRED_ERRORS | EMSMDB_TABLE_NO_NOTIFICATIONS |
+		  EMSMDB_TABLE_SOFT_DELETES | EMSMDB_TABLE_USE_UNICODE | EMSMDB_TABLE_SUPPRESS_NOTIFICATIONS,
+		  &rows, &status);
+	assert_int_equal(status, MAPI_E_SUCCESS);
+	assert_int_equal(rows, 0);	/* the Inbox has no subfolders */
+}
+
 /* --- attachment tables (made by RopGetAttachmentTable, served here) ---------------- */
 
 static const char *att_names[] = { "b-report.pdf", "a-photo.jpg", "c-notes.txt" };
@@ -1092,6 +1129,34 @@ static void test_attachment_table(void **state)
 	assert_int_equal(query_rows(f, table, 0, true, 10, &cols, NULL), EC_NULL_OBJECT);
 }
 
+/* An attachment value over 32 KB is NotEnoughMemory in its row, as in folder tables. */
+static void test_attachment_large_value(void **state)
+{
+	struct emsmdb_fixture *f = *state;
+	static uint32_t tags[] = { TAG_ATTACH_LONG_FILENAME, 0x37010102u /* PidTagAttachDataBinary */ };
+	struct mapi_tag_array cols = { .count = 2, .tags = tags };
+	struct emsmdb_message *m;
+	uint32_t table = attachment_table(f, &m), num;
+	struct mapistore_attachment *att;
+	struct mapi_propval pv = { .tag = 0x37010102u };
+	struct rop_query_rows_response q;
+
+	pv.value.binary.len = 40000;
+	pv.value.binary.data = talloc_zero_array(f, uint8_t, 40000);
+	assert_int_equal(mapistore_attachment_create(m->msg, f, &att, &num), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_attachment_set_props(att, 1, &pv, f, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(mapistore_attachment_save(att), MAPI_E_SUCCESS);
+	assert_int_equal(set_columns(f, table, &cols), MAPI_E_SUCCESS);
+	assert_int_equal(seek(f, table, EMSMDB_BOOKMARK_END, -1, NULL), MAPI_E_SUCCESS);
+	assert_int_equal(query_rows(f, table, 0, true, 10, &cols, &q), MAPI_E_SUCCESS);
+	assert_int_equal(q.u.ok.row_count, 1);
+	assert_int_equal(q.u.ok.row_data[0].flag, MAPI_ROW_FLAGGED);
+	assert_int_equal(q.u.ok.row_data[0].values[0].flag, MAPI_PROPVAL_ERROR);	/* no name */
+	assert_int_equal(q.u.ok.row_data[0].values[0].pv.value.error_code, MAPI_E_NOT_FOUND);
+	assert_int_equal(q.u.ok.row_data[0].values[1].flag, MAPI_PROPVAL_ERROR);
+	assert_int_equal(q.u.ok.row_data[0].values[1].pv.value.error_code, MAPI_E_NOT_ENOUGH_MEMORY);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1111,7 +1176,9 @@ int main(void)
 		T(test_large_value),
 		T(test_string_modes),
 		T(test_follows_changes),
+		T(test_flag_errors),
 		T(test_attachment_table),
+		T(test_attachment_large_value),
 #undef T
 	};
 
