@@ -64,8 +64,8 @@ struct attach_bookmark {
 struct table_state {
 	/*
 	 * The bookmarks handed out since the last sort, restriction or reset;
-	 * those ROPs make every bookmark invalid (MS-OXCTABL 3.2.5.14), which
-	 * mapistore does not do for sorts and restrictions.
+	 * those ROPs make every bookmark invalid (MS-OXCTABL 3.2.5.3, 3.2.5.4,
+	 * 3.2.5.14), which mapistore does not do for sorts and restrictions.
 	 */
 	uint32_t nbookmarks;
 	struct attach_bookmark *bookmarks;	/* only .id for mapistore tables */
@@ -94,20 +94,33 @@ static bool is_attachment_table(const struct emsmdb_table *t)
 	return t->kind == EMSMDB_TABLE_ATTACHMENTS;
 }
 
-/* The table a handler works on: the dispatcher checked the type already. */
-static struct emsmdb_table *input_table(struct emsmdb_rop_ctx *ctx, struct table_state **st)
+/*
+ * The table a handler works on.  The dispatcher hands over any object, so
+ * that one of another type can get MS-OXCTABL's ecNotSupported ("not of
+ * type table", 3.2.5.x) rather than ecNullObject.
+ */
+static enum MAPISTATUS input_table(struct emsmdb_rop_ctx *ctx, struct emsmdb_table **table,
+				   struct table_state **st)
 {
 	struct emsmdb_table *t = emsmdb_table_of(ctx->input);
 
+	*table = NULL;
+	if (ctx->input == NULL) {
+		return EC_NULL_OBJECT;
+	}
 	if (t == NULL) {
-		return NULL;
+		return MAPI_E_NO_SUPPORT;
 	}
 	if (is_attachment_table(t) ? t->message == NULL || t->message->msg == NULL
 				   : t->table == NULL) {
-		return NULL;
+		return EC_NULL_OBJECT;
 	}
 	*st = state_of(t);
-	return *st != NULL ? t : NULL;
+	if (*st == NULL) {
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	*table = t;
+	return MAPI_E_SUCCESS;
 }
 
 /* --- attachment tables ------------------------------------------------------ */
@@ -566,7 +579,7 @@ static enum MAPISTATUS view_bookmark_free(struct emsmdb_table *t, struct table_s
 	return MAPI_E_SUCCESS;
 }
 
-/* Sorts, restrictions and resets make every bookmark invalid (MS-OXCTABL 3.2.5.14). */
+/* Sorts, restrictions and resets make every bookmark invalid (MS-OXCTABL 3.2.5.3, 3.2.5.4). */
 static void view_forget_bookmarks(struct emsmdb_table *t, struct table_state *st)
 {
 	for (uint32_t i = 0; !is_attachment_table(t) && i < st->nbookmarks; i++) {
@@ -903,7 +916,7 @@ static bool valid_column(uint32_t tag)
 }
 
 /*
- * MS-OXCTABL 3.2.5.1 RopSetColumns: the columns of the rows RopQueryRows
+ * MS-OXCTABL 3.2.5.2 RopSetColumns: the columns of the rows RopQueryRows
  * and RopFindRow return.  TBL_ASYNC may be answered synchronously, and is:
  * the table is complete when the response goes.  An empty set or a tag of
  * no property type is ecInvalidParam.
@@ -913,13 +926,14 @@ enum MAPISTATUS emsmdb_rop_set_columns(struct emsmdb_rop_ctx *ctx, struct rop_re
 	const struct rop_set_columns_request *req = &ctx->request->u.set_columns;
 	struct rop_set_columns_response *res = &response->u.set_columns;
 	struct table_state *st;
-	struct emsmdb_table *t = input_table(ctx, &st);
+	struct emsmdb_table *t;
 	uint32_t *tags;
 	enum MAPISTATUS status;
 
 	res->input_handle_index = req->input_handle_index;
-	if (t == NULL) {
-		return EC_NULL_OBJECT;
+	status = input_table(ctx, &t, &st);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
 	}
 	if ((req->set_columns_flags & ~TBL_ASYNC) || req->property_tag_count == 0) {
 		return MAPI_E_INVALID_PARAMETER;
@@ -954,7 +968,7 @@ enum MAPISTATUS emsmdb_rop_set_columns(struct emsmdb_rop_ctx *ctx, struct rop_re
 }
 
 /*
- * MS-OXCTABL 3.2.5.2 RopSortTable: the order of the rows, key by key.
+ * MS-OXCTABL 3.2.5.3 RopSortTable: the order of the rows, key by key.
  * CategorizedCount must not exceed SortOrderCount, ExpandedCount not
  * CategorizedCount (ecInvalidParam); categories themselves are not
  * supported (ecNotSupported).  The cursor goes to the beginning and
@@ -965,13 +979,14 @@ enum MAPISTATUS emsmdb_rop_sort_table(struct emsmdb_rop_ctx *ctx, struct rop_res
 	const struct rop_sort_table_request *req = &ctx->request->u.sort_table;
 	struct rop_sort_table_response *res = &response->u.sort_table;
 	struct table_state *st;
-	struct emsmdb_table *t = input_table(ctx, &st);
+	struct emsmdb_table *t;
 	struct mapi_sort_order_set *set;
 	enum MAPISTATUS status = MAPI_E_SUCCESS;
 
 	res->input_handle_index = req->input_handle_index;
-	if (t == NULL) {
-		return EC_NULL_OBJECT;
+	status = input_table(ctx, &t, &st);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
 	}
 	if ((req->sort_table_flags & ~(TBL_ASYNC | TBL_BATCH)) ||
 	    req->categorized_count > req->sort_order_count ||
@@ -1028,7 +1043,7 @@ enum MAPISTATUS emsmdb_rop_sort_table(struct emsmdb_rop_ctx *ctx, struct rop_res
 }
 
 /*
- * MS-OXCTABL 3.2.5.3 RopRestrict: only rows matching the restriction
+ * MS-OXCTABL 3.2.5.4 RopRestrict: only rows matching the restriction
  * (MS-OXCDATA 2.12, every type mapistore evaluates: And, Or, Not,
  * Content, Property, CompareProperties, Bitmask, Size, Exist, SubObject,
  * Comment, Count) stay in the table; none removes it.  The cursor goes to
@@ -1039,12 +1054,13 @@ enum MAPISTATUS emsmdb_rop_restrict(struct emsmdb_rop_ctx *ctx, struct rop_respo
 	const struct rop_restrict__request *req = &ctx->request->u.restrict_;
 	struct rop_restrict__response *res = &response->u.restrict_;
 	struct table_state *st;
-	struct emsmdb_table *t = input_table(ctx, &st);
+	struct emsmdb_table *t;
 	enum MAPISTATUS status = MAPI_E_SUCCESS;
 
 	res->input_handle_index = req->input_handle_index;
-	if (t == NULL) {
-		return EC_NULL_OBJECT;
+	status = input_table(ctx, &t, &st);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
 	}
 	if (req->restrict_flags & ~(TBL_ASYNC | TBL_BATCH)) {
 		return MAPI_E_INVALID_PARAMETER;
@@ -1085,13 +1101,18 @@ enum MAPISTATUS emsmdb_rop_restrict(struct emsmdb_rop_ctx *ctx, struct rop_respo
 	return MAPI_E_SUCCESS;
 }
 
-/* Origin of RopQueryRows' response: where the cursor stands now (MS-OXCTABL 2.2.2.5.2). */
-static uint8_t cursor_origin(uint32_t pos, uint32_t count)
+/*
+ * Origin of RopQueryRows' response (MS-OXCTABL 3.2.5.5): BOOKMARK_END when
+ * a forward read reached the end of the table, BOOKMARK_BEGINNING when a
+ * backward read reached its beginning, BOOKMARK_CURRENT otherwise.
+ * REACHED is where the read stopped, whether the cursor moved there or not.
+ */
+static uint8_t read_origin(bool forward, uint32_t reached, uint32_t count)
 {
-	if (pos == 0) {
-		return EMSMDB_BOOKMARK_BEGINNING;
+	if (forward) {
+		return reached >= count ? EMSMDB_BOOKMARK_END : EMSMDB_BOOKMARK_CURRENT;
 	}
-	return pos >= count ? EMSMDB_BOOKMARK_END : EMSMDB_BOOKMARK_CURRENT;
+	return reached == 0 ? EMSMDB_BOOKMARK_BEGINNING : EMSMDB_BOOKMARK_CURRENT;
 }
 
 /*
@@ -1107,7 +1128,7 @@ enum MAPISTATUS emsmdb_rop_query_rows(struct emsmdb_rop_ctx *ctx, struct rop_res
 	const struct rop_query_rows_request *req = &ctx->request->u.query_rows;
 	struct rop_query_rows_response *res = &response->u.query_rows;
 	struct table_state *st;
-	struct emsmdb_table *t = input_table(ctx, &st);
+	struct emsmdb_table *t;
 	bool forward = req->forward_read != 0;
 	bool full = false;
 	struct mapi_property_row *rows, *chunk_rows;
@@ -1118,7 +1139,12 @@ enum MAPISTATUS emsmdb_rop_query_rows(struct emsmdb_rop_ctx *ctx, struct rop_res
 	enum MAPISTATUS status = MAPI_E_SUCCESS;
 
 	res->input_handle_index = req->input_handle_index;
-	if (t == NULL || !t->columns_set) {
+	status = input_table(ctx, &t, &st);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
+	}
+	/* MS-OXCTABL 3.2.5.5, 3.2.5.14: no RopSetColumns yet */
+	if (!t->columns_set) {
 		return EC_NULL_OBJECT;
 	}
 	if (req->query_rows_flags & ~(QUERY_ROWS_NO_ADVANCE | QUERY_ROWS_ENABLE_PACKED_BUFFERS)) {
@@ -1205,7 +1231,10 @@ enum MAPISTATUS emsmdb_rop_query_rows(struct emsmdb_rop_ctx *ctx, struct rop_res
 		return status;
 	}
 	res->return_value = MAPI_E_SUCCESS;
-	res->u.ok.origin = cursor_origin(pos, count);
+	if (req->query_rows_flags & QUERY_ROWS_NO_ADVANCE) {
+		pos = forward ? pos + fit : pos - fit;
+	}
+	res->u.ok.origin = read_origin(forward, pos, count);
 	res->u.ok.row_count = (uint16_t)fit;
 	res->u.ok.row_data = rows;
 	ctx->response_params.columns = &t->columns;
@@ -1220,12 +1249,12 @@ enum MAPISTATUS emsmdb_rop_query_rows(struct emsmdb_rop_ctx *ctx, struct rop_res
 enum MAPISTATUS emsmdb_rop_abort(struct emsmdb_rop_ctx *ctx, struct rop_response *response)
 {
 	struct table_state *st;
+	struct emsmdb_table *t;
+	enum MAPISTATUS status;
 
 	response->u.abort.input_handle_index = ctx->request->u.abort.input_handle_index;
-	if (input_table(ctx, &st) == NULL) {
-		return EC_NULL_OBJECT;
-	}
-	return MAPI_E_UNABLE_TO_ABORT;
+	status = input_table(ctx, &t, &st);
+	return status != MAPI_E_SUCCESS ? status : MAPI_E_UNABLE_TO_ABORT;
 }
 
 /* MS-OXCTABL 3.2.5.7 RopGetStatus: no operation is ever pending, so TBLSTAT_COMPLETE. */
@@ -1233,10 +1262,13 @@ enum MAPISTATUS emsmdb_rop_get_status(struct emsmdb_rop_ctx *ctx, struct rop_res
 {
 	struct rop_get_status_response *res = &response->u.get_status;
 	struct table_state *st;
+	struct emsmdb_table *t;
+	enum MAPISTATUS status;
 
 	res->input_handle_index = ctx->request->u.get_status.input_handle_index;
-	if (input_table(ctx, &st) == NULL) {
-		return EC_NULL_OBJECT;
+	status = input_table(ctx, &t, &st);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
 	}
 	res->return_value = MAPI_E_SUCCESS;
 	res->u.ok.table_status = EMSMDB_TBLSTAT_COMPLETE;
@@ -1253,12 +1285,13 @@ enum MAPISTATUS emsmdb_rop_query_position(struct emsmdb_rop_ctx *ctx,
 {
 	struct rop_query_position_response *res = &response->u.query_position;
 	struct table_state *st;
-	struct emsmdb_table *t = input_table(ctx, &st);
+	struct emsmdb_table *t;
 	enum MAPISTATUS status;
 
 	res->input_handle_index = ctx->request->u.query_position.input_handle_index;
-	if (t == NULL) {
-		return EC_NULL_OBJECT;
+	status = input_table(ctx, &t, &st);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
 	}
 	status = view_position(t, st, &res->u.ok.numerator, &res->u.ok.denominator);
 	if (status != MAPI_E_SUCCESS) {
@@ -1286,13 +1319,14 @@ enum MAPISTATUS emsmdb_rop_seek_row(struct emsmdb_rop_ctx *ctx, struct rop_respo
 	const struct rop_seek_row_request *req = &ctx->request->u.seek_row;
 	struct rop_seek_row_response *res = &response->u.seek_row;
 	struct table_state *st;
-	struct emsmdb_table *t = input_table(ctx, &st);
+	struct emsmdb_table *t;
 	int32_t moved = 0;
 	enum MAPISTATUS status;
 
 	res->input_handle_index = req->input_handle_index;
-	if (t == NULL) {
-		return EC_NULL_OBJECT;
+	status = input_table(ctx, &t, &st);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
 	}
 	status = view_seek(t, st, req->origin, (int32_t)req->row_count, &moved);
 	if (status != MAPI_E_SUCCESS) {
@@ -1327,15 +1361,16 @@ enum MAPISTATUS emsmdb_rop_seek_row_bookmark(struct emsmdb_rop_ctx *ctx,
 	const struct rop_seek_row_bookmark_request *req = &ctx->request->u.seek_row_bookmark;
 	struct rop_seek_row_bookmark_response *res = &response->u.seek_row_bookmark;
 	struct table_state *st;
-	struct emsmdb_table *t = input_table(ctx, &st);
+	struct emsmdb_table *t;
 	bool gone = false;
 	int32_t moved = 0;
 	uint32_t id;
 	enum MAPISTATUS status;
 
 	res->input_handle_index = req->input_handle_index;
-	if (t == NULL) {
-		return EC_NULL_OBJECT;
+	status = input_table(ctx, &t, &st);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
 	}
 	if (!bookmark_id(req->bookmark_size, req->bookmark, &id)) {
 		return MAPI_E_INVALID_BOOKMARK;
@@ -1360,12 +1395,13 @@ enum MAPISTATUS emsmdb_rop_seek_row_fractional(struct emsmdb_rop_ctx *ctx,
 {
 	const struct rop_seek_row_fractional_request *req = &ctx->request->u.seek_row_fractional;
 	struct table_state *st;
-	struct emsmdb_table *t = input_table(ctx, &st);
+	struct emsmdb_table *t;
 	enum MAPISTATUS status;
 
 	response->u.seek_row_fractional.input_handle_index = req->input_handle_index;
-	if (t == NULL) {
-		return EC_NULL_OBJECT;
+	status = input_table(ctx, &t, &st);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
 	}
 	status = view_seek_fraction(t, st, req->numerator, req->denominator);
 	if (status != MAPI_E_SUCCESS) {
@@ -1381,14 +1417,15 @@ enum MAPISTATUS emsmdb_rop_create_bookmark(struct emsmdb_rop_ctx *ctx,
 {
 	struct rop_create_bookmark_response *res = &response->u.create_bookmark;
 	struct table_state *st;
-	struct emsmdb_table *t = input_table(ctx, &st);
+	struct emsmdb_table *t;
 	uint8_t *bytes;
 	uint32_t id;
 	enum MAPISTATUS status;
 
 	res->input_handle_index = ctx->request->u.create_bookmark.input_handle_index;
-	if (t == NULL) {
-		return EC_NULL_OBJECT;
+	status = input_table(ctx, &t, &st);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
 	}
 	bytes = talloc_array(ctx->mem_ctx, uint8_t, EMSMDB_BOOKMARK_SIZE);
 	if (bytes == NULL) {
@@ -1416,14 +1453,15 @@ enum MAPISTATUS emsmdb_rop_query_columns_all(struct emsmdb_rop_ctx *ctx,
 {
 	struct rop_query_columns_all_response *res = &response->u.query_columns_all;
 	struct table_state *st;
-	struct emsmdb_table *t = input_table(ctx, &st);
+	struct emsmdb_table *t;
 	uint16_t count = 0;
 	uint32_t *tags = NULL;
 	enum MAPISTATUS status;
 
 	res->input_handle_index = ctx->request->u.query_columns_all.input_handle_index;
-	if (t == NULL) {
-		return EC_NULL_OBJECT;
+	status = input_table(ctx, &t, &st);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
 	}
 	status = view_columns_all(t, st, ctx->mem_ctx, &count, &tags);
 	if (status != MAPI_E_SUCCESS) {
@@ -1456,7 +1494,7 @@ enum MAPISTATUS emsmdb_rop_find_row(struct emsmdb_rop_ctx *ctx, struct rop_respo
 	const struct rop_find_row_request *req = &ctx->request->u.find_row;
 	struct rop_find_row_response *res = &response->u.find_row;
 	struct table_state *st;
-	struct emsmdb_table *t = input_table(ctx, &st);
+	struct emsmdb_table *t;
 	bool backward = (req->find_row_flags & FIND_ROW_BACKWARD) != 0;
 	struct mapi_property_row *rows = NULL;
 	struct oxcdata_push scratch;
@@ -1466,7 +1504,12 @@ enum MAPISTATUS emsmdb_rop_find_row(struct emsmdb_rop_ctx *ctx, struct rop_respo
 	enum MAPISTATUS status;
 
 	res->input_handle_index = req->input_handle_index;
-	if (t == NULL || !t->columns_set) {
+	status = input_table(ctx, &t, &st);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
+	}
+	/* MS-OXCTABL 3.2.5.5, 3.2.5.14: no RopSetColumns yet */
+	if (!t->columns_set) {
 		return EC_NULL_OBJECT;
 	}
 	if ((req->find_row_flags & ~FIND_ROW_BACKWARD) || req->origin > EMSMDB_BOOKMARK_CUSTOM ||
@@ -1500,9 +1543,7 @@ enum MAPISTATUS emsmdb_rop_find_row(struct emsmdb_rop_ctx *ctx, struct rop_respo
 	}
 	if (status != MAPI_E_SUCCESS) {
 		/* the cursor of a failed find is undefined (3.2.5.14): leave it where it was */
-		if (status != MAPI_E_NOT_FOUND || req->origin != EMSMDB_BOOKMARK_CURRENT) {
-			(void)view_seek(t, st, EMSMDB_BOOKMARK_BEGINNING, (int32_t)saved_pos, &moved);
-		}
+		(void)view_seek(t, st, EMSMDB_BOOKMARK_BEGINNING, (int32_t)saved_pos, &moved);
 		return status;
 	}
 	res->return_value = MAPI_E_SUCCESS;
@@ -1534,13 +1575,14 @@ enum MAPISTATUS emsmdb_rop_free_bookmark(struct emsmdb_rop_ctx *ctx,
 {
 	const struct rop_free_bookmark_request *req = &ctx->request->u.free_bookmark;
 	struct table_state *st;
-	struct emsmdb_table *t = input_table(ctx, &st);
+	struct emsmdb_table *t;
 	uint32_t id;
 	enum MAPISTATUS status;
 
 	response->u.free_bookmark.input_handle_index = req->input_handle_index;
-	if (t == NULL) {
-		return EC_NULL_OBJECT;
+	status = input_table(ctx, &t, &st);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
 	}
 	if (!bookmark_id(req->bookmark_size, req->bookmark, &id)) {
 		return MAPI_E_INVALID_BOOKMARK;
@@ -1561,12 +1603,13 @@ enum MAPISTATUS emsmdb_rop_free_bookmark(struct emsmdb_rop_ctx *ctx,
 enum MAPISTATUS emsmdb_rop_reset_table(struct emsmdb_rop_ctx *ctx, struct rop_response *response)
 {
 	struct table_state *st;
-	struct emsmdb_table *t = input_table(ctx, &st);
+	struct emsmdb_table *t;
 	enum MAPISTATUS status;
 
 	response->u.reset_table.input_handle_index = ctx->request->u.reset_table.input_handle_index;
-	if (t == NULL) {
-		return EC_NULL_OBJECT;
+	status = input_table(ctx, &t, &st);
+	if (status != MAPI_E_SUCCESS) {
+		return status;
 	}
 	view_forget_bookmarks(t, st);
 	if (!is_attachment_table(t)) {

@@ -48,7 +48,8 @@ const struct emsmdb_rop_handler emsmdb_rop_handlers[256] = {
 
 	/* MS-OXCTABL (oxctabl.c); the category ROPs (RopExpandRow, RopCollapseRow,
 	 * RopGetCollapseState, RopSetCollapseState) stay ecNotSupported */
-#define TABLE_INPUT EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_TABLE)
+/* any object: the handlers answer ecNotSupported for one that is no table (3.2.5.x) */
+#define TABLE_INPUT (~EMSMDB_OBJECT_BIT(0))
 	[RopSetColumns] = { .fn = emsmdb_rop_set_columns, .input_types = TABLE_INPUT,
 			    .min_response = 6 + 1 },
 	[RopSortTable] = { .fn = emsmdb_rop_sort_table, .input_types = TABLE_INPUT,

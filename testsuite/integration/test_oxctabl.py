@@ -25,6 +25,7 @@ EC_INVALID_PARAMETER = 0x80070057
 EC_UNABLE_TO_ABORT = 0x80040114
 EC_INVALID_BOOKMARK = 0x80040405
 EC_NOT_FOUND = 0x8004010F
+EC_NOT_SUPPORTED = 0x80040102
 
 ROP_GET_HIERARCHY_TABLE = 0x04
 ROP_GET_CONTENTS_TABLE = 0x05
@@ -255,14 +256,16 @@ class OxctablTest(unittest.TestCase):
         rop, index, value, row_count = struct.unpack_from("<BBII", rops)
         self.assertEqual((rop, index, value, row_count), (ROP_GET_CONTENTS_TABLE, 1, EC_SUCCESS, 0))
         rop, _, value, origin, count = struct.unpack_from("<BBIBH", rops, 17)
-        self.assertEqual((rop, value, origin, count), (ROP_QUERY_ROWS, EC_SUCCESS, BOOKMARK_BEGINNING, 0))
+        # a forward read with no rows left: BOOKMARK_END (MS-OXCTABL 3.2.5.5)
+        self.assertEqual((rop, value, origin, count), (ROP_QUERY_ROWS, EC_SUCCESS, BOOKMARK_END, 0))
         self.assertEqual(len(rops), 17 + 9)
         self.assertNotEqual(handles[1], NONE_HANDLE)
 
     def test_errors(self):
         """QueryRows before SetColumns is ecNullObject (MS-OXCTABL 3.2.5.5),
-        Abort with nothing pending ecUnableToAbort (3.2.5.6), a logon is
-        no folder (ecNullObject), undefined TableFlags ecInvalidParam."""
+        Abort with nothing pending ecUnableToAbort (3.2.5.6), a table ROP on
+        a folder ecNotSupported, a logon is no folder (ecNullObject),
+        undefined TableFlags ecInvalidParam."""
         s = self.session()
         inbox = s.open_folder(s.folder_ids["inbox"])
         rops, handles = s.call([get_contents_table()], [inbox, NONE_HANDLE])
@@ -272,6 +275,7 @@ class OxctablTest(unittest.TestCase):
         value, rest, _ = s.one(simple(ROP_GET_STATUS), [table])
         self.assertEqual((value, rest), (EC_SUCCESS, b"\0"))
         self.assertEqual(s.one(set_columns([]), [table])[0], EC_INVALID_PARAMETER)
+        self.assertEqual(s.one(simple(ROP_QUERY_POSITION), [inbox])[0], EC_NOT_SUPPORTED)
         rops, _ = s.call([get_hierarchy_table()], [s.logon_handle, NONE_HANDLE])
         self.assertEqual(return_value(rops), EC_NULL_OBJECT)
         rops, _ = s.call([get_hierarchy_table(flags=0x01)], [inbox, NONE_HANDLE])

@@ -374,8 +374,9 @@ static void test_set_columns_errors(void **state)
 	assert_int_equal(rop(f, &r, table, NULL, NULL, NULL), MAPI_E_SUCCESS);
 	r.u.set_columns.set_columns_flags = 0x04;
 	assert_int_equal(rop(f, &r, table, NULL, NULL, NULL), MAPI_E_INVALID_PARAMETER);
-	/* a folder is no table */
-	assert_int_equal(rop(f, &r, folder, NULL, NULL, NULL), EC_NULL_OBJECT);
+	/* a folder is no table: ecNotSupported (MS-OXCTABL 3.2.5.2); no object at all: ecNullObject */
+	assert_int_equal(rop(f, &r, folder, NULL, NULL, NULL), MAPI_E_NO_SUPPORT);
+	assert_int_equal(rop(f, &r, table + 0x10000, NULL, NULL, NULL), EC_NULL_OBJECT);
 }
 
 static struct {
@@ -513,7 +514,8 @@ static void test_query_rows(void **state)
 
 	assert_int_equal(query_rows(f, table, 0x01, true, 3, &cols, &q), MAPI_E_SUCCESS);
 	assert_int_equal(q.u.ok.row_count, 3);
-	assert_int_equal(q.u.ok.origin, EMSMDB_BOOKMARK_BEGINNING);	/* NoAdvance: still at the start */
+	/* rows remain after the three: BOOKMARK_CURRENT (MS-OXCTABL 3.2.5.5) */
+	assert_int_equal(q.u.ok.origin, EMSMDB_BOOKMARK_CURRENT);
 	position(f, table, &pos, &count);
 	assert_int_equal(pos, 0);
 	assert_int_equal(count, NMSG);
@@ -974,9 +976,11 @@ static void test_flag_errors(void **state)
 	assert_int_equal(find_row(f, table, &one, 0, 4, NULL, &cols, NULL), MAPI_E_INVALID_PARAMETER);
 	memset(&r, 0, sizeof(r));
 	r.rop_id = RopQueryPosition;
-	assert_int_equal(rop(f, &r, folder, NULL, NULL, NULL), EC_NULL_OBJECT);
+	assert_int_equal(rop(f, &r, folder, NULL, NULL, NULL), MAPI_E_NO_SUPPORT);
 	r.rop_id = RopCreateBookmark;
-	assert_int_equal(rop(f, &r, f->logon_handle, NULL, NULL, NULL), EC_NULL_OBJECT);
+	assert_int_equal(rop(f, &r, f->logon_handle, NULL, NULL, NULL), MAPI_E_NO_SUPPORT);
+	r.rop_id = RopAbort;
+	assert_int_equal(rop(f, &r, folder, NULL, NULL, NULL), MAPI_E_NO_SUPPORT);
 	/* every defined hierarchy flag at once is accepted (and answered synchronously) */
 	get_table(f, folder, RopGetHierarchyTable,
 		  EMSMDB_TABLE_DEPTH | EMSMDB_TABLE_DEFERRED_ERRORS | EMSMDB_TABLE_NO_NOTIFICATIONS |
