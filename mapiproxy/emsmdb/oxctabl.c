@@ -1121,7 +1121,9 @@ static uint8_t read_origin(bool forward, uint32_t reached, uint32_t count)
  * which the table has no columns: ecNullObject).  The server may return
  * fewer rows than asked, and does when the rest would not fit the
  * response buffer; the cursor moves past the rows returned, unless
- * NoAdvance.  Not even one row fitting is RopBufferTooSmall.
+ * NoAdvance.  Rows left of which not even one fits fail the ROP with
+ * ecBufferTooSmall, as 3.2.5.5 says (not RopBufferTooSmall: the client
+ * would send the same request again into the same maximum buffer).
  */
 enum MAPISTATUS emsmdb_rop_query_rows(struct emsmdb_rop_ctx *ctx, struct rop_response *response)
 {
@@ -1151,7 +1153,7 @@ enum MAPISTATUS emsmdb_rop_query_rows(struct emsmdb_rop_ctx *ctx, struct rop_res
 		return MAPI_E_INVALID_PARAMETER;
 	}
 	if (ctx->space < QUERY_ROWS_HEAD) {
-		return EMSMDB_ROP_NO_SPACE;
+		return EMSMDB_ROP_NO_SPACE;	/* the dispatcher reserved this much: cannot happen */
 	}
 	room = ctx->space - QUERY_ROWS_HEAD;
 	/* every row takes its flag byte and at least one byte per column */
@@ -1224,7 +1226,7 @@ enum MAPISTATUS emsmdb_rop_query_rows(struct emsmdb_rop_ctx *ctx, struct rop_res
 		return status;
 	}
 	if (fit == 0 && full) {
-		return EMSMDB_ROP_NO_SPACE;
+		return EC_BUFFER_TOO_SMALL;
 	}
 	status = view_position(t, st, &pos, &count);
 	if (status != MAPI_E_SUCCESS) {

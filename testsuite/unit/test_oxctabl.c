@@ -598,10 +598,11 @@ static void test_query_rows_small_buffer(void **state)
 	position(f, table, &pos, &count);
 	assert_int_equal(pos, got);
 
-	/* not even one row: RopBufferTooSmall, the cursor stays */
+	/* not even one row: ecBufferTooSmall (MS-OXCTABL 3.2.5.5), the cursor stays */
 	max_out = 2 + 9 + 4 + 12;
 	assert_int_equal(emsmdb_rop_process(f, f->session, buf, len, max_out, &result), MAPI_E_SUCCESS);
-	assert_true(result.buffer_too_small);
+	assert_false(result.buffer_too_small);
+	assert_int_equal(wire_load_le32(result.data + 2 + 2), EC_BUFFER_TOO_SMALL);
 	position(f, table, &pos, &count);
 	assert_int_equal(pos, got);
 }
