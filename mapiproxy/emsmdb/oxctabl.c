@@ -1149,7 +1149,9 @@ enum MAPISTATUS emsmdb_rop_query_rows(struct emsmdb_rop_ctx *ctx, struct rop_res
 	if (!t->columns_set) {
 		return EC_NULL_OBJECT;
 	}
-	if (req->query_rows_flags & ~(QUERY_ROWS_NO_ADVANCE | QUERY_ROWS_ENABLE_PACKED_BUFFERS)) {
+	/* MS-OXCTABL 2.2.2.5.1: no other flags, ForwardRead TRUE or FALSE */
+	if ((req->query_rows_flags & ~(QUERY_ROWS_NO_ADVANCE | QUERY_ROWS_ENABLE_PACKED_BUFFERS)) ||
+	    req->forward_read > 1) {
 		return MAPI_E_INVALID_PARAMETER;
 	}
 	if (ctx->space < QUERY_ROWS_HEAD) {

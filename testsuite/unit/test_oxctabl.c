@@ -556,6 +556,13 @@ static void test_query_rows(void **state)
 	assert_int_equal(q.u.ok.origin, EMSMDB_BOOKMARK_END);
 	/* undefined flags */
 	assert_int_equal(query_rows(f, table, 0x10, true, 1, &cols, NULL), MAPI_E_INVALID_PARAMETER);
+	{
+		struct rop_request r = { .rop_id = RopQueryRows };
+
+		r.u.query_rows.forward_read = 2;
+		r.u.query_rows.row_count = 1;
+		assert_int_equal(rop(f, &r, table, NULL, &cols, NULL), MAPI_E_INVALID_PARAMETER);
+	}
 }
 
 static enum wire_error columns_params(void *private_data, uint8_t rop_id, uint32_t object,
