@@ -31,7 +31,6 @@
 #include <talloc.h>
 
 #include "mapiproxy/emsmdb/oxctabl.h"
-#include "mapiproxy/emsmdb/oxcfold.h"
 #include "mapiproxy/emsmdb/rop_dispatch.h"
 #include "libmapi/codepage.h"
 
