@@ -915,7 +915,7 @@ static bool valid_column(uint32_t tag)
 }
 
 /*
- * MS-OXCTABL 3.2.5.2 RopSetColumns: the columns of the rows RopQueryRows
+ * MS-OXCTABL 3.2.5.2 RopSetColumns (MS-OXCROPS 2.2.5.1): the columns of the rows RopQueryRows
  * and RopFindRow return.  TBL_ASYNC may be answered synchronously, and is:
  * the table is complete when the response goes.  An empty set or a tag of
  * no property type is ecInvalidParam.
@@ -967,7 +967,7 @@ enum MAPISTATUS emsmdb_rop_set_columns(struct emsmdb_rop_ctx *ctx, struct rop_re
 }
 
 /*
- * MS-OXCTABL 3.2.5.3 RopSortTable: the order of the rows, key by key.
+ * MS-OXCTABL 3.2.5.3 RopSortTable (MS-OXCROPS 2.2.5.2): the order of the rows, key by key.
  * CategorizedCount must not exceed SortOrderCount, ExpandedCount not
  * CategorizedCount (ecInvalidParam); categories themselves are not
  * supported (ecNotSupported).  The cursor goes to the beginning and
@@ -1042,7 +1042,7 @@ enum MAPISTATUS emsmdb_rop_sort_table(struct emsmdb_rop_ctx *ctx, struct rop_res
 }
 
 /*
- * MS-OXCTABL 3.2.5.4 RopRestrict: only rows matching the restriction
+ * MS-OXCTABL 3.2.5.4 RopRestrict (MS-OXCROPS 2.2.5.3): only rows matching the restriction
  * (MS-OXCDATA 2.12, every type mapistore evaluates: And, Or, Not,
  * Content, Property, CompareProperties, Bitmask, Size, Exist, SubObject,
  * Comment, Count) stay in the table; none removes it.  The cursor goes to
@@ -1115,7 +1115,7 @@ static uint8_t read_origin(bool forward, uint32_t reached, uint32_t count)
 }
 
 /*
- * MS-OXCTABL 3.2.5.5 RopQueryRows: up to RowCount rows from the cursor,
+ * MS-OXCTABL 3.2.5.5 RopQueryRows (MS-OXCROPS 2.2.5.4): up to RowCount rows from the cursor,
  * forward or backward, laid out by the columns of RopSetColumns (without
  * which the table has no columns: ecNullObject).  The server may return
  * fewer rows than asked, and does when the rest would not fit the
@@ -1245,7 +1245,7 @@ enum MAPISTATUS emsmdb_rop_query_rows(struct emsmdb_rop_ctx *ctx, struct rop_res
 }
 
 /*
- * MS-OXCTABL 3.2.5.6 RopAbort: every table operation here completes
+ * MS-OXCTABL 3.2.5.6 RopAbort (MS-OXCROPS 2.2.5.5): every table operation here completes
  * before its response, so nothing is ever in progress to abort:
  * ecUnableToAbort.
  */
@@ -1260,7 +1260,10 @@ enum MAPISTATUS emsmdb_rop_abort(struct emsmdb_rop_ctx *ctx, struct rop_response
 	return status != MAPI_E_SUCCESS ? status : MAPI_E_UNABLE_TO_ABORT;
 }
 
-/* MS-OXCTABL 3.2.5.7 RopGetStatus: no operation is ever pending, so TBLSTAT_COMPLETE. */
+/*
+ * MS-OXCTABL 3.2.5.7 RopGetStatus (MS-OXCROPS 2.2.5.6):
+ * no operation is ever pending, so TBLSTAT_COMPLETE.
+ */
 enum MAPISTATUS emsmdb_rop_get_status(struct emsmdb_rop_ctx *ctx, struct rop_response *response)
 {
 	struct rop_get_status_response *res = &response->u.get_status;
@@ -1279,7 +1282,7 @@ enum MAPISTATUS emsmdb_rop_get_status(struct emsmdb_rop_ctx *ctx, struct rop_res
 }
 
 /*
- * MS-OXCTABL 3.2.5.8 RopQueryPosition: Numerator the cursor's row,
+ * MS-OXCTABL 3.2.5.8 RopQueryPosition (MS-OXCROPS 2.2.5.7): Numerator the cursor's row,
  * Denominator the number of rows (as they are now: a changed folder is
  * read again).
  */
@@ -1312,7 +1315,7 @@ static void sought(int32_t asked, int32_t moved, uint8_t *has_sought_less, uint3
 }
 
 /*
- * MS-OXCTABL 3.2.5.9 RopSeekRow: moves the cursor RowCount rows (signed)
+ * MS-OXCTABL 3.2.5.9 RopSeekRow (MS-OXCROPS 2.2.5.8): moves the cursor RowCount rows (signed)
  * from BOOKMARK_BEGINNING, _CURRENT or _END, stopping at either end
  * (HasSoughtLess then); another Origin is ecInvalidParam.  RowsSought is
  * filled whether or not WantRowMovedCount asks for it.
@@ -1352,7 +1355,7 @@ static bool bookmark_id(uint16_t size, const uint8_t *bytes, uint32_t *id)
 }
 
 /*
- * MS-OXCTABL 3.2.5.10 RopSeekRowBookmark: like RopSeekRow from a bookmark.
+ * MS-OXCTABL 3.2.5.10 RopSeekRowBookmark (MS-OXCROPS 2.2.5.9): like RopSeekRow from a bookmark.
  * A bookmark whose row is gone (deleted, or no longer matching the
  * restriction) sets RowNoLongerVisible and counts from where the row was;
  * one this table never gave, or freed, or made invalid by a sort,
@@ -1389,7 +1392,7 @@ enum MAPISTATUS emsmdb_rop_seek_row_bookmark(struct emsmdb_rop_ctx *ctx,
 }
 
 /*
- * MS-OXCTABL 3.2.5.11 RopSeekRowFractional: the cursor goes to
+ * MS-OXCTABL 3.2.5.11 RopSeekRowFractional (MS-OXCROPS 2.2.5.10): the cursor goes to
  * Numerator/Denominator of the rows; a Numerator of at least the
  * Denominator is the end, a Denominator of 0 ecInvalidParam.
  */
@@ -1414,7 +1417,7 @@ enum MAPISTATUS emsmdb_rop_seek_row_fractional(struct emsmdb_rop_ctx *ctx,
 	return MAPI_E_SUCCESS;
 }
 
-/* MS-OXCTABL 3.2.5.12 RopCreateBookmark: a bookmark of the cursor's row. */
+/* MS-OXCTABL 3.2.5.12 RopCreateBookmark (MS-OXCROPS 2.2.5.11): a bookmark of the cursor's row. */
 enum MAPISTATUS emsmdb_rop_create_bookmark(struct emsmdb_rop_ctx *ctx,
 					   struct rop_response *response)
 {
@@ -1448,7 +1451,7 @@ enum MAPISTATUS emsmdb_rop_create_bookmark(struct emsmdb_rop_ctx *ctx,
 }
 
 /*
- * MS-OXCTABL 3.2.5.13 RopQueryColumnsAll: every property some row of the
+ * MS-OXCTABL 3.2.5.13 RopQueryColumnsAll (MS-OXCROPS 2.2.5.12): every property some row of the
  * table has, and the ones the table computes for every row.
  */
 enum MAPISTATUS emsmdb_rop_query_columns_all(struct emsmdb_rop_ctx *ctx,
@@ -1484,7 +1487,7 @@ enum MAPISTATUS emsmdb_rop_query_columns_all(struct emsmdb_rop_ctx *ctx,
 }
 
 /*
- * MS-OXCTABL 3.2.5.14 RopFindRow: the cursor goes to the first row from
+ * MS-OXCTABL 3.2.5.14 RopFindRow (MS-OXCROPS 2.2.5.13): the cursor goes to the first row from
  * Origin (BOOKMARK_BEGINNING, _CURRENT, _END, or BOOKMARK_CUSTOM with the
  * Bookmark) that matches the restriction, forward or with Backward
  * backward; the row comes back in the table's columns (RopSetColumns
@@ -1570,7 +1573,7 @@ enum MAPISTATUS emsmdb_rop_find_row(struct emsmdb_rop_ctx *ctx, struct rop_respo
 }
 
 /*
- * MS-OXCTABL 3.2.5.15 RopFreeBookmark: the bookmark is gone; one this
+ * MS-OXCTABL 3.2.5.15 RopFreeBookmark (MS-OXCROPS 2.2.5.14): the bookmark is gone; one this
  * table does not have is ecInvalidBookmark.
  */
 enum MAPISTATUS emsmdb_rop_free_bookmark(struct emsmdb_rop_ctx *ctx,
@@ -1599,7 +1602,7 @@ enum MAPISTATUS emsmdb_rop_free_bookmark(struct emsmdb_rop_ctx *ctx,
 }
 
 /*
- * MS-OXCTABL 3.2.5.16 RopResetTable: back to the table as it was made: no
+ * MS-OXCTABL 3.2.5.16 RopResetTable (MS-OXCROPS 2.2.5.15): back to the table as it was made: no
  * columns (RopSetColumns is needed again), no sort, no restriction, the
  * cursor at the beginning, no bookmarks.
  */
