@@ -78,8 +78,48 @@ const struct emsmdb_rop_handler emsmdb_rop_handlers[256] = {
 				.min_response = 6 + 1 },
 	[RopHardDeleteMessages] = { .fn = emsmdb_rop_hard_delete_messages, .input_types = 0,
 				    .min_response = 6 + 1 },
+	/* MS-OXCFOLD ROPs that only make tables: oxctabl.c */
+	[RopGetHierarchyTable] = { .fn = emsmdb_rop_get_hierarchy_table,
+				   .input_types = EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_FOLDER),
+				   .min_response = 6 + 4 },
+	[RopGetContentsTable] = { .fn = emsmdb_rop_get_contents_table,
+				  .input_types = EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_FOLDER),
+				  .min_response = 6 + 4 },
 
-	/* MS-OXCTABL (oxctabl.c) */
+	/* MS-OXCTABL (oxctabl.c); the category ROPs (RopExpandRow, RopCollapseRow,
+	 * RopGetCollapseState, RopSetCollapseState) stay ecNotSupported */
+/* any object: the handlers answer ecNotSupported for one that is no table (3.2.5.x) */
+#define TABLE_INPUT (~EMSMDB_OBJECT_BIT(0))
+	[RopSetColumns] = { .fn = emsmdb_rop_set_columns, .input_types = TABLE_INPUT,
+			    .min_response = 6 + 1 },
+	[RopSortTable] = { .fn = emsmdb_rop_sort_table, .input_types = TABLE_INPUT,
+			   .min_response = 6 + 1 },
+	[RopRestrict] = { .fn = emsmdb_rop_restrict, .input_types = TABLE_INPUT,
+			  .min_response = 6 + 1 },
+	[RopQueryRows] = { .fn = emsmdb_rop_query_rows, .input_types = TABLE_INPUT,
+			   .min_response = 6 + 1 + 2 },
+	[RopAbort] = { .fn = emsmdb_rop_abort, .input_types = TABLE_INPUT, .min_response = 6 + 1 },
+	[RopGetStatus] = { .fn = emsmdb_rop_get_status, .input_types = TABLE_INPUT,
+			   .min_response = 6 + 1 },
+	[RopQueryPosition] = { .fn = emsmdb_rop_query_position, .input_types = TABLE_INPUT,
+			       .min_response = 6 + 8 },
+	[RopSeekRow] = { .fn = emsmdb_rop_seek_row, .input_types = TABLE_INPUT,
+			 .min_response = 6 + 1 + 4 },
+	[RopSeekRowBookmark] = { .fn = emsmdb_rop_seek_row_bookmark, .input_types = TABLE_INPUT,
+				 .min_response = 6 + 1 + 1 + 4 },
+	[RopSeekRowFractional] = { .fn = emsmdb_rop_seek_row_fractional,
+				   .input_types = TABLE_INPUT, .min_response = 6 },
+	[RopCreateBookmark] = { .fn = emsmdb_rop_create_bookmark, .input_types = TABLE_INPUT,
+				.min_response = 6 + 2 + EMSMDB_BOOKMARK_SIZE },
+	[RopQueryColumnsAll] = { .fn = emsmdb_rop_query_columns_all, .input_types = TABLE_INPUT,
+				 .min_response = 6 + 2 },
+	[RopFindRow] = { .fn = emsmdb_rop_find_row, .input_types = TABLE_INPUT,
+			 .min_response = 6 + 1 + 1 },
+	[RopFreeBookmark] = { .fn = emsmdb_rop_free_bookmark, .input_types = TABLE_INPUT,
+			      .min_response = 6 },
+	[RopResetTable] = { .fn = emsmdb_rop_reset_table, .input_types = TABLE_INPUT,
+			    .min_response = 6 },
+#undef TABLE_INPUT
 
 	/* MS-OXCMSG (oxcmsg.c) */
 #define EMSMDB_MESSAGE_BIT EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_MESSAGE)
