@@ -137,6 +137,16 @@ static void remember_columns(struct rop_session *session, uint32_t handle,
 	slot->columns.tags = copy;
 }
 
+/*
+ * The fixed columns of RopGetReceiveFolderTable's rows (MS-OXCROPS
+ * 2.2.3.4.2): PidTagFolderId, PidTagMessageClass as PtypString8,
+ * PidTagLastModificationTime.
+ */
+static const uint32_t receive_folder_columns[] = { 0x67480014, 0x001A001E, 0x30080040 };
+static const struct mapi_tag_array receive_folder_table_columns = {
+	.count = 3, .tags = (uint32_t *)receive_folder_columns,
+};
+
 /* What the decoder of the responses needs, worked out from the requests */
 struct call_plan {
 	size_t response_count;		/* requests that have a response */
@@ -217,6 +227,8 @@ static bool plan_call(struct rop_session *session, TALLOC_CTX *mem_ctx,
 			tags->count = r->u.get_properties_specific.property_tag_count;
 			tags->tags = r->u.get_properties_specific.property_tags;
 			p->columns = tags;
+		} else if (r->rop_id == RopGetReceiveFolderTable) {
+			p->columns = &receive_folder_table_columns;
 		} else if (r->rop_id == RopQueryRows) {
 			uint8_t index = r->u.query_rows.input_handle_index;
 

@@ -515,6 +515,17 @@ static void run_test(const struct options *opt, struct mt_env *env, const struct
 	talloc_free(t.mem);
 }
 
+/*
+ * Every exit goes through here: samba's debug class table is process-wide
+ * and lives until gfree_debugsyms(), which valgrind would otherwise report.
+ */
+static int finish(TALLOC_CTX *mem_ctx, int status)
+{
+	talloc_free(mem_ctx);
+	gfree_debugsyms();
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	TALLOC_CTX *mem_ctx = talloc_new(NULL);
@@ -531,13 +542,11 @@ int main(int argc, char **argv)
 	}
 	status = parse_options(mem_ctx, argc, argv, &opt);
 	if (status != 0) {
-		talloc_free(mem_ctx);
-		return status == -1 ? 0 : status;
+		return finish(mem_ctx, status == -1 ? 0 : status);
 	}
 	if (opt.list) {
 		list_tests(&opt);
-		talloc_free(mem_ctx);
-		return 0;
+		return finish(mem_ctx, 0);
 	}
 	if (!opt.debug) {
 		debug_set_callback(NULL, drop_samba_debug);
@@ -555,13 +564,11 @@ int main(int argc, char **argv)
 		env.lp_ctx = loadparm_init_global(false);
 		if (env.ev == NULL || env.lp_ctx == NULL) {
 			fprintf(stderr, "mapitest: out of memory\n");
-			talloc_free(mem_ctx);
-			return EXIT_FAILED;
+			return finish(mem_ctx, EXIT_FAILED);
 		}
 		status = connect_env(mem_ctx, &opt, &env);
 		if (status != 0) {
-			talloc_free(mem_ctx);
-			return status;
+			return finish(mem_ctx, status);
 		}
 	}
 	for (i = 0; i < MT_COUNT(families); i++) {
@@ -573,6 +580,5 @@ int main(int argc, char **argv)
 	}
 	printf("%u skipped\n", tally.skipped);
 	printf("%u passed, %u failed\n", tally.passed, tally.failed);
-	talloc_free(mem_ctx);
-	return tally.failed == 0 ? 0 : EXIT_FAILED;
+	return finish(mem_ctx, tally.failed == 0 ? 0 : EXIT_FAILED);
 }

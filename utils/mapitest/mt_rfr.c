@@ -38,6 +38,8 @@ static enum mt_result t_get_new_dsa(struct mt_test *t)
 					    NDR_RFRGETNEWDSA, t->mem, &r);
 	MT_EXPECT(t, NT_STATUS_IS_OK(status), "RfrGetNewDSA: %s", nt_errstr(status));
 	MT_EXPECT_EQ(t, r.out.result, MAPI_E_SUCCESS, "RfrGetNewDSA result");
+	/* [in,out,unique]: the answer comes in a pointer of its own */
+	server = r.out.ppszServer != NULL ? *r.out.ppszServer : NULL;
 	MT_EXPECT(t, server != NULL && server[0] != '\0', "no ppszServer");
 	/* the server also serves NSPI: a client connects to the name it got */
 	MT_EXPECT(t, t->env->server_fqdn == NULL || strcasecmp(server, t->env->server_fqdn) == 0,
