@@ -126,6 +126,14 @@ class MapitestTest(unittest.TestCase):
         self.assertIn("requirement (MS-OXCSTOR 3.2.5.1.3)", out)
         self.assertEqual(self.closing(out), (0, 1, 0))
 
+    def test_sealed_connections(self):
+        status, out, err = self.run_tool(*self.credentials(), "--seal", "--family", "RFR",
+                                         "--family", "OXCRPC")
+        self.assertEqual(status, 0, out + err)
+        passed, failed, skipped = self.closing(out)
+        self.assertEqual((failed, skipped), (0, 0))
+        self.assertGreaterEqual(passed, 8)
+
     def test_list(self):
         status, out, _ = self.run_tool("--list")
         self.assertEqual(status, 0)
