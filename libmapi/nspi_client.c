@@ -91,6 +91,12 @@ enum MAPISTATUS nspi_client_connect(TALLOC_CTX *mem_ctx, struct tevent_context *
 	if (ret == MAPI_E_SUCCESS) {
 		ret = (enum MAPISTATUS)r.out.result;
 	}
+	/* pServerGuid is [in,out,unique]: the reply's GUID comes in a pointer of
+	 * its own, not in the one sent */
+	if (ret == MAPI_E_SUCCESS && r.out.pServerGuid != NULL &&
+	    r.out.pServerGuid != &nspi->server_guid) {
+		nspi->server_guid = *r.out.pServerGuid;
+	}
 	if (ret == MAPI_E_SUCCESS) {
 		nspi->bound = true;
 		talloc_set_destructor(nspi, nspi_client_destructor);

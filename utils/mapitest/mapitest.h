@@ -1,0 +1,166 @@
+/*
+ * mapitest: checks an Exchange-compatible server family by family.
+ *
+ * A family is one protocol document (MS-OXCSTOR, MS-OXNSPI, ...); a test
+ * checks ONE behaviour that document requires, cites the section, and
+ * says in one line what it requires (--list prints it).  A test passes,
+ * fails (saying what it saw and what the spec wants) or is skipped (saying
+ * why: a capability the server does not offer, e.g. it answers
+ * ecNotSupported for a ROP family it has not built yet; a skip is never
+ * counted as a pass).
+ *
+ * Each test runs in a talloc context of its own, freed after it, and opens
+ * the connections it needs itself: one test's disconnect or released
+ * handle can never make another fail.
+ *
+ * Copyright (C) OpenChange developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef UTILS_MAPITEST_H
+#define UTILS_MAPITEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <talloc.h>
+
+#include "idl/gen_errors.h"
+#include "idl/gen_rops.h"
+
+struct tevent_context;
+struct loadparm_context;
+struct cli_credentials;
+struct emsmdb_client;
+struct nspi_client;
+struct rfr_client;
+struct rop_session;
+
+enum mt_result { MT_PASS, MT_FAIL, MT_SKIP };
+
+/* What the whole run knows about the server and the user */
+struct mt_env {
+	struct tevent_context *ev;
+	struct loadparm_context *lp_ctx;
+	struct cli_credentials *creds;
+	const char *binding;		/* ncacn_ip_tcp:SERVER[sign|seal] */
+	const char *username;
+	const char *essdn;		/* the user's legacyExchangeDN */
+	const char *display_name;
+	const char *home_server;	/* the mailbox server's DN */
+	const char *server_fqdn;
+	uint32_t codepage;
+	/* a second mailbox user, for the tests of other users' mailboxes */
+	const char *other_user;
+	const char *other_essdn;
+	struct cli_credentials *other_creds;	/* NULL without --other-password */
+};
+
+/* One test while it runs */
+struct mt_test {
+	TALLOC_CTX *mem;		/* everything the test allocates; freed after it */
+	struct mt_env *env;
+	enum mt_result result;
+	char *reason;
+};
+
+typedef enum mt_result (*mt_test_fn)(struct mt_test *t);
+
+struct mt_test_def {
+	const char *name;
+	const char *spec;		/* "MS-OXCSTOR 3.2.5.1" */
+	const char *requirement;	/* one line: what the spec requires */
+	mt_test_fn fn;
+};
+
+struct mt_family {
+	const char *name;
+	const char *title;
+	bool needs_server;
+	const struct mt_test_def *tests;
+	size_t count;
+};
+
+#define MT_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+extern const struct mt_family mt_family_noserver, mt_family_lz77, mt_family_oxcrpc,
+	mt_family_rfr, mt_family_nspi, mt_family_oxcstor, mt_family_errorchecks,
+	mt_family_oxcfold, mt_family_oxctabl, mt_family_oxcmsg, mt_family_oxcprpt;
+
+/* Verdicts: record the reason and return the result, so a test says
+ * `return mt_fail(t, "...")`. */
+enum mt_result mt_fail(struct mt_test *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+enum mt_result mt_skip(struct mt_test *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* "observed X, expected Y" for the common case of one number */
+#define MT_EXPECT_EQ(t, observed, expected, what)					\
+	do {										\
+		unsigned long long mt_o_ = (unsigned long long)(observed);		\
+		unsigned long long mt_e_ = (unsigned long long)(expected);		\
+		if (mt_o_ != mt_e_) {							\
+			return mt_fail(t, "%s: observed 0x%llx, expected 0x%llx", what,	\
+				       mt_o_, mt_e_);					\
+		}									\
+	} while (0)
+
+#define MT_EXPECT(t, cond, ...)								\
+	do {										\
+		if (!(cond)) {								\
+			return mt_fail(t, __VA_ARGS__);					\
+		}									\
+	} while (0)
+
+/* MAPI status as "0x80040102 (MAPI_E_NO_SUPPORT)" under T's context */
+const char *mt_status(struct mt_test *t, uint32_t status);
+
+/* Hex of some bytes, for "observed" messages */
+const char *mt_hex(struct mt_test *t, const uint8_t *data, size_t len);
+
+/* Connections, each a child of t->mem; a failure is the test's failure
+ * (returned as MT_FAIL with the reason), so tests say
+ * `if (mt_emsmdb(t, &client) != MT_PASS) return t->result;` */
+enum mt_result mt_emsmdb(struct mt_test *t, struct emsmdb_client **client);
+enum mt_result mt_nspi(struct mt_test *t, struct nspi_client **nspi);
+enum mt_result mt_rfr(struct mt_test *t, struct rfr_client **rfr);
+
+/* An EMSMDB session with a private logon of the user in handle slot 0 */
+struct mt_logon {
+	struct emsmdb_client *client;
+	struct rop_session *session;
+	uint32_t handles[8];			/* slot 0: the logon */
+	struct rop_logon_response logon;	/* the RopLogon response */
+};
+
+/* FLAGS 0x01: private mailbox of the user; 0x00: public folders */
+enum mt_result mt_logon_open(struct mt_test *t, uint8_t logon_flags, struct mt_logon *lg);
+
+/* One ROP on the logon's session; fails the test on a transport error */
+enum mt_result mt_rop(struct mt_test *t, struct mt_logon *lg, const struct rop_request *req,
+		      struct rop_response *resp);
+
+/*
+ * MT_SKIP with "server answers ecNotSupported for NAME" when RESP is that
+ * answer, MT_PASS otherwise: the tests of ROP families a server may not
+ * have built yet.
+ */
+enum mt_result mt_skip_unsupported(struct mt_test *t, const struct rop_response *resp);
+
+/*
+ * RopOpenFolder of FID from handle slot IN into slot OUT of LG; MT_SKIP
+ * when the server answers ecNotSupported (MS-OXCFOLD not built yet).
+ */
+enum mt_result mt_open_folder(struct mt_test *t, struct mt_logon *lg, uint64_t fid, uint8_t in,
+			      uint8_t out);
+
+/* The well-known special folders of a private logon (MS-OXCSTOR 2.2.1.1.3) */
+enum {
+	MT_FID_ROOT = 0, MT_FID_DEFERRED_ACTION, MT_FID_SPOOLER_QUEUE, MT_FID_IPM_SUBTREE,
+	MT_FID_INBOX, MT_FID_OUTBOX, MT_FID_SENT_ITEMS, MT_FID_DELETED_ITEMS,
+	MT_FID_COMMON_VIEWS, MT_FID_SCHEDULE, MT_FID_SEARCH, MT_FID_VIEWS, MT_FID_SHORTCUTS,
+};
+
+/* Error codes of MS-OXCDATA 2.4 the tests name */
+#define MT_EC_NOT_SUPPORTED 0x80040102u
+
+#endif
