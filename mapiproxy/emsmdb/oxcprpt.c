@@ -14,9 +14,9 @@
  *
  * A Stream object (objects.h struct emsmdb_stream) keeps its mapistore
  * stream under a small state of this file whose destructor commits what was
- * written and not committed when the stream is released (MS-OXCPRPT
- * 3.2.5.13: changes on a Message or Attachment object's stream reach the
- * object when the stream is released; saving the object persists them).
+ * written and not committed when the stream is released: a client that
+ * writes a message's body through a stream and releases it expects the
+ * message to have it when saved.
  *
  * Copyright (C) OpenChange developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -447,7 +447,7 @@ static enum MAPISTATUS problem_add(TALLOC_CTX *mem_ctx, struct problem_list *lis
 		items[at] = items[at - 1];
 	}
 	/*
-	 * MS-OXCPRPT 3.2.5.3: a property the client cannot write (a computed,
+	 * MS-OXCPRPT 2.2.5.2: a property the client cannot write (a computed,
 	 * read-only one) is AccessDenied to the client; mapistore says why.
 	 */
 	if (error_code == MAPI_E_COMPUTED) {
@@ -788,7 +788,7 @@ enum MAPISTATUS emsmdb_rop_get_properties_all(struct emsmdb_rop_ctx *ctx,
 	return MAPI_E_SUCCESS;
 }
 
-/* MS-OXCPRPT 3.2.5.3 RopGetPropertiesList: the tags of every property the object has. */
+/* MS-OXCPRPT 2.2.4 RopGetPropertiesList: the tags of every property the object has. */
 enum MAPISTATUS emsmdb_rop_get_properties_list(struct emsmdb_rop_ctx *ctx,
 					       struct rop_response *response)
 {
@@ -929,7 +929,7 @@ static enum MAPISTATUS object_delete(struct prop_object *o, TALLOC_CTX *mem_ctx,
 }
 
 /*
- * MS-OXCPRPT 3.2.5.4 RopSetProperties (and 3.2.5.5 RopSetPropertiesNoReplicate,
+ * MS-OXCPRPT 2.2.5 RopSetProperties (and 2.2.6 RopSetPropertiesNoReplicate,
  * the same here: a private mailbox is not replicated): each value that
  * cannot be set is a PropertyProblem (its index, tag and why: an invalid
  * type, a read-only property is AccessDenied) and the others are set.
@@ -981,7 +981,7 @@ enum MAPISTATUS emsmdb_rop_set_properties_no_replicate(struct emsmdb_rop_ctx *ct
 			      &res->u.ok.property_problem_count, &res->u.ok.property_problems);
 }
 
-/* MS-OXCPRPT 3.2.5.6 RopDeleteProperties and 3.2.5.7 RopDeletePropertiesNoReplicate. */
+/* MS-OXCPRPT 2.2.7 RopDeleteProperties and 2.2.8 RopDeletePropertiesNoReplicate. */
 static enum MAPISTATUS delete_properties(struct emsmdb_rop_ctx *ctx, uint16_t count,
 					 const uint32_t *tags, uint16_t *problem_count,
 					 struct rop_property_problem **problems)
@@ -1079,10 +1079,47 @@ static bool name_to_wire(TALLOC_CTX *mem_ctx, const struct mapistore_named_prop 
 }
 
 /*
- * MS-OXCPRPT 3.2.5.9 RopGetPropertyIdsFromNames: the id of each name, in
+ * mapistore's ids of NAMES (one transaction for all it creates), but none
+ * for a PS_MAPI name by string.
+ */
+static enum MAPISTATUS named_ids(TALLOC_CTX *mem_ctx, struct mapistore_context *store, uint16_t n,
+				 struct mapistore_named_prop *names, bool create, uint16_t *ids,
+				 uint32_t *missing)
+{
+	struct mapistore_named_prop *asked = talloc_array(mem_ctx, struct mapistore_named_prop, n + 1);
+	uint16_t *asked_ids = talloc_zero_array(mem_ctx, uint16_t, n + 1), *where;
+	uint16_t i, m = 0;
+	enum MAPISTATUS status;
+
+	where = talloc_array(mem_ctx, uint16_t, n + 1);
+	if (asked == NULL || asked_ids == NULL || where == NULL) {
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	for (i = 0; i < n; i++) {
+		ids[i] = 0;
+		if (names[i].kind == MAPISTORE_NAME_STRING &&
+		    memcmp(names[i].guid.bytes, ps_mapi, 16) == 0) {
+			(*missing)++;
+			continue;
+		}
+		asked[m] = names[i];
+		where[m++] = i;
+	}
+	status = m > 0 ? mapistore_named_ids(store, m, asked, create, asked_ids, missing) :
+			 MAPI_E_SUCCESS;
+	for (i = 0; status == MAPI_E_SUCCESS && i < m; i++) {
+		ids[where[i]] = asked_ids[i];
+	}
+	return status;
+}
+
+/*
+ * MS-OXCPRPT 2.2.12 RopGetPropertyIdsFromNames: the id of each name, in
  * order; with the Create flag an unknown name gets a new id, durable and
  * the same for every session of the mailbox; without it, its id is 0.
- * PS_MAPI names by LID are the tagged property of that id.  A name of an
+ * PS_MAPI names by LID are the tagged property of that id, PS_MAPI names
+ * by string map to nothing (0).  No names at all asks for the ids of every
+ * named property the mailbox has (MS-OXCPRPT 2.2.12.2).  A name of an
  * unknown Kind is InvalidParameter; no ids left is NamedPropertyQuota.
  */
 enum MAPISTATUS emsmdb_rop_get_property_ids_from_names(struct emsmdb_rop_ctx *ctx,
@@ -1104,6 +1141,24 @@ enum MAPISTATUS emsmdb_rop_get_property_ids_from_names(struct emsmdb_rop_ctx *ct
 	}
 	if (n > 0 && req->property_names == NULL) {
 		return MAPI_E_INVALID_PARAMETER;
+	}
+	if (n == 0) {
+		uint32_t count = 0;
+
+		status = mapistore_named_all(logon->store, ctx->mem_ctx, &count, &ids, &names);
+		if (status != MAPI_E_SUCCESS) {
+			return status;
+		}
+		if (count > 0xFFFF) {
+			return MAPI_E_TOO_BIG;
+		}
+		if (6 + 2 + (size_t)count * 2 > ctx->space) {
+			return EMSMDB_ROP_NO_SPACE;
+		}
+		res->return_value = MAPI_E_SUCCESS;
+		res->u.ok.property_id_count = (uint16_t)count;
+		res->u.ok.property_ids = ids;
+		return MAPI_E_SUCCESS;
 	}
 	if (6 + 2 + (size_t)n * 2 > ctx->space) {
 		return EMSMDB_ROP_NO_SPACE;
@@ -1129,8 +1184,8 @@ enum MAPISTATUS emsmdb_rop_get_property_ids_from_names(struct emsmdb_rop_ctx *ct
 			return MAPI_E_INVALID_PARAMETER;
 		}
 	}
-	status = mapistore_named_ids(logon->store, n, names, (req->flags & EMSMDB_NAMED_CREATE) != 0,
-				     ids, &missing);
+	status = named_ids(ctx->mem_ctx, logon->store, n, names, (req->flags & EMSMDB_NAMED_CREATE) != 0, ids,
+			   &missing);
 	if (status != MAPI_E_SUCCESS) {
 		return status;
 	}
@@ -1141,7 +1196,7 @@ enum MAPISTATUS emsmdb_rop_get_property_ids_from_names(struct emsmdb_rop_ctx *ct
 }
 
 /*
- * MS-OXCPRPT 3.2.5.10 RopGetNamesFromPropertyIds: the name of each id; an
+ * MS-OXCPRPT 3.2.5.9 RopGetNamesFromPropertyIds: the name of each id; an
  * id below 0x8000 is PS_MAPI's LID of that id, an id nobody named has a
  * PropertyName of Kind 0xFF.
  */
@@ -1198,9 +1253,10 @@ enum MAPISTATUS emsmdb_rop_get_names_from_property_ids(struct emsmdb_rop_ctx *ct
 }
 
 /*
- * MS-OXCPRPT 3.2.5.11 RopQueryNamedProperties: every named property of the
+ * MS-OXCPRPT 3.2.5.6 RopQueryNamedProperties: every named property of the
  * mailbox, only those of PropertyGuid when HasGuid, without the string
- * names (NoStrings) or the numeric ones (NoIds).
+ * names (NoStrings) or the numeric ones (NoIds); other QueryFlags bits are
+ * ignored, as the server MUST.
  */
 enum MAPISTATUS emsmdb_rop_query_named_properties(struct emsmdb_rop_ctx *ctx,
 						  struct rop_response *response)
@@ -1219,9 +1275,6 @@ enum MAPISTATUS emsmdb_rop_query_named_properties(struct emsmdb_rop_ctx *ctx,
 	res->input_handle_index = req->input_handle_index;
 	if (logon == NULL || logon->store == NULL) {
 		return EC_NULL_OBJECT;
-	}
-	if (req->query_flags & ~(EMSMDB_QUERY_NO_STRINGS | EMSMDB_QUERY_NO_IDS)) {
-		return MAPI_E_INVALID_PARAMETER;
 	}
 	status = mapistore_named_all(logon->store, ctx->mem_ctx, &count, &ids, &names);
 	if (status != MAPI_E_SUCCESS) {
@@ -1383,11 +1436,11 @@ static enum MAPISTATUS copy_values(struct prop_object *src, struct prop_object *
 }
 
 /*
- * MS-OXCPRPT 3.2.5.12 RopCopyProperties: copies (or with Move, moves) the
+ * MS-OXCPRPT 2.2.10 RopCopyProperties: copies (or with Move, moves) the
  * listed properties of the source object to the destination object of the
  * same type.  A listed property the source lacks is a NotFound problem;
  * NoOverwrite keeps what the destination has.  WantAsynchronous is
- * answered synchronously (the server MAY, MS-OXCPRPT 3.2.5.12), so no
+ * answered synchronously (MS-OXCPRPT 2.2.10.1 leaves it to the server), so no
  * RopProgress is needed.
  */
 enum MAPISTATUS emsmdb_rop_copy_properties(struct emsmdb_rop_ctx *ctx,
@@ -1467,7 +1520,7 @@ static bool excluded(const struct rop_copy_to_request *req, uint32_t tag)
 	return false;
 }
 
-/* A message's recipients and attachments (WantSubObjects, MS-OXCPRPT 3.2.5.13). */
+/* A message's recipients and attachments (WantSubObjects, MS-OXCPRPT 2.2.11.1). */
 static enum MAPISTATUS copy_message_subobjects(const struct rop_copy_to_request *req,
 					       struct mapistore_message *src,
 					       struct mapistore_message *dest, TALLOC_CTX *mem_ctx)
@@ -1515,7 +1568,7 @@ static enum MAPISTATUS copy_message_subobjects(const struct rop_copy_to_request 
 }
 
 /*
- * MS-OXCPRPT 3.2.5.13 RopCopyTo: copies (or moves) every property of the
+ * MS-OXCPRPT 2.2.11 RopCopyTo: copies (or moves) every property of the
  * source but the ExcludedTags to the destination object of the same type;
  * with WantSubObjects a message's recipients and attachments go too
  * (unless PidTagMessageRecipients/PidTagMessageAttachments are excluded).
@@ -1595,7 +1648,8 @@ static struct oxcprpt_stream *stream_state(struct emsmdb_stream *s)
 
 /*
  * The release of a Stream object commits what was written and not
- * committed (MS-OXCPRPT 3.2.5.13, 3.2.5.16): into the message or
+ * committed (MS-OXCPRPT 2.2.18: a message's or attachment's stream
+ * reaches its object when committed or released): into the message or
  * attachment (in memory, saved with it) or the folder.  The state holds
  * the object its stream works on, so that object is still there.  When the
  * whole session goes, nothing is committed: its objects go in no order.
@@ -1673,7 +1727,7 @@ static uint32_t stream_size32(const struct mapistore_stream *stream)
 }
 
 /*
- * MS-OXCPRPT 3.2.5.14 RopOpenStream: a Stream object on a PtypBinary,
+ * MS-OXCPRPT 2.2.14 RopOpenStream: a Stream object on a PtypBinary,
  * PtypString or PtypString8 property of a folder, message or attachment
  * (PtypObject is not supported: NotSupported).  ReadOnly and ReadWrite
  * need the property (NotFound otherwise); Create starts it empty;
@@ -1713,7 +1767,7 @@ enum MAPISTATUS emsmdb_rop_open_stream(struct emsmdb_rop_ctx *ctx, struct rop_re
 }
 
 /*
- * MS-OXCPRPT 3.2.5.15 RopReadStream: up to ByteCount bytes from the seek
+ * MS-OXCPRPT 2.2.15 RopReadStream (MS-OXCROPS 2.2.9.2): up to ByteCount bytes from the seek
  * pointer (ByteCount 0xBABE: up to MaximumByteCount), fewer at the end of
  * the stream or when the response buffer has no room for more.
  */
@@ -1754,7 +1808,7 @@ enum MAPISTATUS emsmdb_rop_read_stream(struct emsmdb_rop_ctx *ctx, struct rop_re
 	return MAPI_E_SUCCESS;
 }
 
-/* mapistore's stream errors as MS-OXCPRPT 3.2.5.16/3.2.5.20 name them. */
+/* mapistore's stream errors as MS-OXCPRPT 2.2.16 and 2.2.20 name them. */
 static enum MAPISTATUS stream_error(enum MAPISTATUS status)
 {
 	switch (status) {
@@ -1782,7 +1836,7 @@ static enum MAPISTATUS write_stream(struct emsmdb_stream *s, uint16_t size, cons
 }
 
 /*
- * MS-OXCPRPT 3.2.5.16 RopWriteStream: DataSize bytes at the seek pointer,
+ * MS-OXCPRPT 2.2.16 RopWriteStream: DataSize bytes at the seek pointer,
  * which moves past them; a read-only stream is STG_E_ACCESSDENIED, a
  * stream past 2^31 bytes StreamSizeError.  WrittenSize comes with any
  * ReturnValue.
@@ -1817,7 +1871,7 @@ static enum MAPISTATUS commit_stream(struct emsmdb_stream *s)
 }
 
 /*
- * MS-OXCPRPT 3.2.5.26 RopWriteAndCommitStream: RopWriteStream then
+ * MS-OXCPRPT 2.2.26 RopWriteAndCommitStream: RopWriteStream then
  * RopCommitStream.  The client must not use it on a folder's stream; this
  * server does the same there as for the others.
  */
@@ -1842,7 +1896,7 @@ enum MAPISTATUS emsmdb_rop_write_and_commit_stream(struct emsmdb_rop_ctx *ctx,
 }
 
 /*
- * MS-OXCPRPT 3.2.5.17 RopCommitStream: the stream's bytes become the
+ * MS-OXCPRPT 2.2.18 RopCommitStream: the stream's bytes become the
  * property's value: in the folder's storage at once, in the message or
  * attachment until it is saved.
  */
@@ -1865,7 +1919,7 @@ enum MAPISTATUS emsmdb_rop_commit_stream(struct emsmdb_rop_ctx *ctx, struct rop_
 	return MAPI_E_SUCCESS;
 }
 
-/* MS-OXCPRPT 3.2.5.19 RopGetStreamSize. */
+/* MS-OXCPRPT 2.2.19 RopGetStreamSize (MS-OXCROPS 2.2.9.6). */
 enum MAPISTATUS emsmdb_rop_get_stream_size(struct emsmdb_rop_ctx *ctx,
 					   struct rop_response *response)
 {
@@ -1883,7 +1937,7 @@ enum MAPISTATUS emsmdb_rop_get_stream_size(struct emsmdb_rop_ctx *ctx,
 }
 
 /*
- * MS-OXCPRPT 3.2.5.20 RopSetStreamSize: truncates or extends (with zeros)
+ * RopSetStreamSize (MS-OXCROPS 2.2.9.7, MS-OXCPRPT 2.2.20): truncates or extends (with zeros)
  * the stream; past 2^31 bytes is StreamSizeError, a read-only stream
  * STG_E_ACCESSDENIED.
  */
@@ -1950,7 +2004,7 @@ enum MAPISTATUS emsmdb_rop_seek_stream(struct emsmdb_rop_ctx *ctx, struct rop_re
 }
 
 /*
- * MS-OXCPRPT 3.2.5.21 RopCopyToStream: ByteCount bytes from the source
+ * MS-OXCPRPT 2.2.22 RopCopyToStream: ByteCount bytes from the source
  * stream's seek pointer to the destination stream's (at DestHandleIndex;
  * none there is the NullDestinationObject form).  Both pointers move by
  * what was read and written, which the response tells with any ReturnValue.
@@ -2003,7 +2057,7 @@ enum MAPISTATUS emsmdb_rop_copy_to_stream(struct emsmdb_rop_ctx *ctx,
 }
 
 /*
- * MS-OXCPRPT 3.2.5.22 RopCloneStream: a new Stream object on the same
+ * RopCloneStream (MS-OXCROPS 2.2.9.13): a new Stream object on the same
  * property with the same bytes and seek pointer.  Deviation: the clone
  * starts from a copy of the source's bytes and then goes its own way
  * (writes to one are not seen by the other until committed), where COM's
@@ -2073,8 +2127,8 @@ enum MAPISTATUS emsmdb_rop_clone_stream(struct emsmdb_rop_ctx *ctx, struct rop_r
 }
 
 /*
- * MS-OXCPRPT 3.2.5.23 RopLockRegionStream and 3.2.5.24
- * RopUnlockRegionStream: a stream belongs to one session here, whose ROPs
+ * RopLockRegionStream and RopUnlockRegionStream (MS-OXCROPS 2.2.9.10,
+ * 2.2.9.11): a stream belongs to one session here, whose ROPs
  * run one after the other, so no other writer can come between: locks are
  * accepted and need no bookkeeping.
  */

@@ -26,7 +26,7 @@
 
 /* RopGetPropertyIdsFromNames Flags (MS-OXCPRPT 2.2.12.1) */
 #define EMSMDB_NAMED_CREATE 0x02
-/* RopQueryNamedProperties QueryFlags (MS-OXCPRPT 2.2.13.1) */
+/* RopQueryNamedProperties QueryFlags (MS-OXCPRPT 2.2.9.1) */
 #define EMSMDB_QUERY_NO_STRINGS 0x01
 #define EMSMDB_QUERY_NO_IDS 0x02
 /* CopyFlags of RopCopyProperties and RopCopyTo (MS-OXCPRPT 2.2.10.1, 2.2.11.1) */

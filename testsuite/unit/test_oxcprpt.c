@@ -495,9 +495,26 @@ static void test_named_properties(void **state)
 		assert_int_equal(response.u.query_named_properties.u.ok.property_names[i].kind, 0x01);
 	}
 	assert_true(response.u.query_named_properties.u.ok.id_count >= 1);
-	r.u.query_named_properties.query_flags = 0x80;
-	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, f->logon_handle, NULL, NULL, NULL),
-			 MAPI_E_INVALID_PARAMETER);
+	/* other QueryFlags bits are ignored (MS-OXCPRPT 3.2.5.6) */
+	r.u.query_named_properties.query_flags = 0x80 | EMSMDB_QUERY_NO_STRINGS;
+	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, f->logon_handle, NULL, NULL, &response),
+			 MAPI_E_SUCCESS);
+	assert_int_equal(response.u.query_named_properties.u.ok.id_count, 1);
+	assert_int_equal(response.u.query_named_properties.u.ok.property_ids[0], ids[1]);
+
+	/* no names: the ids of every named property */
+	r = rop(RopGetPropertyIdsFromNames);
+	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, f->logon_handle, NULL, NULL, &response),
+			 MAPI_E_SUCCESS);
+	assert_int_equal(response.u.get_property_ids_from_names.u.ok.property_id_count, 2);
+	assert_true(response.u.get_property_ids_from_names.u.ok.property_ids[0] == ids[0] ||
+		    response.u.get_property_ids_from_names.u.ok.property_ids[1] == ids[0]);
+	/* PS_MAPI by string: no id, even with Create */
+	names[2] = string_name(f, ps_mapi, "Subject");
+	assert_int_equal(ids_from_names(f, NULL, f->logon_handle, EMSMDB_NAMED_CREATE, 3, names, again),
+			 MAPI_E_SUCCESS);
+	assert_int_equal(again[0], ids[0]);
+	assert_int_equal(again[2], 0);
 
 	/* a name of an unknown kind, an empty string name: InvalidParameter */
 	names[1].kind = 0x07;
