@@ -157,12 +157,39 @@ static enum MAPISTATUS buffer_too_small(struct call_state *call, size_t index, s
 	return MAPI_E_SUCCESS;
 }
 
+/* What every request ROP's response starts with (gen_rops.h). */
+struct response_head {
+	uint8_t handle_index;
+	uint32_t return_value;
+};
+
 static enum MAPISTATUS push_error(struct call_state *call, uint8_t rop_id, uint8_t handle_index,
-				  enum MAPISTATUS status)
+				  enum MAPISTATUS status, size_t reserve)
 {
+	struct rop_params none = { 0 };
+	struct rop_response response;
+	struct response_head *head = (struct response_head *)(void *)&response.u;
+	size_t before = call->out.len;
+
 	if (emsmdb_rop_layouts[rop_id].response == ROP_RESPONSE_NONE) {
 		return MAPI_E_SUCCESS;	/* RopRelease: failures are silent */
 	}
+	/*
+	 * Some responses carry fields with any ReturnValue (RopReadStream's
+	 * DataSize, RopWriteStream's WrittenSize, RopCopyToStream's counts,
+	 * RopDeleteMessages' PartialCompletion...): the codec writes that form,
+	 * zeroed; the others are the bare error form.
+	 */
+	memset(&response, 0, sizeof(response));
+	response.rop_id = rop_id;
+	head->handle_index = handle_index;
+	head->return_value = (uint32_t)status;
+	if (rop_response_push_one(&call->out, &response, &none) == WIRE_OK &&
+	    emsmdb_rop_fits(call->max_out, before, call->handle_count,
+			    call->out.len - before + reserve)) {
+		return MAPI_E_SUCCESS;
+	}
+	call->out.len = before;
 	if (rop_error_response_push(&call->out, rop_id, handle_index, (uint32_t)status) != WIRE_OK) {
 		return MAPI_E_NOT_ENOUGH_MEMORY;
 	}
@@ -219,20 +246,20 @@ static enum MAPISTATUS run_one(struct call_state *call, size_t index, size_t *ne
 
 	/* 3.2.5.1: an index outside the handle table fails the ROP */
 	if (layout->input[0] >= 0 && raw[layout->input[0]] >= call->handle_count) {
-		return push_error(call, rop_id, handle_index, EC_NULL_OBJECT);
+		return push_error(call, rop_id, handle_index, EC_NULL_OBJECT, reserve);
 	}
 	if (layout->output >= 0 && raw[layout->output] >= call->handle_count) {
-		return push_error(call, rop_id, handle_index, EC_NULL_OBJECT);
+		return push_error(call, rop_id, handle_index, EC_NULL_OBJECT, reserve);
 	}
 	if (handler->fn == NULL) {
-		return push_error(call, rop_id, handle_index, MAPI_E_NO_SUPPORT);
+		return push_error(call, rop_id, handle_index, MAPI_E_NO_SUPPORT, reserve);
 	}
 	if (handler->input_types != 0) {
 		struct emsmdb_object *input = layout->input[0] < 0 ? NULL :
 			emsmdb_object_lookup(call->session, call->handles[raw[layout->input[0]]]);
 
 		if (input == NULL || !(EMSMDB_OBJECT_BIT(input->type) & handler->input_types)) {
-			return push_error(call, rop_id, handle_index, EC_NULL_OBJECT);
+			return push_error(call, rop_id, handle_index, EC_NULL_OBJECT, reserve);
 		}
 		ctx.input = input;
 	}
@@ -254,7 +281,7 @@ static enum MAPISTATUS run_one(struct call_state *call, size_t index, size_t *ne
 			emsmdb_object_release(ctx.output);
 		}
 		talloc_free(ctx.mem_ctx);
-		return push_error(call, rop_id, handle_index, status);
+		return push_error(call, rop_id, handle_index, status, reserve);
 	}
 	if (layout->response != ROP_RESPONSE_NONE) {
 		if (rop_id == RopLogon) {
@@ -268,7 +295,7 @@ static enum MAPISTATUS run_one(struct call_state *call, size_t index, size_t *ne
 				emsmdb_object_release(ctx.output);
 			}
 			talloc_free(ctx.mem_ctx);
-			return push_error(call, rop_id, handle_index, MAPI_E_CALL_FAILED);
+			return push_error(call, rop_id, handle_index, MAPI_E_CALL_FAILED, reserve);
 		}
 		if (!emsmdb_rop_fits(call->max_out, call->out.len, call->handle_count,
 				     scratch.len + reserve)) {
