@@ -245,18 +245,17 @@ static void test_unimplemented_rops(void **state)
 	uint32_t handles[2] = { f->folder->handle, EMSMDB_HANDLE_NONE };
 	struct emsmdb_rop_result result;
 
-	/* RopGetStoreState on handles 0 and 1, RopGetPropertiesAll on 0 */
+	/* RopGetStoreState on handles 0 and 1, RopSetSpooler on 0 */
 	put8(&rops, RopGetStoreState); put8(&rops, 0); put8(&rops, 0);
 	put8(&rops, RopGetStoreState); put8(&rops, 3); put8(&rops, 1);
-	put8(&rops, RopGetPropertiesAll); put8(&rops, 0); put8(&rops, 0); put16(&rops, 0x1000);
-	put16(&rops, 0);
+	put8(&rops, RopSetSpooler); put8(&rops, 0); put8(&rops, 0);
 	rop_input(&in, &rops, handles, 2);
 	assert_int_equal(emsmdb_rop_process(f->mem_ctx, f->session, in.buf, in.len, 0x8000, &result),
 			 MAPI_E_SUCCESS);
 	/* each answered with its error form, ecNotSupported, the right handle index */
 	put8(&out, RopGetStoreState); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT);
 	put8(&out, RopGetStoreState); put8(&out, 1); put32(&out, MAPI_E_NO_SUPPORT);
-	put8(&out, RopGetPropertiesAll); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT);
+	put8(&out, RopSetSpooler); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT);
 	expect_output(&result, &out, handles, 2);
 	assert_int_equal(result.rop_count, 3);
 	assert_false(result.buffer_too_small);
