@@ -1821,18 +1821,39 @@ static enum MAPISTATUS stream_error(enum MAPISTATUS status)
 	}
 }
 
+static uint64_t stream_position(struct emsmdb_stream *s)
+{
+	uint64_t position = 0;
+
+	(void)mapistore_stream_seek(s->stream, MAPISTORE_SEEK_CUR, 0, &position);
+	return position;
+}
+
+static enum MAPISTATUS write_bytes(struct emsmdb_stream *s, uint32_t size, const uint8_t *data,
+				   uint32_t *written)
+{
+	enum MAPISTATUS status;
+
+	*written = 0;
+	if (stream_state(s)->writable && stream_position(s) + size > EMSMDB_MAX_STREAM_SIZE) {
+		return MAPI_E_STREAM_SIZE_ERROR;
+	}
+	status = mapistore_stream_write(s->stream, data, size, written);
+	if (*written > 0) {
+		stream_state(s)->dirty = true;
+	}
+	return stream_error(status);
+}
+
 static enum MAPISTATUS write_stream(struct emsmdb_stream *s, uint16_t size, const uint8_t *data,
 				    uint16_t *written)
 {
 	uint32_t n = 0;
 	enum MAPISTATUS status;
 
-	status = mapistore_stream_write(s->stream, data, size, &n);
-	if (n > 0) {
-		stream_state(s)->dirty = true;
-	}
+	status = write_bytes(s, size, data, &n);
 	*written = (uint16_t)n;
-	return stream_error(status);
+	return status;
 }
 
 /*
@@ -1953,7 +1974,7 @@ enum MAPISTATUS emsmdb_rop_set_stream_size(struct emsmdb_rop_ctx *ctx,
 	if (s == NULL || s->stream == NULL) {
 		return EC_NULL_OBJECT;
 	}
-	if (req->stream_size > 0x80000000ull) {
+	if (req->stream_size > EMSMDB_MAX_STREAM_SIZE && stream_state(s)->writable) {
 		return MAPI_E_STREAM_SIZE_ERROR;
 	}
 	status = stream_error(mapistore_stream_set_size(s->stream, req->stream_size));
@@ -1976,7 +1997,7 @@ enum MAPISTATUS emsmdb_rop_seek_stream(struct emsmdb_rop_ctx *ctx, struct rop_re
 	const struct rop_seek_stream_request *req = &ctx->request->u.seek_stream;
 	struct rop_seek_stream_response *res = &response->u.seek_stream;
 	struct emsmdb_stream *s = emsmdb_stream_of(ctx->input);
-	uint64_t position = 0;
+	uint64_t position = 0, before;
 	enum MAPISTATUS status;
 
 	res->input_handle_index = req->input_handle_index;
@@ -1986,12 +2007,18 @@ enum MAPISTATUS emsmdb_rop_seek_stream(struct emsmdb_rop_ctx *ctx, struct rop_re
 	if (req->origin > MAPISTORE_SEEK_END) {
 		return MAPI_E_STORAGE_INVALID_PARAMETER;
 	}
+	before = stream_position(s);
 	status = mapistore_stream_seek(s->stream, (enum mapistore_seek_origin)req->origin,
 				       (int64_t)req->offset, &position);
 	if (status != MAPI_E_SUCCESS) {
 		return EMSMDB_STREAM_SEEK_ERROR;
 	}
 	if (position > mapistore_stream_size(s->stream) && stream_state(s)->writable) {
+		if (position > EMSMDB_MAX_STREAM_SIZE) {
+			/* the extension would be more than a stream may hold: nothing moves */
+			(void)mapistore_stream_seek(s->stream, MAPISTORE_SEEK_SET, (int64_t)before, NULL);
+			return EMSMDB_STREAM_SEEK_ERROR;
+		}
 		status = stream_error(mapistore_stream_set_size(s->stream, position));
 		if (status != MAPI_E_SUCCESS) {
 			return status;
@@ -2031,6 +2058,10 @@ enum MAPISTATUS emsmdb_rop_copy_to_stream(struct emsmdb_rop_ctx *ctx,
 		res->u.null_destination.dest_handle_index = req->dest_handle_index;
 		return MAPI_E_SUCCESS;
 	}
+	if (dest == src) {
+		/* reading what it writes, it would never reach its end */
+		return MAPI_E_INVALID_PARAMETER;
+	}
 	buffer = talloc_array(ctx->mem_ctx, uint8_t, 0x10000);
 	if (buffer == NULL) {
 		return MAPI_E_NOT_ENOUGH_MEMORY;
@@ -2043,11 +2074,8 @@ enum MAPISTATUS emsmdb_rop_copy_to_stream(struct emsmdb_rop_ctx *ctx,
 			break;
 		}
 		read_total += got;
-		status = stream_error(mapistore_stream_write(dest->stream, buffer, got, &put));
+		status = write_bytes(dest, got, buffer, &put);
 		written_total += put;
-		if (put > 0) {
-			stream_state(dest)->dirty = true;
-		}
 		left -= got;
 	}
 	res->return_value = status;

@@ -38,6 +38,12 @@
 #define EMSMDB_READ_STREAM_MAXIMUM 0xBABE
 /* MS-OXCPRPT 3.2.5.18 StreamSeekError */
 #define EMSMDB_STREAM_SEEK_ERROR ((enum MAPISTATUS)0x80030019)
+/*
+ * The largest stream: a stream is kept in memory until it is committed, so
+ * a client must not make the server hold 2^31 bytes (the spec's limit) per
+ * stream.  Beyond it: StreamSizeError (MS-OXCPRPT 2.2.16, 2.2.20).
+ */
+#define EMSMDB_MAX_STREAM_SIZE (64u * 1024u * 1024u)
 /* The largest value a property row carries; larger ones are read through streams. */
 #define EMSMDB_MAX_ROW_VALUE 0x8000
 

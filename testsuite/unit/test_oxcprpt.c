@@ -940,6 +940,39 @@ static void test_stream_errors(void **state)
 	assert_int_equal(seek(f, ro, 3, 0, NULL), MAPI_E_STORAGE_INVALID_PARAMETER);
 	assert_int_equal(seek(f, ro, MAPISTORE_SEEK_SET, -1, NULL), EMSMDB_STREAM_SEEK_ERROR);
 	assert_int_equal(seek(f, ro, MAPISTORE_SEEK_SET, 0x100000000ll, NULL), EMSMDB_STREAM_SEEK_ERROR);
+	/* a writable stream grows no further than the server lets it, and nothing moves */
+	r = rop(RopSetStreamSize);
+	r.u.set_stream_size.stream_size = EMSMDB_MAX_STREAM_SIZE + 1ull;
+	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, stream, NULL, NULL, NULL),
+			 MAPI_E_STREAM_SIZE_ERROR);
+	{
+		uint64_t position = 0;
+
+		assert_int_equal(seek(f, stream, MAPISTORE_SEEK_SET, 3, NULL), MAPI_E_SUCCESS);
+		assert_int_equal(seek(f, stream, MAPISTORE_SEEK_SET, EMSMDB_MAX_STREAM_SIZE + 1ll, NULL),
+				 EMSMDB_STREAM_SEEK_ERROR);
+		assert_int_equal(seek(f, stream, MAPISTORE_SEEK_CUR, 0, &position), MAPI_E_SUCCESS);
+		assert_int_equal(position, 3);
+		/* a read-only one may seek past its end: nothing grows */
+		assert_int_equal(seek(f, ro, MAPISTORE_SEEK_SET, 1000, &position), MAPI_E_SUCCESS);
+		assert_int_equal(position, 1000);
+		r = rop(RopGetStreamSize);
+		assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, ro, NULL, NULL, &response),
+				 MAPI_E_SUCCESS);
+		assert_int_equal(response.u.get_stream_size.u.ok.stream_size, sizeof(bytes));
+		assert_int_equal(seek(f, ro, MAPISTORE_SEEK_SET, 0, NULL), MAPI_E_SUCCESS);
+	}
+	/* RopCopyToStream onto itself */
+	{
+		uint32_t handles[2] = { stream, stream };
+		struct rop_response_list out;
+
+		r = rop(RopCopyToStream);
+		r.u.copy_to_stream.dest_handle_index = 1;
+		r.u.copy_to_stream.byte_count = 0xFFFFFFFFull;
+		emsmdb_fixture_run(f, NULL, f, &r, 1, handles, 2, NULL, &out);
+		assert_int_equal(out.rops[0].u.copy_to_stream.return_value, MAPI_E_INVALID_PARAMETER);
+	}
 	/* BestAccess on a folder: read/write */
 	release(f, stream);
 	assert_int_equal(open_stream(f, inbox, tag, EMSMDB_STREAM_BEST_ACCESS, &stream, &size),
@@ -949,7 +982,14 @@ static void test_stream_errors(void **state)
 	/* stream ROPs on a folder and property ROPs on a stream: ecNullObject */
 	r = rop(RopReadStream);
 	r.u.read_stream.byte_count = 10;
-	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, inbox, NULL, NULL, NULL), EC_NULL_OBJECT);
+	/* in the form with DataSize, which RopReadStream has for any ReturnValue */
+	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, inbox, NULL, NULL, &response), EC_NULL_OBJECT);
+	assert_int_equal(response.u.read_stream.u.result.data_size, 0);
+	r = rop(RopWriteStream);
+	r.u.write_stream.data_size = 1;
+	r.u.write_stream.data = (uint8_t *)bytes;
+	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, inbox, NULL, NULL, &response), EC_NULL_OBJECT);
+	assert_int_equal(response.u.write_stream.u.result.written_size, 0);
 	r = rop(RopGetPropertiesList);
 	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, stream, NULL, NULL, NULL), EC_NULL_OBJECT);
 	r = rop(RopCommitStream);
