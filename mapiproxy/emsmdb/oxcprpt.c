@@ -1876,6 +1876,27 @@ enum MAPISTATUS emsmdb_rop_write_stream(struct emsmdb_rop_ctx *ctx, struct rop_r
 	return MAPI_E_SUCCESS;
 }
 
+/*
+ * MS-OXCPRPT 2.2.17 RopWriteStreamExtended: RopWriteStream whose
+ * WrittenSize is 4 bytes (the request's data is still at most 64 KB).
+ */
+enum MAPISTATUS emsmdb_rop_write_stream_extended(struct emsmdb_rop_ctx *ctx,
+						 struct rop_response *response)
+{
+	const struct rop_write_stream_extended_request *req = &ctx->request->u.write_stream_extended;
+	struct rop_write_stream_extended_response *res = &response->u.write_stream_extended;
+	struct emsmdb_stream *s = emsmdb_stream_of(ctx->input);
+	uint32_t written = 0;
+
+	res->input_handle_index = req->input_handle_index;
+	if (s == NULL || s->stream == NULL) {
+		return EC_NULL_OBJECT;
+	}
+	res->return_value = write_bytes(s, req->data_size, req->data, &written);
+	res->u.result.written_size = written;
+	return MAPI_E_SUCCESS;
+}
+
 static enum MAPISTATUS commit_stream(struct emsmdb_stream *s)
 {
 	struct oxcprpt_stream *state = stream_state(s);

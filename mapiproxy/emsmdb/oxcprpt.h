@@ -74,6 +74,8 @@ enum MAPISTATUS emsmdb_rop_copy_to(struct emsmdb_rop_ctx *ctx, struct rop_respon
 enum MAPISTATUS emsmdb_rop_open_stream(struct emsmdb_rop_ctx *ctx, struct rop_response *response);
 enum MAPISTATUS emsmdb_rop_read_stream(struct emsmdb_rop_ctx *ctx, struct rop_response *response);
 enum MAPISTATUS emsmdb_rop_write_stream(struct emsmdb_rop_ctx *ctx, struct rop_response *response);
+enum MAPISTATUS emsmdb_rop_write_stream_extended(struct emsmdb_rop_ctx *ctx,
+						 struct rop_response *response);
 enum MAPISTATUS emsmdb_rop_write_and_commit_stream(struct emsmdb_rop_ctx *ctx,
 						   struct rop_response *response);
 enum MAPISTATUS emsmdb_rop_commit_stream(struct emsmdb_rop_ctx *ctx, struct rop_response *response);

@@ -76,6 +76,8 @@ const struct emsmdb_rop_handler emsmdb_rop_handlers[256] = {
 			    .min_response = 6 + 2 },
 	[RopWriteStream] = { .fn = emsmdb_rop_write_stream, .input_types = EMSMDB_STREAM_OBJECTS,
 			     .min_response = 6 + 2 },
+	[RopWriteStreamExtended] = { .fn = emsmdb_rop_write_stream_extended,
+				     .input_types = EMSMDB_STREAM_OBJECTS, .min_response = 6 + 4 },
 	[RopWriteAndCommitStream] = { .fn = emsmdb_rop_write_and_commit_stream,
 				      .input_types = EMSMDB_STREAM_OBJECTS, .min_response = 6 + 2 },
 	[RopCommitStream] = { .fn = emsmdb_rop_commit_stream, .input_types = EMSMDB_STREAM_OBJECTS,

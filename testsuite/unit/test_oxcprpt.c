@@ -858,7 +858,12 @@ static void test_attachment_stream(void **state)
 	r = rop(RopGetStreamSize);
 	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, stream, NULL, NULL, &response), MAPI_E_SUCCESS);
 	assert_int_equal(response.u.get_stream_size.u.ok.stream_size, 20);
-	r = rop(RopWriteAndCommitStream);
+	r = rop(RopWriteStreamExtended);
+	r.u.write_stream_extended.data_size = 0;
+	r.u.write_stream_extended.data = data;
+	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, stream, NULL, NULL, &response), MAPI_E_SUCCESS);
+	assert_int_equal(response.u.write_stream_extended.u.result.written_size, 0);
+		r = rop(RopWriteAndCommitStream);
 	r.u.write_and_commit_stream.data_size = 2;
 	r.u.write_and_commit_stream.data = data;
 	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, stream, NULL, NULL, &response), MAPI_E_SUCCESS);
@@ -929,6 +934,18 @@ static void test_stream_errors(void **state)
 	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, ro, NULL, NULL, &response),
 			 MAPI_E_STORAGE_ACCESS_DENIED);
 	assert_int_equal(response.u.write_stream.u.result.written_size, 0);
+	r = rop(RopWriteStreamExtended);
+	r.u.write_stream_extended.data_size = 3;
+	r.u.write_stream_extended.data = (uint8_t *)bytes;
+	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, ro, NULL, NULL, &response),
+			 MAPI_E_STORAGE_ACCESS_DENIED);
+	assert_int_equal(response.u.write_stream_extended.u.result.written_size, 0);
+	r = rop(RopWriteStreamExtended);
+	r.u.write_stream_extended.data_size = 4;
+	r.u.write_stream_extended.data = (uint8_t *)"more";
+	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, stream, NULL, NULL, &response),
+			 MAPI_E_SUCCESS);
+	assert_int_equal(response.u.write_stream_extended.u.result.written_size, 4);
 	r = rop(RopSetStreamSize);
 	r.u.set_stream_size.stream_size = 1;
 	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, ro, NULL, NULL, NULL),
