@@ -1685,6 +1685,7 @@ static enum MAPISTATUS stream_new(struct emsmdb_rop_ctx *ctx, struct emsmdb_logo
 	state = talloc_zero(s, struct oxcprpt_stream);
 	if (state == NULL || !emsmdb_hold(state, dep)) {
 		emsmdb_object_release(*out);
+		*out = NULL;
 		return MAPI_E_NOT_ENOUGH_MEMORY;
 	}
 	state->session = ctx->session;
