@@ -819,6 +819,65 @@ enum MAPISTATUS emsmdb_rop_get_properties_list(struct emsmdb_rop_ctx *ctx,
 /* --- RopSetProperties, RopDeleteProperties and their NoReplicate forms ------ */
 
 /*
+ * A folder's properties: a PidTagDisplayName a sibling has already fails
+ * the whole change in mapistore; here it is that property's problem
+ * (MAPI_E_COLLISION, ecDuplicateName's MAPI name) and the rest is set.
+ */
+static enum MAPISTATUS folder_set(struct mapistore_folder *folder, uint16_t count,
+				  const struct mapi_propval *values, TALLOC_CTX *mem_ctx,
+				  struct mapistore_problems *problems)
+{
+	struct mapi_propval *rest;
+	uint16_t *map, n = 0, i, p;
+	enum MAPISTATUS status;
+
+	status = mapistore_folder_set_props(folder, count, values, mem_ctx, problems);
+	if (status != MAPI_E_COLLISION) {
+		return status;
+	}
+	rest = talloc_array(mem_ctx, struct mapi_propval, count + 1);
+	map = talloc_array(mem_ctx, uint16_t, count + 1);
+	if (rest == NULL || map == NULL) {
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	for (i = 0; i < count; i++) {
+		if (MAPI_PROP_ID(values[i].tag) != MAPI_PROP_ID(TAG_DISPLAY_NAME)) {
+			map[n] = i;
+			rest[n++] = values[i];
+		}
+	}
+	if (n == count) {
+		return status;	/* a collision of something else */
+	}
+	status = n > 0 ? mapistore_folder_set_props(folder, n, rest, mem_ctx, problems) :
+			 MAPI_E_SUCCESS;
+	if (status != MAPI_E_SUCCESS) {
+		return status;
+	}
+	for (p = 0; p < problems->count; p++) {
+		problems->problems[p].index = map[problems->problems[p].index];
+	}
+	for (i = 0; i < count; i++) {
+		struct mapi_property_problem *grown;
+
+		if (MAPI_PROP_ID(values[i].tag) != MAPI_PROP_ID(TAG_DISPLAY_NAME)) {
+			continue;
+		}
+		grown = talloc_realloc(mem_ctx, problems->problems, struct mapi_property_problem,
+				       problems->count + 1);
+		if (grown == NULL) {
+			return MAPI_E_NOT_ENOUGH_MEMORY;
+		}
+		grown[problems->count].index = i;
+		grown[problems->count].tag = values[i].tag;
+		grown[problems->count].error_code = MAPI_E_COLLISION;
+		problems->problems = grown;
+		problems->count++;
+	}
+	return MAPI_E_SUCCESS;
+}
+
+/*
  * Sets VALUES (client's, in request order) on the object; every value that
  * could not be set is a problem of LIST.  Folders commit at once, messages
  * and attachments keep the change until they are saved (mapistore).
@@ -858,11 +917,11 @@ static enum MAPISTATUS object_set(struct prop_object *o, TALLOC_CTX *mem_ctx, ui
 	case EMSMDB_OBJECT_LOGON:
 		status = logon_root(o, mem_ctx);
 		if (status == MAPI_E_SUCCESS) {
-			status = mapistore_folder_set_props(o->folder, n, kept, mem_ctx, &found);
+			status = folder_set(o->folder, n, kept, mem_ctx, &found);
 		}
 		break;
 	case EMSMDB_OBJECT_FOLDER:
-		status = mapistore_folder_set_props(o->folder, n, kept, mem_ctx, &found);
+		status = folder_set(o->folder, n, kept, mem_ctx, &found);
 		break;
 	case EMSMDB_OBJECT_MESSAGE:
 		status = mapistore_message_set_props(o->msg, n, kept, mem_ctx, &found);
@@ -1393,7 +1452,7 @@ static enum MAPISTATUS copy_values(struct prop_object *src, struct prop_object *
 	}
 	switch (dest->type) {
 	case EMSMDB_OBJECT_FOLDER:
-		status = mapistore_folder_set_props(dest->folder, n, kept, mem_ctx, &found);
+		status = folder_set(dest->folder, n, kept, mem_ctx, &found);
 		break;
 	case EMSMDB_OBJECT_MESSAGE:
 		status = mapistore_message_set_props(dest->msg, n, kept, mem_ctx, &found);

@@ -266,6 +266,16 @@ static void test_folder_set_delete(void **state)
 	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, inbox, NULL, NULL, &response), MAPI_E_SUCCESS);
 	assert_int_equal(mapistore_folder_get_props(fresh, f, 1, &comment, &stored), MAPI_E_SUCCESS);
 	assert_int_not_equal(stored.flag, MAPI_PROPVAL_PRESENT);
+	/* a sibling's name: ecDuplicateName for it, the rest is set */
+	set[0] = string_value(TAG_DISPLAY_NAME_W, mapistore_special_folder_name(MAPISTORE_OUTBOX));
+	set[1] = string_value(TAG_COMMENT_W, japanese);
+	assert_int_equal(set_props(f, f, inbox, 2, set, &response), MAPI_E_SUCCESS);
+	assert_int_equal(response.u.set_properties.u.ok.property_problem_count, 1);
+	assert_int_equal(response.u.set_properties.u.ok.property_problems[0].index, 0);
+	assert_int_equal(response.u.set_properties.u.ok.property_problems[0].error_code, MAPI_E_COLLISION);
+	assert_int_equal(mapistore_folder_get_props(fresh, f, 1, &comment, &stored), MAPI_E_SUCCESS);
+	assert_string_equal(stored.pv.value.string, japanese);
+	set[0] = string_value(TAG_COMMENT_W, russian);
 	/* the NoReplicate form is the same */
 	r = rop(RopSetPropertiesNoReplicate);
 	r.u.set_properties_no_replicate.property_value_count = 1;
@@ -669,6 +679,31 @@ static void test_copy_to(void **state)
 		assert_int_equal(mapistore_folder_get_props(dest->folder, f, 1, &comment, &v),
 				 MAPI_E_SUCCESS);
 		assert_string_equal(v.pv.value.string, russian);
+	}
+	/* with its display name, which a sibling has: that one is a problem, the rest is copied */
+	{
+		uint32_t inbox = open_folder(f, f->folder_ids[4]), sent = open_folder(f, f->folder_ids[6]);
+		uint32_t comment = TAG_COMMENT_W, name = TAG_DISPLAY_NAME_W;
+		struct emsmdb_folder *dest = emsmdb_folder_of(object(f, sent));
+		uint16_t p;
+		bool collision = false;
+
+		r.u.copy_to.excluded_tag_count = 0;
+		response = run_copy(f, &r, inbox, sent);
+		assert_int_equal(response.u.copy_to.return_value, MAPI_E_SUCCESS);
+		for (p = 0; p < response.u.copy_to.u.ok.property_problem_count; p++) {
+			collision |= response.u.copy_to.u.ok.property_problems[p].property_tag ==
+				     TAG_DISPLAY_NAME_W &&
+				     response.u.copy_to.u.ok.property_problems[p].error_code ==
+				     MAPI_E_COLLISION;
+		}
+		assert_true(collision);
+		assert_int_equal(mapistore_folder_get_props(dest->folder, f, 1, &comment, &v),
+				 MAPI_E_SUCCESS);
+		assert_string_equal(v.pv.value.string, russian);
+		assert_int_equal(mapistore_folder_get_props(dest->folder, f, 1, &name, &v),
+				 MAPI_E_SUCCESS);
+		assert_string_equal(v.pv.value.string, mapistore_special_folder_name(MAPISTORE_SENT_ITEMS));
 	}
 	response = run_copy(f, &r, h1, EMSMDB_HANDLE_NONE);
 	assert_int_equal(response.u.copy_to.return_value, EC_NULL_DESTINATION_OBJECT);
