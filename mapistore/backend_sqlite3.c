@@ -57,6 +57,15 @@
 #endif
 
 
+/*
+ * Added after schema version 1 shipped: a table more is no format change
+ * (older code ignores it), so version 1 databases get it at open.
+ */
+#define PER_USER_SQL \
+	"CREATE TABLE IF NOT EXISTS per_user(" \
+	" ltid BLOB PRIMARY KEY, replguid BLOB NOT NULL, data BLOB NOT NULL);" \
+	"CREATE TABLE IF NOT EXISTS replicas(replid INTEGER PRIMARY KEY, guid BLOB NOT NULL UNIQUE);"
+
 static const char *const schema_sql =
 	"CREATE TABLE schema_version(version INTEGER NOT NULL);"
 	"INSERT INTO schema_version VALUES(1);"
@@ -121,7 +130,8 @@ static const char *const schema_sql =
 	" lid INTEGER NOT NULL, name TEXT NOT NULL, UNIQUE(guid, kind, lid, name));"
 	"CREATE TABLE receive_folders("
 	" message_class TEXT PRIMARY KEY COLLATE NOCASE, fid INTEGER NOT NULL,"
-	" modified INTEGER NOT NULL);";
+	" modified INTEGER NOT NULL);"
+	PER_USER_SQL;
 
 /* Prepared once per connection, on first use. */
 enum stmt_id {
@@ -137,6 +147,8 @@ enum stmt_id {
 	ST_BIG_FOLDER, ST_BIG_MESSAGE, ST_BIG_ATTACHMENT,
 	ST_NAMED_LOOKUP, ST_NAMED_MAX, ST_NAMED_INSERT, ST_NAMED_GET, ST_NAMED_ALL,
 	ST_RECEIVE_LIST, ST_RECEIVE_SET, ST_RECEIVE_DELETE, ST_TOMBSTONE_ADD, ST_TOMBSTONE_LIST,
+	ST_PER_USER_GET, ST_PER_USER_SET, ST_PER_USER_LIST,
+	ST_REPLICA_BY_GUID, ST_REPLICA_BY_ID, ST_REPLICA_MAX, ST_REPLICA_ADD,
 	ST_COUNT
 };
 
@@ -207,6 +219,13 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RECEIVE_SET] = "INSERT OR REPLACE INTO receive_folders(message_class, fid, modified) VALUES(?1, ?2, ?3)",
 	[ST_RECEIVE_DELETE] = "DELETE FROM receive_folders WHERE message_class = ?1",
 	[ST_TOMBSTONE_ADD] = "INSERT INTO tombstones(id, fid, cn, kind) VALUES(?1, ?2, ?3, ?4)",
+	[ST_REPLICA_BY_GUID] = "SELECT replid FROM replicas WHERE guid = ?1",
+	[ST_REPLICA_BY_ID] = "SELECT guid FROM replicas WHERE replid = ?1",
+	[ST_REPLICA_MAX] = "SELECT max(replid) FROM replicas",
+	[ST_REPLICA_ADD] = "INSERT INTO replicas(replid, guid) VALUES(?1, ?2)",
+	[ST_PER_USER_GET] = "SELECT replguid, data FROM per_user WHERE ltid = ?1",
+	[ST_PER_USER_SET] = "INSERT OR REPLACE INTO per_user(ltid, replguid, data) VALUES(?1, ?2, ?3)",
+	[ST_PER_USER_LIST] = "SELECT ltid FROM per_user WHERE replguid = ?1 ORDER BY ltid",
 	[ST_TOMBSTONE_LIST] = "SELECT id, cn, kind FROM tombstones WHERE fid = ?1 ORDER BY rowid",
 };
 
@@ -347,7 +366,7 @@ static enum MAPISTATUS check_schema(struct sqlite_mailbox *m)
 				    rc, SCHEMA_VERSION);
 		return MAPI_E_VERSION;
 	}
-	return MAPI_E_SUCCESS;
+	return exec_sql(m, PER_USER_SQL, "adding the per-user table");
 }
 
 static enum MAPISTATUS sqlite_open(TALLOC_CTX *mem_ctx, const char *path, uint32_t flags,
@@ -1772,6 +1791,163 @@ static enum MAPISTATUS sqlite_receive_set(struct mapistore_context *ctx, const c
 	return run(m, s, "setting a receive folder");
 }
 
+/* --- the REPLID/REPLGUID mapping ---------------------------------------------------------- */
+
+static enum MAPISTATUS sqlite_replica_by_guid(struct mapistore_context *ctx, const uint8_t *guid,
+					      uint16_t *replid)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	sqlite3_stmt *s;
+	int rc;
+
+	STMT(m, ST_REPLICA_BY_GUID);
+	sqlite3_bind_blob(s, 1, guid, 16, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*replid = (uint16_t)sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return MAPI_E_SUCCESS;
+	return rc == SQLITE_DONE ? MAPI_E_NOT_FOUND : map_sqlite_error(m, rc, "replica mapping");
+}
+
+static enum MAPISTATUS sqlite_replica_by_id(struct mapistore_context *ctx, uint16_t replid,
+					    uint8_t *guid)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	sqlite3_stmt *s;
+	int rc;
+
+	STMT(m, ST_REPLICA_BY_ID);
+	sqlite3_bind_int(s, 1, replid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_bytes(s, 0) != 16) {
+			sqlite3_reset(s);
+			mapistore_set_error(ctx, "sqlite3: a malformed replica GUID");
+			return MAPI_E_CORRUPT_DATA;
+		}
+		memcpy(guid, sqlite3_column_blob(s, 0), 16);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return MAPI_E_SUCCESS;
+	return rc == SQLITE_DONE ? MAPI_E_NOT_FOUND : map_sqlite_error(m, rc, "replica mapping");
+}
+
+/* The next REPLID after the mailbox's own and every one registered (inside a transaction). */
+static enum MAPISTATUS sqlite_replica_add(struct mapistore_context *ctx, const uint8_t *guid,
+					  uint16_t *replid)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	sqlite3_stmt *s;
+	int64_t next;
+	int rc;
+
+	STMT(m, ST_REPLICA_MAX);
+	rc = sqlite3_step(s);
+	next = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL ?
+		sqlite3_column_int64(s, 0) + 1 : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return map_sqlite_error(m, rc, "replica mapping");
+	if (next <= ctx->info.replica_id)
+		next = (int64_t)ctx->info.replica_id + 1;
+	if (next > 0xFFFF) {
+		mapistore_set_error(ctx, "every REPLID is in use");
+		return MAPI_E_TOO_BIG;
+	}
+	STMT(m, ST_REPLICA_ADD);
+	sqlite3_bind_int(s, 1, (int)next);
+	sqlite3_bind_blob(s, 2, guid, 16, SQLITE_STATIC);
+	*replid = (uint16_t)next;
+	return run(m, s, "registering a replica");
+}
+
+/* --- per-user data ---------------------------------------------------------------------- */
+
+static enum MAPISTATUS sqlite_per_user_get(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
+					   const uint8_t *ltid, uint8_t *replguid, uint8_t **data,
+					   uint32_t *len)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	sqlite3_stmt *s;
+	int rc;
+
+	STMT(m, ST_PER_USER_GET);
+	sqlite3_bind_blob(s, 1, ltid, MAPISTORE_LTID_SIZE, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const void *guid = sqlite3_column_blob(s, 0);
+		int n = sqlite3_column_bytes(s, 1);
+
+		if (guid == NULL || sqlite3_column_bytes(s, 0) != 16 || n < 0) {
+			sqlite3_reset(s);
+			mapistore_set_error(ctx, "sqlite3: a malformed per-user entry");
+			return MAPI_E_CORRUPT_DATA;
+		}
+		memcpy(replguid, guid, 16);
+		*len = (uint32_t)n;
+		*data = talloc_memdup(mem_ctx, n ? sqlite3_column_blob(s, 1) : "", n ? n : 1);
+		sqlite3_reset(s);
+		return *data != NULL ? MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? MAPI_E_NOT_FOUND : map_sqlite_error(m, rc, "per-user data");
+}
+
+static enum MAPISTATUS sqlite_per_user_set(struct mapistore_context *ctx, const uint8_t *ltid,
+					   const uint8_t *replguid, const uint8_t *data, uint32_t len)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	sqlite3_stmt *s;
+
+	STMT(m, ST_PER_USER_SET);
+	sqlite3_bind_blob(s, 1, ltid, MAPISTORE_LTID_SIZE, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, replguid, 16, SQLITE_STATIC);
+	/* a zero-length blob, not NULL: the column is NOT NULL */
+	sqlite3_bind_zeroblob(s, 3, 0);
+	if (len)
+		sqlite3_bind_blob(s, 3, data, (int)len, SQLITE_STATIC);
+	return run(m, s, "storing per-user data");
+}
+
+static enum MAPISTATUS sqlite_per_user_list(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
+					    const uint8_t *replguid, uint32_t *count, uint8_t **ltids)
+{
+	struct sqlite_mailbox *m = sq(ctx);
+	uint8_t *v = NULL;
+	uint32_t n = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	STMT(m, ST_PER_USER_LIST);
+	sqlite3_bind_blob(s, 1, replguid, 16, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		uint8_t *nv;
+
+		if (sqlite3_column_bytes(s, 0) != MAPISTORE_LTID_SIZE)
+			continue;	/* not a LongTermID: never written by us */
+		nv = talloc_realloc(mem_ctx, v, uint8_t, (n + 1) * MAPISTORE_LTID_SIZE);
+		if (nv == NULL) {
+			sqlite3_reset(s);
+			talloc_free(v);
+			return MAPI_E_NOT_ENOUGH_MEMORY;
+		}
+		v = nv;
+		memcpy(v + n * MAPISTORE_LTID_SIZE, sqlite3_column_blob(s, 0), MAPISTORE_LTID_SIZE);
+		n++;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		talloc_free(v);
+		return map_sqlite_error(m, rc, "per-user data");
+	}
+	*count = n;
+	*ltids = v;
+	return MAPI_E_SUCCESS;
+}
+
 /* --- tombstones -------------------------------------------------------------------------------------- */
 
 static enum MAPISTATUS sqlite_tombstone_add(struct mapistore_context *ctx, const struct mapistore_tombstone *t)
@@ -2205,6 +2381,12 @@ const struct mapistore_backend mapistore_backend_sqlite3 = {
 	.named_all = sqlite_named_all,
 	.receive_list = sqlite_receive_list,
 	.receive_set = sqlite_receive_set,
+	.replica_by_guid = sqlite_replica_by_guid,
+	.replica_by_id = sqlite_replica_by_id,
+	.replica_add = sqlite_replica_add,
+	.per_user_get = sqlite_per_user_get,
+	.per_user_set = sqlite_per_user_set,
+	.per_user_list = sqlite_per_user_list,
 	.tombstone_add = sqlite_tombstone_add,
 	.tombstone_list = sqlite_tombstone_list,
 	.table_ids = sqlite_table_ids,

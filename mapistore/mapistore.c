@@ -746,8 +746,16 @@ static enum MAPISTATUS special_entryids(struct mapistore_context *ctx, TALLOC_CT
 	return mapistore_propbag_set(rec->props, &pv);
 }
 
-enum MAPISTATUS mapistore_mailbox_create(struct mapistore_context *ctx,
-					 const struct mapistore_mailbox_params *params)
+/*
+ * Creates a store of COUNT special folders described by TABLE (created in
+ * ORDER: parents first) in one transaction.  A private mailbox also gets
+ * the entry-ID properties on Root and Inbox and its default receive
+ * folders; a public store has neither.
+ */
+static enum MAPISTATUS create_store(struct mapistore_context *ctx,
+				    const struct mapistore_mailbox_params *params,
+				    const struct special_folder *table, const int *order, int count,
+				    bool private_mailbox)
 {
 	TALLOC_CTX *tmp;
 	enum MAPISTATUS ret;
@@ -774,11 +782,11 @@ enum MAPISTATUS mapistore_mailbox_create(struct mapistore_context *ctx,
 	ctx->have_info = true;	/* ids need the replica id */
 	ret = ctx->backend->mailbox_store(ctx, &ctx->info);
 	/* every special folder's id first: Root and Inbox carry the others' entry IDs */
-	for (int i = 0; ret == MAPI_E_SUCCESS && i < MAPISTORE_SPECIAL_FOLDER_COUNT; i++)
-		ret = mapistore_next_id(ctx, &ctx->info.special[creation_order[i]]);
-	for (int k = 0; ret == MAPI_E_SUCCESS && k < MAPISTORE_SPECIAL_FOLDER_COUNT; k++) {
-		int i = creation_order[k];
-		const struct special_folder *sf = &special_folders[i];
+	for (int i = 0; ret == MAPI_E_SUCCESS && i < count; i++)
+		ret = mapistore_next_id(ctx, &ctx->info.special[order[i]]);
+	for (int k = 0; ret == MAPI_E_SUCCESS && k < count; k++) {
+		int i = order[k];
+		const struct special_folder *sf = &table[i];
 		struct mapistore_folder_record *rec = talloc_zero(tmp, struct mapistore_folder_record);
 
 		if (rec == NULL || (rec->props = mapistore_propbag_new(rec)) == NULL) {
@@ -791,7 +799,8 @@ enum MAPISTATUS mapistore_mailbox_create(struct mapistore_context *ctx,
 		rec->name = talloc_strdup(rec, sf->name);
 		if (sf->container_class)
 			ret = set_string(rec->props, TAG_CONTAINER_CLASS, sf->container_class);
-		if (ret == MAPI_E_SUCCESS && (i == MAPISTORE_ROOT || i == MAPISTORE_INBOX))
+		if (ret == MAPI_E_SUCCESS && private_mailbox &&
+		    (i == MAPISTORE_ROOT || i == MAPISTORE_INBOX))
 			ret = special_entryids(ctx, rec, rec, i == MAPISTORE_INBOX);
 		if (ret == MAPI_E_SUCCESS)
 			ret = mapistore_folder_insert_record(ctx, rec, true);
@@ -799,14 +808,14 @@ enum MAPISTATUS mapistore_mailbox_create(struct mapistore_context *ctx,
 	if (ret == MAPI_E_SUCCESS)
 		ret = ctx->backend->mailbox_store(ctx, &ctx->info);
 	/* default receive folders (MS-OXCSTOR 3.2.5.2) */
-	if (ret == MAPI_E_SUCCESS)
+	if (ret == MAPI_E_SUCCESS && private_mailbox)
 		ret = ctx->backend->receive_set(ctx, "", ctx->info.special[MAPISTORE_INBOX], mapistore_now());
-	if (ret == MAPI_E_SUCCESS)
+	if (ret == MAPI_E_SUCCESS && private_mailbox)
 		ret = ctx->backend->receive_set(ctx, "IPM", ctx->info.special[MAPISTORE_INBOX], mapistore_now());
-	if (ret == MAPI_E_SUCCESS)
+	if (ret == MAPI_E_SUCCESS && private_mailbox)
 		ret = ctx->backend->receive_set(ctx, "REPORT.IPM", ctx->info.special[MAPISTORE_INBOX],
 						mapistore_now());
-	if (ret == MAPI_E_SUCCESS)
+	if (ret == MAPI_E_SUCCESS && private_mailbox)
 		ret = ctx->backend->receive_set(ctx, "IPC", ctx->info.special[MAPISTORE_ROOT], mapistore_now());
 	ret = mapistore_finish(ctx, ret);
 	if (ret != MAPI_E_SUCCESS) {
@@ -816,6 +825,66 @@ enum MAPISTATUS mapistore_mailbox_create(struct mapistore_context *ctx,
 	}
 	talloc_free(tmp);
 	return ret;
+}
+
+enum MAPISTATUS mapistore_mailbox_create(struct mapistore_context *ctx,
+					 const struct mapistore_mailbox_params *params)
+{
+	return create_store(ctx, params, special_folders, creation_order,
+			    MAPISTORE_SPECIAL_FOLDER_COUNT, true);
+}
+
+/*
+ * The public store's folders (MS-OXCSTOR 2.2.1.1.4): the first three are
+ * the tree every public store has; the names of the system folders under
+ * NON_IPM_SUBTREE are Exchange's.
+ */
+static const struct special_folder public_folders[MAPISTORE_PUBLIC_FOLDER_COUNT] = {
+	[MAPISTORE_PUBLIC_ROOT] = { "", NULL, -1, MAPISTORE_FOLDER_ROOT },
+	[MAPISTORE_PUBLIC_IPM_SUBTREE] = { "IPM_SUBTREE", NULL, MAPISTORE_PUBLIC_ROOT,
+					   MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_NON_IPM_SUBTREE] = { "NON_IPM_SUBTREE", NULL, MAPISTORE_PUBLIC_ROOT,
+					       MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_EFORMS_REGISTRY] = { "EFORMS REGISTRY", NULL,
+					       MAPISTORE_PUBLIC_NON_IPM_SUBTREE, MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_FREEBUSY] = { "SCHEDULE+ FREE BUSY", NULL, MAPISTORE_PUBLIC_NON_IPM_SUBTREE,
+					MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_OAB] = { "OFFLINE ADDRESS BOOK", NULL, MAPISTORE_PUBLIC_NON_IPM_SUBTREE,
+				   MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_LOCAL_EFORMS] = { "Organization Forms", NULL, MAPISTORE_PUBLIC_EFORMS_REGISTRY,
+					    MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_LOCAL_FREEBUSY] = { "Local Site Free/Busy", NULL, MAPISTORE_PUBLIC_FREEBUSY,
+					      MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_LOCAL_OAB] = { "Local Site Offline Address Book", NULL, MAPISTORE_PUBLIC_OAB,
+					 MAPISTORE_FOLDER_GENERIC },
+	[MAPISTORE_PUBLIC_NNTP_INDEX] = { "NNTP Article Index", NULL, MAPISTORE_PUBLIC_NON_IPM_SUBTREE,
+					  MAPISTORE_FOLDER_GENERIC },
+};
+
+/* Each public folder's parent comes before it in enum order. */
+static const int public_creation_order[MAPISTORE_PUBLIC_FOLDER_COUNT] = {
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+};
+
+enum MAPISTATUS mapistore_public_store_create(struct mapistore_context *ctx,
+					      const struct mapistore_mailbox_params *params)
+{
+	return create_store(ctx, params, public_folders, public_creation_order,
+			    MAPISTORE_PUBLIC_FOLDER_COUNT, false);
+}
+
+enum MAPISTATUS mapistore_public_folder_id(struct mapistore_context *ctx,
+					   enum mapistore_public_folder which, uint64_t *fid)
+{
+	if (ctx == NULL || fid == NULL || (unsigned)which >= MAPISTORE_PUBLIC_FOLDER_COUNT)
+		return MAPI_E_INVALID_PARAMETER;
+	if (mapistore_load_info(ctx) != MAPI_E_SUCCESS)
+		return MAPI_E_NOT_INITIALIZED;
+	/* a private mailbox fills every slot; a public store only its first ten */
+	if (ctx->info.special[MAPISTORE_SPECIAL_FOLDER_COUNT - 1] != 0 || ctx->info.special[which] == 0)
+		return MAPI_E_NOT_FOUND;
+	*fid = ctx->info.special[which];
+	return MAPI_E_SUCCESS;
 }
 
 /* --- named properties ------------------------------------------------------------------- */
@@ -1005,4 +1074,90 @@ enum MAPISTATUS mapistore_receive_folder_list(struct mapistore_context *ctx, TAL
 	if (ctx == NULL || count == NULL || entries == NULL)
 		return MAPI_E_INVALID_PARAMETER;
 	return ctx->backend->receive_list(ctx, mem_ctx, count, entries);
+}
+
+/* --- per-user data ------------------------------------------------------------------ */
+
+enum MAPISTATUS mapistore_per_user_get(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
+				       const uint8_t ltid[MAPISTORE_LTID_SIZE],
+				       uint8_t replguid[16], uint8_t **data, uint32_t *len)
+{
+	if (ctx == NULL || ltid == NULL || replguid == NULL || data == NULL || len == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	return ctx->backend->per_user_get(ctx, mem_ctx, ltid, replguid, data, len);
+}
+
+enum MAPISTATUS mapistore_per_user_set(struct mapistore_context *ctx,
+				       const uint8_t ltid[MAPISTORE_LTID_SIZE],
+				       const uint8_t replguid[16], const uint8_t *data,
+				       uint32_t len)
+{
+	enum MAPISTATUS ret;
+
+	if (ctx == NULL || ltid == NULL || replguid == NULL || (data == NULL && len != 0))
+		return MAPI_E_INVALID_PARAMETER;
+	if (len > MAPISTORE_PER_USER_MAX) {
+		mapistore_set_error(ctx, "per-user data of %u bytes, at most %u are kept", len,
+				    MAPISTORE_PER_USER_MAX);
+		return MAPI_E_TOO_BIG;
+	}
+	ret = mapistore_begin(ctx);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	return mapistore_finish(ctx, ctx->backend->per_user_set(ctx, ltid, replguid, data, len));
+}
+
+enum MAPISTATUS mapistore_per_user_list(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
+					const uint8_t replguid[16], uint32_t *count,
+					uint8_t **ltids)
+{
+	if (ctx == NULL || replguid == NULL || count == NULL || ltids == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	return ctx->backend->per_user_list(ctx, mem_ctx, replguid, count, ltids);
+}
+
+/* --- the REPLID/REPLGUID mapping --------------------------------------------------------- */
+
+enum MAPISTATUS mapistore_replica_id(struct mapistore_context *ctx, const uint8_t guid[16],
+				     bool create, uint16_t *replid)
+{
+	enum MAPISTATUS ret;
+
+	if (ctx == NULL || guid == NULL || replid == NULL)
+		return MAPI_E_INVALID_PARAMETER;
+	ret = mapistore_load_info(ctx);
+	if (ret != MAPI_E_SUCCESS)
+		return MAPI_E_NOT_INITIALIZED;
+	if (memcmp(guid, ctx->info.replica_guid, 16) == 0) {
+		*replid = ctx->info.replica_id;
+		return MAPI_E_SUCCESS;
+	}
+	ret = ctx->backend->replica_by_guid(ctx, guid, replid);
+	if (ret != MAPI_E_NOT_FOUND || !create)
+		return ret;
+	ret = mapistore_begin(ctx);
+	if (ret != MAPI_E_SUCCESS)
+		return ret;
+	/* another connection may have registered it since the lookup */
+	ret = ctx->backend->replica_by_guid(ctx, guid, replid);
+	if (ret == MAPI_E_NOT_FOUND)
+		ret = ctx->backend->replica_add(ctx, guid, replid);
+	return mapistore_finish(ctx, ret);
+}
+
+enum MAPISTATUS mapistore_replica_guid(struct mapistore_context *ctx, uint16_t replid,
+				       uint8_t guid[16])
+{
+	enum MAPISTATUS ret;
+
+	if (ctx == NULL || guid == NULL || replid == 0)
+		return replid == 0 ? MAPI_E_NOT_FOUND : MAPI_E_INVALID_PARAMETER;
+	ret = mapistore_load_info(ctx);
+	if (ret != MAPI_E_SUCCESS)
+		return MAPI_E_NOT_INITIALIZED;
+	if (replid == ctx->info.replica_id) {
+		memcpy(guid, ctx->info.replica_guid, 16);
+		return MAPI_E_SUCCESS;
+	}
+	return ctx->backend->replica_by_id(ctx, replid, guid);
 }

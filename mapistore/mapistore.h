@@ -116,6 +116,35 @@ enum mapistore_special_folder {
  */
 enum MAPISTATUS mapistore_mailbox_create(struct mapistore_context *ctx,
 					 const struct mapistore_mailbox_params *params);
+/*
+ * The folders of a public store, in the order of the FolderIds of the
+ * public-folders RopLogon response (MS-OXCSTOR 2.2.1.1.4; its last three
+ * are empty).
+ */
+enum mapistore_public_folder {
+	MAPISTORE_PUBLIC_ROOT = 0,
+	MAPISTORE_PUBLIC_IPM_SUBTREE,
+	MAPISTORE_PUBLIC_NON_IPM_SUBTREE,
+	MAPISTORE_PUBLIC_EFORMS_REGISTRY,
+	MAPISTORE_PUBLIC_FREEBUSY,		/* SCHEDULE+ FREE BUSY */
+	MAPISTORE_PUBLIC_OAB,			/* OFFLINE ADDRESS BOOK */
+	MAPISTORE_PUBLIC_LOCAL_EFORMS,		/* the EForms registry of the user's locale */
+	MAPISTORE_PUBLIC_LOCAL_FREEBUSY,	/* the local site's free/busy data */
+	MAPISTORE_PUBLIC_LOCAL_OAB,		/* the local site's offline address book */
+	MAPISTORE_PUBLIC_NNTP_INDEX,
+	MAPISTORE_PUBLIC_FOLDER_COUNT
+};
+
+/*
+ * Create a public store instead of a mailbox in an empty database: its
+ * identity (mailbox_guid may be zero) and the folders above, in one
+ * transaction.  MAPI_E_COLLISION if it exists.  A public store answers
+ * mapistore_public_folder_id(); a mailbox, MAPI_E_NOT_FOUND there.
+ */
+enum MAPISTATUS mapistore_public_store_create(struct mapistore_context *ctx,
+					      const struct mapistore_mailbox_params *params);
+enum MAPISTATUS mapistore_public_folder_id(struct mapistore_context *ctx,
+					   enum mapistore_public_folder which, uint64_t *fid);
 enum MAPISTATUS mapistore_mailbox_params(struct mapistore_context *ctx,
 					 struct mapistore_mailbox_params *out);
 /* The FID of a special folder; MAPI_E_NOT_FOUND if the mailbox has none. */
@@ -253,6 +282,44 @@ struct mapistore_receive_folder {
 enum MAPISTATUS mapistore_receive_folder_list(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
 					      uint32_t *count,
 					      struct mapistore_receive_folder **entries);
+
+/* --- the REPLID/REPLGUID mapping (MS-OXCSTOR 3.2.5.8, 3.2.5.9) ----------------- */
+
+/*
+ * The mailbox's own replica is its mapping's first entry; other REPLGUIDs
+ * (ids made by other stores, met in LongTermIDs) are registered durably
+ * under new REPLIDs, never reused.  MAPI_E_NOT_FOUND: unknown (and, for
+ * mapistore_replica_id, not create); MAPI_E_TOO_BIG: no REPLID left.
+ */
+enum MAPISTATUS mapistore_replica_id(struct mapistore_context *ctx, const uint8_t guid[16],
+				     bool create, uint16_t *replid);
+enum MAPISTATUS mapistore_replica_guid(struct mapistore_context *ctx, uint16_t replid,
+				       uint8_t guid[16]);
+
+/* --- per-user data (MS-OXCSTOR 3.1.4.3, 3.2.5.10 to 3.2.5.13) -------------- */
+
+/*
+ * The read/unread data a private mailbox caches for public folders, one
+ * entry per folder, keyed by the folder's LongTermID (MS-OXCDATA
+ * 2.2.1.3.1, 24 bytes) and tagged with the REPLGUID of the public store
+ * that provided it.  The data itself is opaque here.
+ */
+#define MAPISTORE_LTID_SIZE 24
+#define MAPISTORE_PER_USER_MAX (1u << 20)	/* bytes of one entry: MAPI_E_TOO_BIG beyond */
+
+/* MAPI_E_NOT_FOUND when the folder has no entry; *data under mem_ctx. */
+enum MAPISTATUS mapistore_per_user_get(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
+				       const uint8_t ltid[MAPISTORE_LTID_SIZE],
+				       uint8_t replguid[16], uint8_t **data, uint32_t *len);
+/* Replaces the folder's entry; durable on return. */
+enum MAPISTATUS mapistore_per_user_set(struct mapistore_context *ctx,
+				       const uint8_t ltid[MAPISTORE_LTID_SIZE],
+				       const uint8_t replguid[16], const uint8_t *data,
+				       uint32_t len);
+/* The LongTermIDs of the entries of REPLGUID, *count * 24 bytes in *ltids. */
+enum MAPISTATUS mapistore_per_user_list(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
+					const uint8_t replguid[16], uint32_t *count,
+					uint8_t **ltids);
 
 /* --- folders (MS-OXCFOLD) ---------------------------------------------------- */
 

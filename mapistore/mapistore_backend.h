@@ -274,6 +274,23 @@ struct mapistore_backend {
 	enum MAPISTATUS (*receive_set)(struct mapistore_context *ctx, const char *message_class,
 				       uint64_t fid, uint64_t now);
 
+	/* Registered foreign replicas (the mailbox's own is not in it). */
+	enum MAPISTATUS (*replica_by_guid)(struct mapistore_context *ctx, const uint8_t *guid,
+					   uint16_t *replid);
+	enum MAPISTATUS (*replica_by_id)(struct mapistore_context *ctx, uint16_t replid,
+					 uint8_t *guid);
+	enum MAPISTATUS (*replica_add)(struct mapistore_context *ctx, const uint8_t *guid,
+				       uint16_t *replid);
+
+	/* Per-user data of public folders (mapistore_per_user_*). */
+	enum MAPISTATUS (*per_user_get)(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
+					const uint8_t *ltid, uint8_t *replguid, uint8_t **data,
+					uint32_t *len);
+	enum MAPISTATUS (*per_user_set)(struct mapistore_context *ctx, const uint8_t *ltid,
+					const uint8_t *replguid, const uint8_t *data, uint32_t len);
+	enum MAPISTATUS (*per_user_list)(struct mapistore_context *ctx, TALLOC_CTX *mem_ctx,
+					 const uint8_t *replguid, uint32_t *count, uint8_t **ltids);
+
 	/* Tombstones: what left a folder, with the change number of its leaving (for ICS). */
 	enum MAPISTATUS (*tombstone_add)(struct mapistore_context *ctx,
 					 const struct mapistore_tombstone *t);

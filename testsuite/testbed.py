@@ -395,6 +395,20 @@ class TestBed:
         """The samba process (with -M single, the one that runs mapiproxy)."""
         return self._proc.pid if self._proc is not None else None
 
+    def crash_and_restart(self):
+        """SIGKILL to samba's whole process group, as a power cut would stop
+        it (nothing flushed, no destructor run), then samba started again
+        on the same directory; returns once it answers."""
+        pgid = self._proc.pid
+        samba_dc._signal_group(pgid, signal.SIGKILL)
+        self._proc.wait()
+        if not samba_dc._wait_group_gone(pgid, 10.0):
+            raise TestBedError("processes of samba's group %d survived SIGKILL" % pgid)
+        if self._proc.stdin:
+            self._proc.stdin.close()
+        note("samba killed (SIGKILL)")
+        self._start_samba()
+
     def environment(self):
         """The OC_TESTBED_* variables describing this bed."""
         values = {"ADDRESS": self.address, "REALM": self.realm, "DOMAIN": self.domain,

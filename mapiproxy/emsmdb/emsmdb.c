@@ -410,6 +410,52 @@ static enum MAPISTATUS check_owner(struct dcesrv_call_state *dce_call, TALLOC_CT
 }
 
 /*
+ * The public store of openchange.ldb's server record (doc/directory.md):
+ * <mapistoreRoot>/public/public.db, and the server's legacyExchangeDN for
+ * RopGetOwningServers.  Read-only, per logon, as the mailbox records.
+ */
+static enum MAPISTATUS openchange_public_store_lookup(void *private_data, TALLOC_CTX *mem_ctx,
+						      struct emsmdb_public_store_info *out)
+{
+	static const char * const attrs[] = { "mapistoreRoot", "legacyExchangeDN", NULL };
+	const char *path = private_data;
+	TALLOC_CTX *tmp = talloc_new(mem_ctx);
+	struct ldb_context *ldb;
+	struct ldb_result *res = NULL;
+	enum MAPISTATUS status = MAPI_E_NOT_FOUND;
+	const char *root, *server;
+	int ret;
+
+	if (tmp == NULL || path == NULL) {
+		talloc_free(tmp);
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	ldb = ldb_init(tmp, NULL);
+	if (ldb == NULL || ldb_connect(ldb, path, LDB_FLG_RDONLY, NULL) != LDB_SUCCESS) {
+		DEBUG(1, ("mapiproxy: public logon: opening %s failed\n", path));
+		goto done;
+	}
+	ret = ldb_search(ldb, tmp, &res, NULL, LDB_SCOPE_SUBTREE, attrs, "(objectClass=server)");
+	if (ret != LDB_SUCCESS || res->count != 1) {
+		DEBUG(1, ("mapiproxy: public logon: %s has no single server record\n", path));
+		goto done;
+	}
+	root = ldb_msg_find_attr_as_string(res->msgs[0], "mapistoreRoot", NULL);
+	server = ldb_msg_find_attr_as_string(res->msgs[0], "legacyExchangeDN", NULL);
+	if (root == NULL || root[0] != '/' || server == NULL) {
+		DEBUG(1, ("mapiproxy: public logon: the server record of %s is incomplete\n", path));
+		goto done;
+	}
+	out->uri = talloc_asprintf(mem_ctx, "sqlite3://%s/public/public.db", root);
+	out->server_legacy_dn = talloc_strdup(mem_ctx, server);
+	status = out->uri != NULL && out->server_legacy_dn != NULL ?
+		MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
+done:
+	talloc_free(tmp);
+	return status;
+}
+
+/*
  * The mailbox record of ESSDN in openchange.ldb (doc/directory.md), for
  * RopLogon (oxcstor.c).  The file is opened read-only for each logon: a
  * logon is rare, and openchange_newuser may have added the record since
@@ -516,7 +562,7 @@ static void build_connect_auxout(TALLOC_CTX *mem_ctx, const struct EcDoConnectEx
 	*out_len = 0;
 	if (r->in.ulFlags & EMSMDB_CONNECT_EXORGINFO) {
 		aux_block_init(&blocks[count], AUX_VERSION_1, AUX_TYPE_EXORGINFO);
-		blocks[count].u.exorginfo.org_flags = 0;	/* no public folders yet */
+		blocks[count].u.exorginfo.org_flags = PUBLIC_FOLDERS_ENABLED;	/* the organization's public store */
 		count++;
 	}
 	if (count == 0) {
@@ -587,7 +633,7 @@ static NTSTATUS emsmdb_connect_ex(struct dcesrv_call_state *dce_call, TALLOC_CTX
 		r->out.result = EC_LOGIN_PERMISSION;
 		return NT_STATUS_OK;
 	}
-	status = emsmdb_negotiate_version(r->in.rgwClientVersion, r->in.ulFlags, false,
+	status = emsmdb_negotiate_version(r->in.rgwClientVersion, r->in.ulFlags, true,
 					  r->out.rgwServerVersion, r->out.rgwBestVersion);
 	if (status != MAPI_E_SUCCESS) {
 		DEBUG(3, ("mapiproxy: EcDoConnectEx from %s: client version %04x.%04x.%04x: %s\n",
@@ -644,6 +690,7 @@ static NTSTATUS emsmdb_connect_ex(struct dcesrv_call_state *dce_call, TALLOC_CTX
 	session->provider_data = rs;
 	rs->openchange_ldb = lpcfg_private_path(rs, mapiproxy_lp_ctx(dce_call), "openchange.ldb");
 	session->mailbox_lookup = openchange_mailbox_lookup;
+	session->public_store_lookup = openchange_public_store_lookup;
 	session->mailbox_lookup_data = rs->openchange_ldb;
 	h->data = rs;
 	DLIST_ADD_HEAD(registry, rs);

@@ -40,10 +40,24 @@
 
 struct emsmdb_logon {
 	struct mapistore_context *store;
+	bool public_store;		/* a public folders logon (MS-OXCSTOR 3.2.5.1.2) */
+	const char *server_legacy_dn;	/* public logons: the replica server */
 	struct emsmdb_mailbox_info mailbox;
 	uint8_t logon_flags;
 	uint32_t open_flags;
 	uint64_t folder_ids[MAPISTORE_LOGON_FOLDER_COUNT];
+	/*
+	 * RopWritePerUserInformation in progress (MS-OXCSTOR 3.1.5.2): the
+	 * data of one folder arrives in pieces and is stored when the last
+	 * one (HasFinished) came; data is a talloc child of the logon.
+	 */
+	struct {
+		bool active;
+		uint8_t ltid[MAPISTORE_LTID_SIZE];
+		uint8_t replguid[16];
+		uint8_t *data;
+		uint32_t len;
+	} per_user_write;
 };
 
 /* The active logon of LOGON_ID in SESSION, or NULL. */
@@ -72,5 +86,22 @@ enum MAPISTATUS emsmdb_rop_long_term_id_from_id(struct emsmdb_rop_ctx *ctx,
 						struct rop_response *response);
 enum MAPISTATUS emsmdb_rop_id_from_long_term_id(struct emsmdb_rop_ctx *ctx,
 						struct rop_response *response);
+enum MAPISTATUS emsmdb_rop_set_receive_folder(struct emsmdb_rop_ctx *ctx,
+					      struct rop_response *response);
+enum MAPISTATUS emsmdb_rop_get_receive_folder_table(struct emsmdb_rop_ctx *ctx,
+						    struct rop_response *response);
+enum MAPISTATUS emsmdb_rop_get_store_state(struct emsmdb_rop_ctx *ctx, struct rop_response *response);
+enum MAPISTATUS emsmdb_rop_get_owning_servers(struct emsmdb_rop_ctx *ctx,
+					      struct rop_response *response);
+enum MAPISTATUS emsmdb_rop_public_folder_is_ghosted(struct emsmdb_rop_ctx *ctx,
+						    struct rop_response *response);
+enum MAPISTATUS emsmdb_rop_get_per_user_long_term_ids(struct emsmdb_rop_ctx *ctx,
+						      struct rop_response *response);
+enum MAPISTATUS emsmdb_rop_get_per_user_guid(struct emsmdb_rop_ctx *ctx,
+					     struct rop_response *response);
+enum MAPISTATUS emsmdb_rop_read_per_user_information(struct emsmdb_rop_ctx *ctx,
+						     struct rop_response *response);
+enum MAPISTATUS emsmdb_rop_write_per_user_information(struct emsmdb_rop_ctx *ctx,
+						      struct rop_response *response);
 
 #endif

@@ -114,6 +114,64 @@ static enum MAPISTATUS parse_all(struct call_state *call)
 	return MAPI_E_SUCCESS;
 }
 
+/*
+ * Every response with a handle index starts with that index and ReturnValue
+ * (MS-OXCROPS 2.2.4 onwards), and so does every generated response struct:
+ * the common head through which the error form is filled for any ROP.
+ */
+struct response_head {
+	uint8_t handle_index;
+	uint32_t return_value;
+};
+
+/*
+ * The error form of ROP_ID (MS-OXCROPS 2.2.x, "ReturnValue other than
+ * success"): RopId, handle index, ReturnValue, and for the ROPs whose
+ * failure response carries fields of its own (RopDeleteMessages'
+ * PartialCompletion, RopWriteStream's WrittenSize, ...) those fields, zero.
+ * The generated codec knows which ROPs have them.
+ */
+static enum wire_error error_form_push(struct oxcdata_push *out, uint8_t rop_id,
+				       uint8_t handle_index, uint32_t status)
+{
+	struct rop_response response;
+	struct rop_params params = { 0 };
+	struct response_head head = { .handle_index = handle_index, .return_value = status };
+	size_t before = out->len;
+
+	memset(&response, 0, sizeof(response));
+	response.rop_id = rop_id;
+	memcpy(&response.u, &head, sizeof(head));
+	if (rop_response_push_one(out, &response, &params) == WIRE_OK) {
+		return WIRE_OK;
+	}
+	out->len = before;
+	return rop_error_response_push(out, rop_id, handle_index, status);
+}
+
+/* The bytes of ROP_ID's error form (6 for most ROPs), measured once per RopId. */
+static size_t error_form_size(uint8_t rop_id)
+{
+	static uint8_t known[256];	/* 0: not measured yet */
+	struct oxcdata_push scratch;
+	TALLOC_CTX *tmp;
+
+	if (known[rop_id] != 0) {
+		return known[rop_id];
+	}
+	tmp = talloc_new(NULL);
+	if (tmp == NULL) {
+		return EMSMDB_ROP_ERROR_SIZE;
+	}
+	oxcdata_push_init(&scratch, tmp);
+	if (error_form_push(&scratch, rop_id, 0, (uint32_t)MAPI_E_CALL_FAILED) == WIRE_OK &&
+	    scratch.len >= EMSMDB_ROP_ERROR_SIZE && scratch.len <= 0xFF) {
+		known[rop_id] = (uint8_t)scratch.len;
+	}
+	talloc_free(tmp);
+	return known[rop_id] != 0 ? known[rop_id] : EMSMDB_ROP_ERROR_SIZE;
+}
+
 /* The bytes a response is expected to take when the ROP is resent. */
 static size_t expected_response(const struct call_state *call, uint8_t rop_id)
 {
@@ -123,10 +181,10 @@ static size_t expected_response(const struct call_state *call, uint8_t rop_id)
 	if (layout->response == ROP_RESPONSE_NONE) {
 		return 0;
 	}
-	if (handler->fn != NULL && handler->min_response > EMSMDB_ROP_ERROR_SIZE) {
+	if (handler->fn != NULL && handler->min_response > error_form_size(rop_id)) {
 		return handler->min_response;
 	}
-	return EMSMDB_ROP_ERROR_SIZE;
+	return error_form_size(rop_id);
 }
 
 /*
@@ -157,40 +215,13 @@ static enum MAPISTATUS buffer_too_small(struct call_state *call, size_t index, s
 	return MAPI_E_SUCCESS;
 }
 
-/* What every request ROP's response starts with (gen_rops.h). */
-struct response_head {
-	uint8_t handle_index;
-	uint32_t return_value;
-};
-
 static enum MAPISTATUS push_error(struct call_state *call, uint8_t rop_id, uint8_t handle_index,
-				  enum MAPISTATUS status, size_t reserve)
+				  enum MAPISTATUS status)
 {
-	struct rop_params none = { 0 };
-	struct rop_response response;
-	struct response_head *head = (struct response_head *)(void *)&response.u;
-	size_t before = call->out.len;
-
 	if (emsmdb_rop_layouts[rop_id].response == ROP_RESPONSE_NONE) {
 		return MAPI_E_SUCCESS;	/* RopRelease: failures are silent */
 	}
-	/*
-	 * Some responses carry fields with any ReturnValue (RopReadStream's
-	 * DataSize, RopWriteStream's WrittenSize, RopCopyToStream's counts,
-	 * RopDeleteMessages' PartialCompletion...): the codec writes that form,
-	 * zeroed; the others are the bare error form.
-	 */
-	memset(&response, 0, sizeof(response));
-	response.rop_id = rop_id;
-	head->handle_index = handle_index;
-	head->return_value = (uint32_t)status;
-	if (rop_response_push_one(&call->out, &response, &none) == WIRE_OK &&
-	    emsmdb_rop_fits(call->max_out, before, call->handle_count,
-			    call->out.len - before + reserve)) {
-		return MAPI_E_SUCCESS;
-	}
-	call->out.len = before;
-	if (rop_error_response_push(&call->out, rop_id, handle_index, (uint32_t)status) != WIRE_OK) {
+	if (error_form_push(&call->out, rop_id, handle_index, (uint32_t)status) != WIRE_OK) {
 		return MAPI_E_NOT_ENOUGH_MEMORY;
 	}
 	return MAPI_E_SUCCESS;
@@ -246,20 +277,20 @@ static enum MAPISTATUS run_one(struct call_state *call, size_t index, size_t *ne
 
 	/* 3.2.5.1: an index outside the handle table fails the ROP */
 	if (layout->input[0] >= 0 && raw[layout->input[0]] >= call->handle_count) {
-		return push_error(call, rop_id, handle_index, EC_NULL_OBJECT, reserve);
+		return push_error(call, rop_id, handle_index, EC_NULL_OBJECT);
 	}
 	if (layout->output >= 0 && raw[layout->output] >= call->handle_count) {
-		return push_error(call, rop_id, handle_index, EC_NULL_OBJECT, reserve);
+		return push_error(call, rop_id, handle_index, EC_NULL_OBJECT);
 	}
 	if (handler->fn == NULL) {
-		return push_error(call, rop_id, handle_index, MAPI_E_NO_SUPPORT, reserve);
+		return push_error(call, rop_id, handle_index, MAPI_E_NO_SUPPORT);
 	}
 	if (handler->input_types != 0) {
 		struct emsmdb_object *input = layout->input[0] < 0 ? NULL :
 			emsmdb_object_lookup(call->session, call->handles[raw[layout->input[0]]]);
 
 		if (input == NULL || !(EMSMDB_OBJECT_BIT(input->type) & handler->input_types)) {
-			return push_error(call, rop_id, handle_index, EC_NULL_OBJECT, reserve);
+			return push_error(call, rop_id, handle_index, EC_NULL_OBJECT);
 		}
 		ctx.input = input;
 	}
@@ -281,7 +312,7 @@ static enum MAPISTATUS run_one(struct call_state *call, size_t index, size_t *ne
 			emsmdb_object_release(ctx.output);
 		}
 		talloc_free(ctx.mem_ctx);
-		return push_error(call, rop_id, handle_index, status, reserve);
+		return push_error(call, rop_id, handle_index, status);
 	}
 	if (layout->response != ROP_RESPONSE_NONE) {
 		if (rop_id == RopLogon) {
@@ -295,7 +326,7 @@ static enum MAPISTATUS run_one(struct call_state *call, size_t index, size_t *ne
 				emsmdb_object_release(ctx.output);
 			}
 			talloc_free(ctx.mem_ctx);
-			return push_error(call, rop_id, handle_index, MAPI_E_CALL_FAILED, reserve);
+			return push_error(call, rop_id, handle_index, MAPI_E_CALL_FAILED);
 		}
 		if (!emsmdb_rop_fits(call->max_out, call->out.len, call->handle_count,
 				     scratch.len + reserve)) {

@@ -85,6 +85,19 @@ typedef enum MAPISTATUS (*emsmdb_mailbox_lookup_fn)(void *private_data, TALLOC_C
 						    const char *essdn,
 						    struct emsmdb_mailbox_info *out);
 
+/* The organization's public store as the directory describes it. */
+struct emsmdb_public_store_info {
+	const char *uri;		/* its mapistore URI */
+	const char *server_legacy_dn;	/* the server holding it: this one */
+};
+
+/*
+ * MAPI_E_SUCCESS with *out under MEM_CTX, MAPI_E_NOT_FOUND when the
+ * organization has no public store configured.
+ */
+typedef enum MAPISTATUS (*emsmdb_public_store_lookup_fn)(void *private_data, TALLOC_CTX *mem_ctx,
+							 struct emsmdb_public_store_info *out);
+
 /* One Server object.  private_data belongs to the ROP family that made it. */
 struct emsmdb_object {
 	struct emsmdb_session *session;
@@ -124,6 +137,7 @@ struct emsmdb_session {
 
 	/* the mailbox directory RopLogon asks (emsmdb.c: openchange.ldb) */
 	emsmdb_mailbox_lookup_fn mailbox_lookup;
+	emsmdb_public_store_lookup_fn public_store_lookup;	/* with mailbox_lookup_data */
 	void *mailbox_lookup_data;
 
 	/* notifications (MS-OXCNOTIF): nothing raises them yet */

@@ -150,7 +150,11 @@
 #define NSPI_DT_PASSWORD_EDIT		0x00000010
 #define NSPI_DT_ACCEPT_DBCS		0x00000020
 #define NSPI_DT_SET_SELECTION		0x00000040
-/* the one locale (LCID) the built-in display templates exist in: en-US */
+/* MS-OXOABKT 2.2.2.2 script instructions (the ones the built-in script uses) */
+#define NSPI_SCRIPT_HALT		0x00000000
+#define NSPI_SCRIPT_ERROR		0x00000001
+#define NSPI_SCRIPT_EMIT_PROPERTY	0x00000002
+/* the locale the built-in templates are written for (en-US); served for every LCID */
 #define NSPI_TEMPLATE_LOCALE		0x00000409
 
 /* MS-OXNSPI 2.2.9.1: the NSPI provider's UID in permanent entry IDs */
@@ -371,18 +375,38 @@ const struct PropertyName_r *nspi_names_name(const struct nspi_names *names, uin
 
 /* --- templates (nspi_templates.c) --- */
 
-/* MS-OXOABKT: the address creation table rows and display templates */
-struct PropertyRowSet_r *nspi_address_creation_table(TALLOC_CTX *mem_ctx, bool unicode,
-						     uint32_t codepage);
-/* whether a built-in display template exists for ulType (a PidTagDisplayType) and LCID */
-bool nspi_template_exists(uint32_t display_type, uint32_t locale);
+/* MS-OXOABKT 3.2.1.1: a template object (a display or an address creation template) */
+struct nspi_template;
+/* the display template for ulType (a PidTagDisplayType); every LCID has the same */
+const struct nspi_template *nspi_template_find(uint32_t display_type, uint32_t locale);
+/* the address creation template a DN names (NspiGetTemplateInfo's pDN), NULL for none */
+const struct nspi_template *nspi_template_find_dn(const struct nspi_book *book, const char *dn,
+						  uint32_t *locale);
+/* its PidTagTemplateData (a TRowSet, strings in codepage); false for an unknown code page */
+bool nspi_template_trowset(TALLOC_CTX *mem_ctx, const struct nspi_template *t, uint32_t codepage,
+			   DATA_BLOB *out);
+/* its PidTagScriptData (MS-OXOABKT 2.2.2.2), empty for display templates */
+bool nspi_template_script(TALLOC_CTX *mem_ctx, const struct nspi_template *t, DATA_BLOB *out);
+/* its PidTagAddressType (TI_EMT) */
+const char *nspi_template_type(const struct nspi_template *t);
+/* "/o=<org>": the organization's legacyExchangeDN */
+char *nspi_book_org_dn(TALLOC_CTX *mem_ctx, const struct nspi_book *book);
+/* the DN of the creation template for address_type in locale */
+char *nspi_creation_template_dn(TALLOC_CTX *mem_ctx, const struct nspi_book *book,
+				uint32_t locale, const char *address_type);
 /*
- * the template's PidTagTemplateData (a TRowSet, strings in codepage); false
- * when there is no such template or a string does not convert
+ * NspiGetSpecialTable(NspiAddressCreationTemplates): one row per creation
+ * template (MS-OXOABKT 2.2.1), strings as PtypString8 in codepage, or
+ * PtypString when codepage is CP_WINUNICODE; NULL when out of memory or for
+ * an unknown code page
  */
+struct PropertyRowSet_r *nspi_address_creation_table(TALLOC_CTX *mem_ctx,
+						     const struct nspi_book *book,
+						     uint32_t locale, uint32_t codepage);
+/* by display type and LCID: whether a display template exists, its data, its address type */
+bool nspi_template_exists(uint32_t display_type, uint32_t locale);
 bool nspi_template_data(TALLOC_CTX *mem_ctx, uint32_t display_type, uint32_t locale,
 			uint32_t codepage, DATA_BLOB *out);
-/* the template's address type (PidTagAddressType, for TI_EMT), NULL without a template */
 const char *nspi_template_address_type(uint32_t display_type, uint32_t locale);
 
 #endif

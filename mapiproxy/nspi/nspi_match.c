@@ -208,6 +208,8 @@ static uint32_t check(const struct Restriction_r *res, int depth)
 	case RES_COMPAREPROPS:
 		return MAPI_E_SUCCESS;
 	case RES_SUBRESTRICTION:
+		/* well formed when its restriction is (evaluated in match()) */
+		return check(res->res.resSub.lpRes, depth + 1);
 	default:
 		return MAPI_E_TOO_COMPLEX;
 	}
@@ -495,6 +497,14 @@ static bool match(TALLOC_CTX *mem_ctx, const struct nspi_prop_ctx *ctx,
 			c = compare_values(mem_ctx, ctx, &v, &w, &comparable);
 			return comparable && relop_holds(res->res.resCompareProps.relop, c);
 		}
+	case RES_SUBRESTRICTION:
+		/*
+		 * MS-OXCDATA 2.12.10 (SubRestriction_r is its encoding): an
+		 * object satisfies it when a row of its recipient or attachment
+		 * table (ulSubObject) satisfies the inner restriction.  An
+		 * address book object has neither table: no row, no match.
+		 */
+		return false;
 	default:
 		return false;
 	}

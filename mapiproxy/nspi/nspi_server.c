@@ -209,6 +209,15 @@ static NTSTATUS nspi_bind(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ct
 	}
 	session->codepage = r->in.pStat->CodePage;
 	session->template_locale = r->in.pStat->TemplateLocale;
+	/*
+	 * SortLocale is recorded, not used to collate: every table is sorted
+	 * once per snapshot, for all sessions, by case-folded code points.
+	 * MS-OXNSPI 2.2.1.4 makes NSPI_DEFAULT_LOCALE (0x0409) "the minimal
+	 * required sort order for Unicode strings"; sorting per session locale
+	 * would need a table per locale (strcoll_l over every container at
+	 * each rebuild), which the snapshot design avoids.  Clients re-sort
+	 * what they display.
+	 */
 	session->sort_locale = r->in.pStat->SortLocale;
 	handle->data = session;
 	*r->out.contextHandle = handle->wire_handle;
@@ -574,6 +583,17 @@ static NTSTATUS nspi_get_matches(struct dcesrv_call_state *dce_call, TALLOC_CTX 
 			return NT_STATUS_OK;
 		}
 		if (r->in.lpPropName != NULL) {
+			/*
+			 * the property is lpPropName, not ContainerID: a named
+			 * property, whose ID is the session's (NspiGetIDsFromNames).
+			 * No directory attribute is a named property, so none of
+			 * its values name objects: rule 10.5's error, as for any
+			 * property this server cannot map to objects (3.1.1.3.2.2:
+			 * "The server MUST return an error when it cannot make such
+			 * a mapping").
+			 */
+			DEBUG(4, ("mapiproxy: nspi: GetMatches on named property 0x%04x: no links\n",
+				  nspi_names_id(call.session->names, r->in.lpPropName, false)));
 			r->out.result = MAPI_E_NO_SUPPORT;
 			return NT_STATUS_OK;
 		}
@@ -1007,9 +1027,20 @@ static NTSTATUS nspi_get_special_table(struct dcesrv_call_state *dce_call, TALLO
 		return status;
 	}
 	if (r->in.dwFlags & NSPI_AddressCreationTemplates) {
-		/* rules 4, 10, 11: NspiUnicodeStrings and lpVersion do not matter;
-		 * a locale without a table has an empty one */
-		*r->out.ppRows = nspi_address_creation_table(mem_ctx, false, r->in.pStat->CodePage);
+		/*
+		 * rules 4, 10, 11: NspiUnicodeStrings and lpVersion do not
+		 * matter: the table of the STAT's TemplateLocale (every locale
+		 * has the same one, nspi_templates.c), its strings in the STAT's
+		 * code page (UTF-16 when that is CP_WINUNICODE)
+		 */
+		if (r->in.pStat->CodePage != MAPI_CP_WINUNICODE &&
+		    !mapi_codepage_supported(r->in.pStat->CodePage)) {
+			r->out.result = MAPI_E_UNKNOWN_CPID;
+			return NT_STATUS_OK;
+		}
+		*r->out.ppRows = nspi_address_creation_table(mem_ctx, call.book,
+							     r->in.pStat->TemplateLocale,
+							     r->in.pStat->CodePage);
 		r->out.result = *r->out.ppRows != NULL ? MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
 		return NT_STATUS_OK;
 	}
@@ -1068,16 +1099,20 @@ static NTSTATUS nspi_get_special_table(struct dcesrv_call_state *dce_call, TALLO
 }
 
 /*
- * MS-OXNSPI 3.1.4.1.18 NspiGetTemplateInfo: the built-in display templates
- * (nspi_templates.c).  Only TI_TEMPLATE, TI_SCRIPT and TI_EMT count; the row
- * carries, in that order, PidTagTemplateData, PidTagScriptData (display
- * templates have no script: an empty one) and PidTagAddressType.
+ * MS-OXNSPI 3.1.4.1.18 NspiGetTemplateInfo: the built-in templates
+ * (nspi_templates.c): a display template by ulType, or the address creation
+ * template pDN names (MS-OXOABKT 3.1.4.1: the DN from the address creation
+ * table's PidTagEntryId, ulType 0).  Only TI_TEMPLATE, TI_SCRIPT and TI_EMT
+ * count; the row carries, in that order, PidTagTemplateData,
+ * PidTagScriptData (empty for display templates: they create no address)
+ * and PidTagAddressType.
  */
 static NTSTATUS nspi_get_template_info(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ctx,
 				       void *arg)
 {
 	struct NspiGetTemplateInfo *r = arg;
 	struct nspi_call call;
+	const struct nspi_template *t;
 	struct PropertyRow_r *row;
 	struct PropertyValue_r *v;
 	DATA_BLOB data;
@@ -1095,13 +1130,19 @@ static NTSTATUS nspi_get_template_info(struct dcesrv_call_state *dce_call, TALLO
 		return NT_STATUS_OK;
 	}
 	/*
-	 * rule 5: locate the template object, by DN when pDN is given (no
-	 * built-in template has one), else by display type and locale; none:
-	 * InvalidLocale.  No locale falls back to another.
+	 * rule 5: locate the template object, by DN when pDN is given (the
+	 * creation templates), else by display type (every locale has the
+	 * same templates); none: InvalidLocale
 	 */
-	if (r->in.pDN != NULL || !nspi_template_exists(r->in.ulType, r->in.dwLocaleID)) {
-		DEBUG(4, ("mapiproxy: nspi: no template for display type %u, locale 0x%x%s\n",
-			  r->in.ulType, r->in.dwLocaleID, r->in.pDN != NULL ? " (by DN)" : ""));
+	if (r->in.pDN != NULL) {
+		t = nspi_template_find_dn(call.book, r->in.pDN, NULL);
+	} else {
+		t = nspi_template_find(r->in.ulType, r->in.dwLocaleID);
+	}
+	if (t == NULL) {
+		DEBUG(4, ("mapiproxy: nspi: no template for display type %u, locale 0x%x%s%s\n",
+			  r->in.ulType, r->in.dwLocaleID, r->in.pDN != NULL ? ", DN " : "",
+			  r->in.pDN != NULL ? r->in.pDN : ""));
 		r->out.result = MAPI_E_UNKNOWN_LCID;
 		return NT_STATUS_OK;
 	}
@@ -1111,7 +1152,7 @@ static NTSTATUS nspi_get_template_info(struct dcesrv_call_state *dce_call, TALLO
 		return NT_STATUS_NO_MEMORY;
 	}
 	if (r->in.dwFlags & NSPI_TI_TEMPLATE) {
-		if (!nspi_template_data(v, r->in.ulType, r->in.dwLocaleID, r->in.dwCodePage, &data)) {
+		if (!nspi_template_trowset(v, t, r->in.dwCodePage, &data)) {
 			r->out.result = MAPI_E_UNKNOWN_CPID;
 			return NT_STATUS_OK;
 		}
@@ -1121,17 +1162,18 @@ static NTSTATUS nspi_get_template_info(struct dcesrv_call_state *dce_call, TALLO
 		n++;
 	}
 	if (r->in.dwFlags & NSPI_TI_SCRIPT) {
+		if (!nspi_template_script(v, t, &data)) {
+			return NT_STATUS_NO_MEMORY;
+		}
 		v[n].ulPropTag = NSPI_TAG_SCRIPT_DATA;
-		v[n].Value.bin.cb = 0;
-		v[n].Value.bin.lpb = NULL;
+		v[n].Value.bin.cb = data.length;
+		v[n].Value.bin.lpb = data.data;
 		n++;
 	}
 	if (r->in.dwFlags & NSPI_TI_EMT) {
 		char *wire;
 
-		if (!nspi_string8_to_wire(v, nspi_template_address_type(r->in.ulType,
-									r->in.dwLocaleID),
-					  r->in.dwCodePage, &wire)) {
+		if (!nspi_string8_to_wire(v, nspi_template_type(t), r->in.dwCodePage, &wire)) {
 			r->out.result = MAPI_E_UNKNOWN_CPID;
 			return NT_STATUS_OK;
 		}

@@ -35,7 +35,8 @@ def main():
         command = [program, "--server", bed.address, "--user", "benchuser",
                    "--password", user["password"], "--domain", bed.domain,
                    "--dn", user["legacyExchangeDN"], "--seconds", args.seconds,
-                   "--sessions", args.sessions, "--server-pid", str(bed.samba_pid())]
+                   "--sessions", args.sessions, "--server-pid", str(bed.samba_pid()),
+                   "--sqlite-dir", bed.dir]
         return subprocess.call(command)
 
 

@@ -23,7 +23,6 @@ EC_ACCESS_DENIED = 0x80070005
 EC_UNKNOWN_USER = 0x000003EB
 EC_LOGIN_PERM = 0x000003F2
 EC_VERSION_MISMATCH = 0x80040110
-EC_CLIENT_VER_DISALLOWED = 0x000004DF
 EC_RPC_FORMAT = 0x000004B6
 EC_RPC_FAILED = 0x80040115
 EC_NULL_OBJECT = 0x000004B9
@@ -33,7 +32,8 @@ EC_BUFFER_TOO_SMALL = 0x0000047D
 
 # MS-OXCROPS 2.2.2 RopIds
 ROP_RELEASE = 0x01
-ROP_GET_STORE_STATE = 0x7B
+# MS-OXOMSG submission, not served yet: the tests' unsupported ROP
+ROP_GET_TRANSPORT_FOLDER = 0x6D
 ROP_LOGON = 0xFE
 ROP_BUFFER_TOO_SMALL = 0xFF
 
@@ -50,8 +50,9 @@ def rop_buffer(rops, handles=(NONE_HANDLE,)):
     return struct.pack("<H", len(body) + 2) + body + b"".join(struct.pack("<I", h) for h in handles)
 
 
-def get_store_state(index=0):
-    return bytes([ROP_GET_STORE_STATE, 0, index])
+def unsupported_rop(index=0):
+    """RopGetTransportFolder (MS-OXCROPS 2.2.7.8): RopId, LogonId, InputHandleIndex."""
+    return bytes([ROP_GET_TRANSPORT_FOLDER, 0, index])
 
 
 def parse_replies(data):
@@ -162,17 +163,20 @@ class EmsmdbTest(unittest.TestCase):
         self.assertEqual(self.code(facts["result"]), EC_VERSION_MISMATCH)
         self.assertEqual(facts["best_version"], "2816 32768 0")
 
-    def test_client_11_without_public_folders_needs_exorginfo(self):
+    def test_client_11_with_public_folders(self):
+        """MS-OXCRPC 3.1.4.1: the organization has a public store, so a client
+        older than 12.0 connects without the ExOrgInfo flag, and AUX_EXORGINFO
+        says PUBLIC_FOLDERS_ENABLED when asked."""
         version = "2816.%d.0" % (0x8000 | 8000)
         facts = self.run_check("connect", self.dn, "--version", version)
-        self.assertEqual(self.code(facts["result"]), EC_CLIENT_VER_DISALLOWED)
+        self.assertEqual(self.code(facts["result"]), EC_SUCCESS)
         facts = self.run_check("connect", self.dn, "--version", version, "--connect-flags", "0x8000")
         self.assertEqual(self.code(facts["result"]), EC_SUCCESS)
-        # rgbAuxOut: RPC_HEADER_EXT (Last) + AUX_HEADER(8, v1, AUX_TYPE_EXORGINFO) + OrgFlags 0
+        # rgbAuxOut: RPC_HEADER_EXT (Last) + AUX_HEADER(8, v1, AUX_TYPE_EXORGINFO) + OrgFlags 1
         aux = bytes.fromhex(facts["aux_out"])
         version_, flags, size, actual = struct.unpack_from("<HHHH", aux)
         self.assertEqual((version_, flags & RHE_LAST, size), (0, RHE_LAST, len(aux) - 8))
-        self.assertEqual(aux[8:], bytes([8, 0, 1, 0x17, 0, 0, 0, 0]))
+        self.assertEqual(aux[8:], bytes([8, 0, 1, 0x17, 1, 0, 0, 0]))
 
     def test_sessions_per_connection_limit(self):
         facts = self.run_check("sessions", self.dn, 20)
@@ -209,29 +213,29 @@ class EmsmdbTest(unittest.TestCase):
     # ---------------------------------------------------------- EcDoRpcExt2
 
     def test_unimplemented_rops_answer_not_supported(self):
-        buffer = rop_buffer([get_store_state(1), get_store_state(0), get_store_state(0)],
+        buffer = rop_buffer([unsupported_rop(1), unsupported_rop(0), unsupported_rop(0)],
                             handles=(NONE_HANDLE, NONE_HANDLE))
         facts = self.rops(buffer)
         self.assertEqual(self.code(facts["result"]), EC_SUCCESS)
         replies, handles = parse_replies(bytes.fromhex(facts["reply"]))
         self.assertEqual([(r[0], r[1], r[2]) for r in replies],
-                         [(ROP_GET_STORE_STATE, 1, EC_NOT_SUPPORTED),
-                          (ROP_GET_STORE_STATE, 0, EC_NOT_SUPPORTED),
-                          (ROP_GET_STORE_STATE, 0, EC_NOT_SUPPORTED)])
+                         [(ROP_GET_TRANSPORT_FOLDER, 1, EC_NOT_SUPPORTED),
+                          (ROP_GET_TRANSPORT_FOLDER, 0, EC_NOT_SUPPORTED),
+                          (ROP_GET_TRANSPORT_FOLDER, 0, EC_NOT_SUPPORTED)])
         self.assertEqual(handles, [NONE_HANDLE, NONE_HANDLE])
 
     def test_bad_handle_index_is_null_object(self):
-        buffer = rop_buffer([get_store_state(7), get_store_state(0)])
+        buffer = rop_buffer([unsupported_rop(7), unsupported_rop(0)])
         replies, _ = parse_replies(bytes.fromhex(self.rops(buffer)["reply"]))
         self.assertEqual([(r[0], r[1], r[2]) for r in replies],
-                         [(ROP_GET_STORE_STATE, 7, EC_NULL_OBJECT),
-                          (ROP_GET_STORE_STATE, 0, EC_NOT_SUPPORTED)])
+                         [(ROP_GET_TRANSPORT_FOLDER, 7, EC_NULL_OBJECT),
+                          (ROP_GET_TRANSPORT_FOLDER, 0, EC_NOT_SUPPORTED)])
 
     def test_release_has_no_response(self):
         buffer = rop_buffer([bytes([ROP_RELEASE, 0, 0]), bytes([ROP_RELEASE, 0, 9]),
-                             get_store_state(0)], handles=(0x12345678,))
+                             unsupported_rop(0)], handles=(0x12345678,))
         replies, handles = parse_replies(bytes.fromhex(self.rops(buffer)["reply"]))
-        self.assertEqual([(r[0], r[2]) for r in replies], [(ROP_GET_STORE_STATE, EC_NOT_SUPPORTED)])
+        self.assertEqual([(r[0], r[2]) for r in replies], [(ROP_GET_TRANSPORT_FOLDER, EC_NOT_SUPPORTED)])
         self.assertEqual(handles, [0x12345678])
 
     def test_unparsable_rop_buffers_fail_the_call_only(self):
@@ -240,7 +244,7 @@ class EmsmdbTest(unittest.TestCase):
             "response-only RopId": rop_buffer([bytes([ROP_BUFFER_TOO_SMALL, 0, 0])]),
             "truncated request": rop_buffer([bytes([ROP_LOGON, 0, 0, 0x01, 0, 0])]),
             "RopSize past the end": b"\xff\x00\x01",
-            "partial handle": rop_buffer([get_store_state(0)]) + b"\x01",
+            "partial handle": rop_buffer([unsupported_rop(0)]) + b"\x01",
         }
         for name, buffer in cases.items():
             with self.subTest(name):
@@ -248,7 +252,7 @@ class EmsmdbTest(unittest.TestCase):
                 self.assertEqual(self.code(facts["result"]), EC_RPC_FORMAT)
 
     def test_malformed_extended_buffers(self):
-        good = rop_buffer([get_store_state(0)])
+        good = rop_buffer([unsupported_rop(0)])
         header = struct.pack("<HHHH", 0, RHE_LAST, len(good), len(good))
         cases = {
             "shorter than RPC_HEADER_EXT": (b"\x00\x00\x04\x00", EC_RPC_FAILED),
@@ -269,7 +273,7 @@ class EmsmdbTest(unittest.TestCase):
         self.assertEqual(self.code(facts["result"]), EC_SUCCESS)
 
     def test_compression_and_obfuscation_both_ways(self):
-        buffer = rop_buffer([get_store_state(0)] * 200)
+        buffer = rop_buffer([unsupported_rop(0)] * 200)
         for options in (0, 1, 2, 3):
             for flags in (0, NO_COMPRESSION, NO_XOR_MAGIC, NO_COMPRESSION | NO_XOR_MAGIC):
                 with self.subTest(options=options, flags=flags):
@@ -283,7 +287,7 @@ class EmsmdbTest(unittest.TestCase):
                     self.assertTrue(all(r[2] == EC_NOT_SUPPORTED for r in replies))
 
     def test_buffer_too_small(self):
-        rops = [get_store_state(0)] * 20
+        rops = [unsupported_rop(0)] * 20
         buffer = rop_buffer(rops)
         # room for the header, RopSize, the table and a few responses
         facts = self.rops(buffer, "--max-out", 8 + 2 + 4 + 6 * 5 + 3 + 3 * 20, "--flags", 3)
@@ -302,7 +306,7 @@ class EmsmdbTest(unittest.TestCase):
         self.assertEqual(self.code(facts["result"]), EC_BUFFER_TOO_SMALL)
 
     def test_many_rops_in_one_call(self):
-        buffer = rop_buffer([get_store_state(0)] * 1000)
+        buffer = rop_buffer([unsupported_rop(0)] * 1000)
         replies, _ = parse_replies(bytes.fromhex(self.rops(buffer)["reply"]))
         self.assertEqual(len(replies), 1000)
 

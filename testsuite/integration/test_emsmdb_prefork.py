@@ -13,7 +13,7 @@ from oc_testbed_env import TestBedEnv
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 from testbed import TestBed  # noqa: E402
-from test_emsmdb import (EC_NOT_SUPPORTED, EC_SUCCESS, get_store_state,  # noqa: E402
+from test_emsmdb import (EC_NOT_SUPPORTED, EC_SUCCESS, unsupported_rop,  # noqa: E402
                          parse_replies, rop_buffer)
 
 
@@ -48,7 +48,7 @@ class EmsmdbPrefork(unittest.TestCase):
             facts = self.run_check("connect", dn)
             self.assertEqual(int(facts["result"], 16), EC_SUCCESS)
             self.assertEqual(int(facts["disconnect"], 16), EC_SUCCESS)
-        facts = self.run_check("rops", dn, rop_buffer([get_store_state(0)] * 3).hex())
+        facts = self.run_check("rops", dn, rop_buffer([unsupported_rop(0)] * 3).hex())
         replies, _ = parse_replies(bytes.fromhex(facts["reply"]))
         self.assertEqual([r[2] for r in replies], [EC_NOT_SUPPORTED] * 3)
 

@@ -156,10 +156,44 @@ class OxcstorTest(unittest.TestCase):
     def test_unknown_essdn(self):
         self.expect_error(logon("/o=Nowhere/ou=None/cn=Recipients/cn=nobody"), EC_UNKNOWN_USER)
 
-    def test_public_folder_logon_fails(self):
-        # no public folder store yet: ecLoginFailure (MS-OXCSTOR 3.2.5.1.3)
-        self.expect_error(logon("", logon_flags=0, open_flags=OPEN_PUBLIC | 0x01000000,
-                                essdn_bytes=b""), EC_LOGIN_FAILURE)
+    def test_public_folder_logon(self):
+        """MS-OXCSTOR 3.2.5.1.2 and 2.2.1.1.4: every mailbox user logs on to the
+        organization's one public store; its folders open like any other."""
+        from rop_session import RopSession
+        public = logon("", logon_flags=0, open_flags=OPEN_PUBLIC | 0x01000000, essdn_bytes=b"")
+        # RopId, OutputHandleIndex, ReturnValue, LogonFlags, 13 FIDs, ReplId, ReplGuid, PerUserGuid
+        public_logon = struct.Struct("<BBIB13QH16s16s")
+        seen = []
+        for name in ("oxcstor1", "oxcstor2"):
+            with RopSession(self.bed, name, self.users[name]) as session:
+                rops, handles = session.call([public])
+                self.assertEqual(len(rops), public_logon.size)
+                fields = public_logon.unpack(rops)
+                self.assertEqual(fields[:4], (ROP_LOGON, 0, EC_SUCCESS, 0))
+                fids = fields[4:17]
+                self.assertTrue(all(fids[:10]), "ten public folders")
+                self.assertEqual(fids[10:], (0, 0, 0), "three empty")
+                self.assertEqual(len(set(fids[:10])), 10)
+                self.assertEqual(fields[19], bytes(16), "PerUserGuid is empty")
+                seen.append((fids, fields[17], fields[18]))
+                # the IPM subtree opens through the public logon
+                value, _, _ = session.one(bytes([0x02, 0, 0, 1]) + struct.pack("<QB", fids[1], 0),
+                                          [handles[0], NONE_HANDLE])
+                self.assertEqual(value, EC_SUCCESS)
+                # RopGetOwningServers (2.2.3.6): this server, also the cheapest
+                value, rest, _ = session.one(bytes([0x42, 0, 0]) + struct.pack("<Q", fids[1]),
+                                             [handles[0]])
+                self.assertEqual(value, EC_SUCCESS)
+                self.assertEqual(struct.unpack_from("<HH", rest), (1, 1))
+                self.assertEqual(rest[4:].rstrip(b"\0").decode().lower(),
+                                 os.environ["OC_TESTBED_SERVER_LEGACY_DN"].lower())
+                # a private mailbox's ROP on the public logon: ecNotSupported
+                value, _, _ = session.one(get_receive_folder("IPM.Note"), [handles[0]])
+                self.assertEqual(value, 0x80040102)
+        self.assertEqual(seen[0], seen[1], "one public store for the organization")
+        # Private flag with the PUBLIC open flag, or neither: ecInvalidParam
+        self.expect_error(logon("", logon_flags=0, open_flags=0x01000000, essdn_bytes=b""),
+                          EC_INVALID_PARAMETER)
 
     def test_malformed_logon(self):
         dn = self.users["oxcstor1"]["legacyExchangeDN"].encode("ascii")
@@ -231,6 +265,37 @@ class OxcstorTest(unittest.TestCase):
             session.release(logon_handle)
             value, _, _ = session.one(get_receive_folder("IPM.Note"), [logon_handle])
             self.assertEqual(value, EC_NULL_OBJECT)
+
+    def test_receive_folder_table_and_store_state(self):
+        """MS-OXCSTOR 3.2.5.3, 3.2.5.4, 3.2.5.5 over the wire."""
+        from rop_session import RopSession
+        user = self.users["oxcstor2"]
+        with RopSession(self.bed, "oxcstor2", user) as session:
+            logon_handle = session.logon()
+            sent = session.folder_ids["sent_items"]
+            # RopSetReceiveFolder (MS-OXCROPS 2.2.3.3.1): FolderId, MessageClass
+            set_rf = bytes([0x26, 0, 0]) + struct.pack("<Q", sent) + b"IPM.Wire.Test\0"
+            value, _, _ = session.one(set_rf, [logon_handle])
+            self.assertEqual(value, EC_SUCCESS)
+            value, _, _ = session.one(bytes([0x26, 0, 0]) + struct.pack("<Q", 0) + b"\0", [logon_handle])
+            self.assertEqual(value, 0x80004005, "the default entry cannot be removed")
+            # RopGetReceiveFolderTable (2.2.3.4): RowCount, then standard rows of
+            # FolderId, MessageClass (8-bit, NUL-terminated), LastModificationTime
+            value, rest, _ = session.one(bytes([0x68, 0, 0]), [logon_handle])
+            self.assertEqual(value, EC_SUCCESS)
+            count, offset, rows = struct.unpack_from("<I", rest)[0], 4, {}
+            for _ in range(count):
+                self.assertEqual(rest[offset], 0, "StandardPropertyRow")
+                fid = struct.unpack_from("<Q", rest, offset + 1)[0]
+                end = rest.index(b"\0", offset + 9)
+                rows[rest[offset + 9:end].decode("ascii")] = fid
+                offset = end + 1 + 8
+            self.assertEqual(offset, len(rest))
+            self.assertEqual(rows["IPM.Wire.Test"], sent)
+            self.assertEqual(rows[""], session.folder_ids["inbox"])
+            # RopGetStoreState (2.2.3.5): no active search folders
+            value, rest, _ = session.one(bytes([0x7B, 0, 0]), [logon_handle])
+            self.assertEqual((value, struct.unpack("<I", rest)[0]), (EC_SUCCESS, 0))
 
 
 if __name__ == "__main__":

@@ -50,6 +50,16 @@ static enum MAPISTATUS fixture_lookup(void *private_data, TALLOC_CTX *mem_ctx, c
 	return MAPI_E_SUCCESS;
 }
 
+static enum MAPISTATUS fixture_public_store(void *private_data, TALLOC_CTX *mem_ctx,
+					    struct emsmdb_public_store_info *out)
+{
+	struct emsmdb_fixture *f = private_data;
+
+	out->uri = talloc_asprintf(mem_ctx, "sqlite3://%s/mapistore/public/public.db", f->dir);
+	out->server_legacy_dn = FIXTURE_SERVER_DN;
+	return MAPI_E_SUCCESS;
+}
+
 /* RopLogon of the private mailbox of DN at handle index 0 (MS-OXCSTOR 2.2.1.1.1). */
 static void logon(struct emsmdb_fixture *f, struct emsmdb_session *session, const char *dn,
 		  uint32_t *logon_handle, uint64_t folder_ids[13])
@@ -58,6 +68,7 @@ static void logon(struct emsmdb_fixture *f, struct emsmdb_session *session, cons
 	struct rop_request request;
 	struct rop_response_list out;
 	uint32_t handles[1] = { EMSMDB_HANDLE_NONE };
+	bool was_public = f->public_logon;
 	int i;
 
 	memset(&request, 0, sizeof(request));
@@ -68,7 +79,9 @@ static void logon(struct emsmdb_fixture *f, struct emsmdb_session *session, cons
 	request.u.logon.open_flags = 0x01000000;	/* USE_PER_MDB_REPLID_MAPPING */
 	request.u.logon.essdn_size = (uint16_t)(strlen(dn) + 1);
 	request.u.logon.essdn = (uint8_t *)talloc_strdup(mem_ctx, dn);
+	f->public_logon = false;
 	emsmdb_fixture_run(f, session, mem_ctx, &request, 1, handles, 1, NULL, &out);
+	f->public_logon = was_public;
 	assert_int_equal(out.count, 1);
 	assert_int_equal(out.rops[0].u.logon.return_value, MAPI_E_SUCCESS);
 	*logon_handle = handles[0];
@@ -87,7 +100,9 @@ struct emsmdb_session *emsmdb_fixture_session(struct emsmdb_fixture *f, const ch
 	assert_non_null(session);
 	session->user_sid = owner ? FIXTURE_OWNER_SID : FIXTURE_OTHER_SID;
 	session->display_name = owner ? "Alice" : "Bob";
+	session->user_dn = owner ? FIXTURE_OWNER_DN : FIXTURE_OTHER_DN;
 	session->mailbox_lookup = fixture_lookup;
+	session->public_store_lookup = fixture_public_store;
 	session->mailbox_lookup_data = f;
 	logon(f, session, owner ? FIXTURE_OWNER_DN : FIXTURE_OTHER_DN, logon_handle, NULL);
 	return session;
@@ -104,7 +119,9 @@ int emsmdb_fixture_setup(void **state)
 	assert_non_null(f->session);
 	f->session->user_sid = FIXTURE_OWNER_SID;
 	f->session->display_name = "Alice";
+	f->session->user_dn = FIXTURE_OWNER_DN;
 	f->session->mailbox_lookup = fixture_lookup;
+	f->session->public_store_lookup = fixture_public_store;
 	f->session->mailbox_lookup_data = f;
 	logon(f, f->session, FIXTURE_OWNER_DN, &f->logon_handle, f->folder_ids);
 	*state = f;
@@ -126,6 +143,7 @@ int emsmdb_fixture_teardown(void **state)
 
 struct fixed_columns {
 	const struct mapi_tag_array *columns;
+	bool public_logon;
 };
 
 static enum wire_error fixed_params(void *private_data, uint8_t rop_id, uint32_t object,
@@ -135,7 +153,8 @@ static enum wire_error fixed_params(void *private_data, uint8_t rop_id, uint32_t
 
 	(void)rop_id; (void)object; (void)position;
 	params->columns = fixed->columns;
-	params->logon_private = true;	/* every fixture logon is a private mailbox's */
+	/* fixture logons are a private mailbox's unless the test says otherwise */
+	params->logon_private = !fixed->public_logon;
 	return WIRE_OK;
 }
 
@@ -146,7 +165,7 @@ void emsmdb_fixture_run(struct emsmdb_fixture *f, struct emsmdb_session *session
 {
 	struct rop_request_buffer in = { .list = { .count = count, .rops = (struct rop_request *)requests },
 					 .handle_count = handle_count, .handles = handles };
-	struct fixed_columns fixed = { .columns = columns };
+	struct fixed_columns fixed = { .columns = columns, .public_logon = f->public_logon };
 	struct rop_context rctx = { .params = fixed_params, .private_data = &fixed };
 	struct emsmdb_rop_result result;
 	struct rop_response_buffer decoded;
@@ -174,7 +193,7 @@ uint32_t emsmdb_fixture_rop(struct emsmdb_fixture *f, struct emsmdb_session *ses
 {
 	const struct emsmdb_rop_layout *layout = &emsmdb_rop_layouts[request->rop_id];
 	struct rop_request_buffer buffer;
-	struct fixed_columns fixed = { .columns = columns };
+	struct fixed_columns fixed = { .columns = columns, .public_logon = f->public_logon };
 	struct rop_context rctx = { .params = fixed_params, .private_data = &fixed };
 	struct emsmdb_rop_result result;
 	struct rop_response_list decoded;

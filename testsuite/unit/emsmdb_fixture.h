@@ -29,7 +29,12 @@ struct emsmdb_fixture {
 	struct emsmdb_session *session;	/* alice's, logged on with LogonId 0 */
 	uint32_t logon_handle;
 	uint64_t folder_ids[13];	/* the RopLogon response's FolderIds (MS-OXCSTOR 2.2.1.1.3) */
+	bool public_logon;		/* decode responses as of a public folders logon */
 };
+
+/* The organization's public store of the fixture (openchange.ldb's server record in real life). */
+#define FIXTURE_SERVER_DN "/o=First Organization/ou=Exchange Administrative Group/cn=Configuration/cn=Servers/cn=OCDC"
+
 
 /* cmocka setup/teardown: *state is a struct emsmdb_fixture. */
 int emsmdb_fixture_setup(void **state);

@@ -245,17 +245,18 @@ static void test_unimplemented_rops(void **state)
 	uint32_t handles[2] = { f->folder->handle, EMSMDB_HANDLE_NONE };
 	struct emsmdb_rop_result result;
 
-	/* RopGetStoreState on handles 0 and 1, RopSetSpooler on 0 */
-	put8(&rops, RopGetStoreState); put8(&rops, 0); put8(&rops, 0);
-	put8(&rops, RopGetStoreState); put8(&rops, 3); put8(&rops, 1);
-	put8(&rops, RopSetSpooler); put8(&rops, 0); put8(&rops, 0);
+	/* RopGetTransportFolder (MS-OXOMSG, not served yet) on handles 0 and 1, RopSpoolerLockMessage on 0 */
+	put8(&rops, RopGetTransportFolder); put8(&rops, 0); put8(&rops, 0);
+	put8(&rops, RopGetTransportFolder); put8(&rops, 3); put8(&rops, 1);
+	put8(&rops, RopSpoolerLockMessage); put8(&rops, 0); put8(&rops, 0); put64(&rops, 0x0001000000000001ull);
+	put8(&rops, 0);
 	rop_input(&in, &rops, handles, 2);
 	assert_int_equal(emsmdb_rop_process(f->mem_ctx, f->session, in.buf, in.len, 0x8000, &result),
 			 MAPI_E_SUCCESS);
 	/* each answered with its error form, ecNotSupported, the right handle index */
-	put8(&out, RopGetStoreState); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT);
-	put8(&out, RopGetStoreState); put8(&out, 1); put32(&out, MAPI_E_NO_SUPPORT);
-	put8(&out, RopSetSpooler); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT);
+	put8(&out, RopGetTransportFolder); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT);
+	put8(&out, RopGetTransportFolder); put8(&out, 1); put32(&out, MAPI_E_NO_SUPPORT);
+	put8(&out, RopSpoolerLockMessage); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT);
 	expect_output(&result, &out, handles, 2);
 	assert_int_equal(result.rop_count, 3);
 	assert_false(result.buffer_too_small);
@@ -269,7 +270,7 @@ static void test_bad_handle_index(void **state)
 	struct emsmdb_rop_result result;
 
 	/* index 5 of a one-entry table: ecNullObject (MS-OXCROPS 3.2.5.1) */
-	put8(&rops, RopGetStoreState); put8(&rops, 0); put8(&rops, 5);
+	put8(&rops, RopGetTransportFolder); put8(&rops, 0); put8(&rops, 5);
 	/* RopOpenFolder whose OutputHandleIndex is outside the table */
 	put8(&rops, RopOpenFolder); put8(&rops, 0); put8(&rops, 0); put8(&rops, 9);
 	put64(&rops, 0x1234); put8(&rops, 0);
@@ -278,7 +279,7 @@ static void test_bad_handle_index(void **state)
 	rop_input(&in, &rops, handles, 1);
 	assert_int_equal(emsmdb_rop_process(f->mem_ctx, f->session, in.buf, in.len, 0x8000, &result),
 			 MAPI_E_SUCCESS);
-	put8(&out, RopGetStoreState); put8(&out, 5); put32(&out, EC_NULL_OBJECT);
+	put8(&out, RopGetTransportFolder); put8(&out, 5); put32(&out, EC_NULL_OBJECT);
 	put8(&out, RopOpenFolder); put8(&out, 9); put32(&out, EC_NULL_OBJECT);
 	expect_output(&result, &out, handles, 1);
 	assert_non_null(emsmdb_object_lookup(f->session, f->folder->handle));
@@ -388,6 +389,38 @@ static const struct emsmdb_rop_handler test_handlers[256] = {
 			       .input_types = EMSMDB_OBJECT_BIT(EMSMDB_OBJECT_FOLDER), .min_response = 10 },
 };
 
+/*
+ * The error form of a ROP whose failure response has fields of its own
+ * carries them, zero (MS-OXCROPS 2.2.4.11.2 PartialCompletion, 2.2.9.3.2
+ * WrittenSize, 2.2.9.8.2 ReadByteCount/WrittenByteCount): else a client
+ * reading the RopsList by the spec would lose its place.
+ */
+static void test_error_forms_with_fields(void **state)
+{
+	struct fixture *f = *state;
+	struct bytes rops = { .len = 0 }, in, out = { .len = 0 };
+	uint32_t handles[2] = { f->folder->handle, EMSMDB_HANDLE_NONE };
+	struct emsmdb_rop_result result;
+
+	/* no handlers: each answered ecNotSupported in its error form */
+	put8(&rops, RopDeleteMessages); put8(&rops, 0); put8(&rops, 0); put8(&rops, 0); put8(&rops, 0);
+	put16(&rops, 0);
+	put8(&rops, RopWriteStream); put8(&rops, 0); put8(&rops, 0); put16(&rops, 1); put8(&rops, 0x41);
+	put8(&rops, RopCopyToStream); put8(&rops, 0); put8(&rops, 0); put8(&rops, 1); put64(&rops, 5);
+	/* and an index outside the table: ecNullObject, the same form */
+	put8(&rops, RopDeleteMessages); put8(&rops, 0); put8(&rops, 7); put8(&rops, 0); put8(&rops, 0);
+	put16(&rops, 0);
+	rop_input(&in, &rops, handles, 2);
+	assert_int_equal(emsmdb_rop_process_with(test_handlers, f->mem_ctx, f->session, in.buf, in.len,
+						 0x8000, &result), MAPI_E_SUCCESS);
+	put8(&out, RopDeleteMessages); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT); put8(&out, 0);
+	put8(&out, RopWriteStream); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT); put16(&out, 0);
+	put8(&out, RopCopyToStream); put8(&out, 0); put32(&out, MAPI_E_NO_SUPPORT);
+	put64(&out, 0); put64(&out, 0);
+	put8(&out, RopDeleteMessages); put8(&out, 7); put32(&out, EC_NULL_OBJECT); put8(&out, 0);
+	expect_output(&result, &out, handles, 2);
+}
+
 static void test_handlers_and_output_handles(void **state)
 {
 	struct fixture *f = *state;
@@ -491,7 +524,7 @@ static void many_error_rops(struct bytes *in, uint32_t handle, int count)
 	int i;
 
 	for (i = 0; i < count; i++) {
-		put8(&rops, RopGetStoreState); put8(&rops, 0); put8(&rops, 0);
+		put8(&rops, RopGetTransportFolder); put8(&rops, 0); put8(&rops, 0);
 	}
 	rop_input(in, &rops, &handle, 1);
 }
@@ -527,7 +560,7 @@ static void test_rpc_ext2_flags(void **state)
 		assert_int_equal(header.size_actual, 2 + 100 * 6 + 4);
 		assert_int_equal(rpc_ext_decode(f->mem_ctx, out, out_len, &rpc_ext_limits_rop, &chain), WIRE_OK);
 		assert_int_equal(chain->count, 1);
-		assert_int_equal(chain->buffers[0].payload[2], RopGetStoreState);
+		assert_int_equal(chain->buffers[0].payload[2], RopGetTransportFolder);
 		assert_int_equal(wire_load_le32(chain->buffers[0].payload + 4), MAPI_E_NO_SUPPORT);
 	}
 }
@@ -578,6 +611,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_handle_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unparsable_buffers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error_forms_with_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handlers_and_output_handles, setup, teardown),
 		cmocka_unit_test(test_fits),
 		cmocka_unit_test_setup_teardown(test_buffer_too_small, setup, teardown),

@@ -562,7 +562,8 @@ static uint32_t le32(const uint8_t *p)
 }
 
 /* decodes a TRowSet, checking what 2.2.2.1.1-2.2.2.1.3.9 say of every field */
-static struct trow *decode_trowset(TALLOC_CTX *mem, const DATA_BLOB *b, uint32_t *count)
+static struct trow *decode_trowset_flags(TALLOC_CTX *mem, const DATA_BLOB *b, uint32_t *count,
+					 bool read_only)
 {
 	struct trow *rows;
 	uint32_t i, n, strings_start, end = 0;
@@ -629,13 +630,20 @@ static struct trow *decode_trowset(TALLOC_CTX *mem, const DATA_BLOB *b, uint32_t
 		default:
 			fail_msg("control %u has an unexpected type %u", i, t->type);
 		}
-		/* the read-only template: no control is editable */
-		assert_int_equal(t->flags & NSPI_DT_EDITABLE, 0);
+		/* display templates are read-only: no control is editable */
+		if (read_only) {
+			assert_int_equal(t->flags & NSPI_DT_EDITABLE, 0);
+		}
 	}
 	/* nothing after the last string */
 	assert_int_equal(end, b->length);
 	*count = n;
 	return rows;
+}
+
+static struct trow *decode_trowset(TALLOC_CTX *mem, const DATA_BLOB *b, uint32_t *count)
+{
+	return decode_trowset_flags(mem, b, count, true);
 }
 
 /* the edit or list control bound to tag, with the label on its left */
@@ -753,15 +761,27 @@ static void test_template_lookup_and_codepages(void **state)
 	struct trow *ra, *rb;
 	uint32_t na, nb, i;
 
-	/* one locale, no fallback; no template for containers or unknown types */
-	assert_false(nspi_template_exists(NSPI_DT_MAILUSER, 0x0407));
-	assert_false(nspi_template_exists(NSPI_DT_MAILUSER, 0x0809));
-	assert_false(nspi_template_exists(NSPI_DT_MAILUSER, 0));
+	/*
+	 * every locale has the same templates (nspi_templates.c); no template
+	 * for containers or unknown types
+	 */
+	assert_true(nspi_template_exists(NSPI_DT_MAILUSER, 0x0407));
+	assert_true(nspi_template_exists(NSPI_DT_MAILUSER, 0x0809));
+	assert_true(nspi_template_exists(NSPI_DT_MAILUSER, 0));
 	assert_false(nspi_template_exists(NSPI_DT_CONTAINER, 0x0409));
+	assert_false(nspi_template_exists(NSPI_DT_ADDRESS_TEMPLATE, 0x0409));
 	assert_false(nspi_template_exists(0x42, 0x0409));
-	assert_false(nspi_template_data(f->mem, NSPI_DT_MAILUSER, 0x0407, 1252, &a));
+	assert_false(nspi_template_data(f->mem, NSPI_DT_CONTAINER, 0x0409, 1252, &a));
 	assert_null(a.data);
-	assert_null(nspi_template_address_type(NSPI_DT_DISTLIST, 0x0407));
+	assert_null(nspi_template_address_type(NSPI_DT_CONTAINER, 0x0407));
+	assert_string_equal(nspi_template_address_type(NSPI_DT_DISTLIST, 0x0407), "EX");
+	assert_true(nspi_template_data(f->mem, NSPI_DT_MAILUSER, 0x0407, 1252, &a));
+	assert_true(nspi_template_data(f->mem, NSPI_DT_MAILUSER, 0x0409, 1252, &b));
+	assert_int_equal(a.length, b.length);
+	assert_memory_equal(a.data, b.data, a.length);
+	/* display templates create no address: an empty script */
+	assert_true(nspi_template_script(f->mem, nspi_template_find(NSPI_DT_MAILUSER, 0x0409), &a));
+	assert_int_equal(a.length, 0);
 	/* an unknown code page converts nothing */
 	assert_false(nspi_template_data(f->mem, NSPI_DT_MAILUSER, 0x0409, 4242, &a));
 	/* ASCII labels are the same bytes in 1252 and 1251, and the layout too */
@@ -778,6 +798,146 @@ static void test_template_lookup_and_codepages(void **state)
 	/* the mail user template is larger than the distribution list's */
 	assert_true(nspi_template_data(f->mem, NSPI_DT_MAILUSER, 0x0409, 0, &b));
 	assert_true(b.length > a.length);
+}
+
+/* --- the address creation table and the SMTP creation template (MS-OXOABKT) --- */
+
+#define SMTP_DN "/o=Example/cn=Addressing/cn=Address-Templates/cn=409/cn=SMTP"
+
+/* the row's value of tag, failing when it is missing */
+static const struct PropertyValue_r *column(const struct PropertyRow_r *row, uint32_t tag)
+{
+	uint32_t i;
+
+	for (i = 0; i < row->cValues; i++) {
+		if (row->lpProps[i].ulPropTag == tag) {
+			return &row->lpProps[i];
+		}
+	}
+	fail_msg("no column 0x%08x", tag);
+	return NULL;
+}
+
+static void test_creation_table(void **state)
+{
+	struct fixture *f = *state;
+	struct PropertyRowSet_r *set;
+	const struct PropertyRow_r *row;
+	const struct PropertyValue_r *v;
+	struct nspi_entryid eid;
+	char *org = nspi_book_org_dn(f->mem, f->book);
+
+	/* the fixture has recipients under /o=Example and no organization object */
+	assert_string_equal(org, "/o=Example");
+	set = nspi_address_creation_table(f->mem, f->book, 0x0409, 1252);
+	assert_non_null(set);
+	assert_int_equal(set->cRows, 1);
+	row = &set->aRow[0];
+	/* MS-OXOABKT 2.2.1: the columns the server MUST return, 8-bit in code page 1252 */
+	assert_int_equal(row->cValues, 7);
+	assert_string_equal(column(row, 0x3002001E)->Value.lpszA, "SMTP");
+	assert_string_equal(column(row, 0x3001001E)->Value.lpszA, "Internet Address");
+	assert_int_equal(column(row, NSPI_TAG_DISPLAY_TYPE)->Value.l, NSPI_DT_MAILUSER);
+	column(row, NSPI_TAG_DEPTH);
+	column(row, NSPI_TAG_SELECTABLE);
+	assert_int_equal(column(row, NSPI_TAG_INSTANCE_KEY)->Value.bin.cb, 4);
+	/* PidTagEntryId: a PermanentEntryID (MS-OXNSPI 2.2.9.3) naming the template */
+	v = column(row, NSPI_TAG_ENTRYID);
+	assert_true(nspi_parse_entryid(f->mem, v->Value.bin.lpb, v->Value.bin.cb, &eid));
+	assert_false(eid.ephemeral);
+	assert_int_equal(eid.display_type, NSPI_DT_ADDRESS_TEMPLATE);
+	assert_memory_equal(eid.provider, nspi_provider_uid, 16);
+	assert_string_equal(eid.dn, SMTP_DN);
+	assert_int_equal(v->Value.bin.cb, 28 + strlen(SMTP_DN) + 1);
+	assert_string_equal(nspi_creation_template_dn(f->mem, f->book, 0x0409, "SMTP"), SMTP_DN);
+
+	/* CP_WINUNICODE: the strings as PtypString */
+	set = nspi_address_creation_table(f->mem, f->book, 0x0409, MAPI_CP_WINUNICODE);
+	assert_non_null(set);
+	assert_string_equal(column(&set->aRow[0], 0x3002001F)->Value.lpszW, "SMTP");
+	assert_string_equal(column(&set->aRow[0], 0x3001001F)->Value.lpszW, "Internet Address");
+	/* an unknown code page has no strings */
+	assert_null(nspi_address_creation_table(f->mem, f->book, 0x0409, 4242));
+
+	/* another locale: the same template, in its own locale container */
+	set = nspi_address_creation_table(f->mem, f->book, 0x0407, 1252);
+	v = column(&set->aRow[0], NSPI_TAG_ENTRYID);
+	assert_true(nspi_parse_entryid(f->mem, v->Value.bin.lpb, v->Value.bin.cb, &eid));
+	assert_string_equal(eid.dn, "/o=Example/cn=Addressing/cn=Address-Templates/cn=407/cn=SMTP");
+}
+
+static void test_creation_template(void **state)
+{
+	struct fixture *f = *state;
+	const struct nspi_template *t;
+	uint32_t locale = 0, n, i;
+	DATA_BLOB b;
+	struct trow *rows;
+	const struct trow *name, *address;
+	const uint8_t script[16] = {
+		3, 0, 0, 0,				/* N: three instruction DWORDs */
+		2, 0, 0, 0,  0x1E, 0, 0x03, 0x30,	/* Emit Property PidTagEmailAddress_A */
+		0, 0, 0, 0,				/* Halt */
+	};
+
+	/* located by DN, case-insensitively, with its locale */
+	t = nspi_template_find_dn(f->book, SMTP_DN, &locale);
+	assert_non_null(t);
+	assert_int_equal(locale, 0x0409);
+	assert_ptr_equal(nspi_template_find_dn(f->book,
+		"/O=example/CN=addressing/cn=ADDRESS-TEMPLATES/cn=40C/cn=smtp", &locale), t);
+	assert_int_equal(locale, 0x040C);
+	assert_string_equal(nspi_template_type(t), "SMTP");
+	/* no template object for these DNs */
+	assert_null(nspi_template_find_dn(f->book, NULL, NULL));
+	assert_null(nspi_template_find_dn(f->book, "", NULL));
+	assert_null(nspi_template_find_dn(f->book, "/o=Other/cn=Addressing/cn=Address-Templates/cn=409/cn=SMTP", NULL));
+	assert_null(nspi_template_find_dn(f->book, "/o=Example/cn=Addressing/cn=Address-Templates/cn=409/cn=X400", NULL));
+	assert_null(nspi_template_find_dn(f->book, "/o=Example/cn=Addressing/cn=Address-Templates/cn=/cn=SMTP", NULL));
+	assert_null(nspi_template_find_dn(f->book, "/o=Example/cn=Addressing/cn=Address-Templates/cn=4g9/cn=SMTP", NULL));
+	assert_null(nspi_template_find_dn(f->book, "/o=Example/cn=Addressing/cn=Address-Templates/cn=123456789/cn=SMTP", NULL));
+	assert_null(nspi_template_find_dn(f->book, SMTP_DN "/cn=x", NULL));
+	assert_null(nspi_template_find_dn(f->book, "/o=Example/ou=AG/cn=Recipients/cn=alice", NULL));
+	/* display templates are not located by DN, nor the creation template by type */
+	assert_ptr_not_equal(nspi_template_find(NSPI_DT_MAILUSER, 0x0409), t);
+
+	/* the creation dialog: a page, display name and address edits the user fills in */
+	assert_true(nspi_template_trowset(f->mem, t, 1252, &b));
+	rows = decode_trowset_flags(f->mem, &b, &n, false);
+	assert_int_equal(rows[0].type, NSPI_DTCT_PAGE);
+	name = bound(rows, n, NSPI_DTCT_EDIT, 0x3001001E, "&Display name:");
+	address = bound(rows, n, NSPI_DTCT_EDIT, 0x3003001E, "&E-mail address:");
+	assert_int_equal(name->flags, NSPI_DT_EDITABLE);
+	assert_int_equal(address->flags, NSPI_DT_EDITABLE | NSPI_DT_REQUIRED);
+	assert_int_equal(address->ul_size, 256);
+	for (i = 0; i < n; i++) {
+		assert_true(rows[i].type == NSPI_DTCT_PAGE || rows[i].type == NSPI_DTCT_LABEL ||
+			    rows[i].type == NSPI_DTCT_EDIT);
+	}
+	assert_false(nspi_template_trowset(f->mem, t, 4242, &b));
+
+	/* MS-OXOABKT 2.2.2.2: the script emits the address */
+	assert_true(nspi_template_script(f->mem, t, &b));
+	assert_int_equal(b.length, sizeof(script));
+	assert_memory_equal(b.data, script, sizeof(script));
+}
+
+static void test_sub_restriction(void **state)
+{
+	struct fixture *f = *state;
+	struct nspi_prop_ctx ctx = ctx_for(f, 1252);
+	struct Restriction_r sub = { .rt = RES_SUBRESTRICTION }, not = { .rt = RES_NOT };
+
+	/* MS-OXCDATA 2.12.10: no recipient or attachment table, no match */
+	sub.res.resSub.ulSubObject = 0x0E12000D;	/* PidTagMessageRecipients */
+	sub.res.resSub.lpRes = content(f->mem, NSPI_TAG_DISPLAY_NAME, "al", 0x10002);
+	assert_int_equal(nspi_restriction_check(&ctx, &sub), MAPI_E_SUCCESS);
+	assert_int_equal(count_matches(f, &sub), 0);
+	not.res.resNot.lpRes = &sub;
+	assert_int_equal(count_matches(f, &not), f->book->gal->table.count);
+	/* its restriction must be there */
+	sub.res.resSub.lpRes = NULL;
+	assert_int_equal(nspi_restriction_check(&ctx, &sub), MAPI_E_INVALID_PARAMETER);
 }
 
 int main(void)
@@ -798,6 +958,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_template_mailuser, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_template_distlist, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_template_lookup_and_codepages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_creation_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_creation_template, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sub_restriction, setup, teardown),
 	};
 
 	/* what samba's loadparm sets up in the server: the NDR layer's 8-bit charset */

@@ -273,9 +273,10 @@ static void test_logon_refused(void **state)
 	expect_error(f, 0x01, 0x01000000, no_nul, sizeof(no_nul), MAPI_E_INVALID_PARAMETER);
 	expect_error(f, 0x01, 0x01000000, two_nuls, sizeof(two_nuls), MAPI_E_INVALID_PARAMETER);
 	expect_error(f, 0x01, 0x01000000, "", 0, MAPI_E_INVALID_PARAMETER);
-	/* public folders: none in this organization */
+	/* public folders: this directory configures no public store */
 	expect_error(f, 0x00, 0x01000002, "", 0, MAPI_E_LOGON_FAILED);
-	expect_error(f, 0x01, 0x01000002, OWNER_DN, sizeof(OWNER_DN), MAPI_E_LOGON_FAILED);
+	/* the Private flag and the PUBLIC open flag contradict each other */
+	expect_error(f, 0x01, 0x01000002, OWNER_DN, sizeof(OWNER_DN), MAPI_E_INVALID_PARAMETER);
 	/* nothing was created */
 	{
 		char path[128];
@@ -366,6 +367,10 @@ static void test_long_term_ids(void **state)
 	put8(&rops, RopIdFromLongTermId); put8(&rops, 0); put8(&rops, 0); put_ltid(&rops, zero, counter);
 	put8(&rops, RopIdFromLongTermId); put8(&rops, 0); put8(&rops, 0); put_ltid(&rops, replica_guid, zero);
 	put8(&rops, RopIdFromLongTermId); put8(&rops, 0); put8(&rops, 0); put_ltid(&rops, other, counter);
+	put8(&rops, RopIdFromLongTermId); put8(&rops, 0); put8(&rops, 0); put_ltid(&rops, other, counter);
+	/* the REPLID registered for the other REPLGUID (the next after the mailbox's 1) maps back */
+	put8(&rops, RopLongTermIdFromId); put8(&rops, 0); put8(&rops, 0);
+	put64(&rops, (fids[MAPISTORE_INBOX] & ~0xFFFFULL) | 2);
 	run(f, mem_ctx, &rops, handles, 1, &result);
 	r = result.data + 2;
 	assert_int_equal(r[0], RopLongTermIdFromId);
@@ -387,8 +392,17 @@ static void test_long_term_ids(void **state)
 	assert_int_equal(wire_load_le32(r + 2), MAPI_E_SUCCESS);
 	assert_int_equal(wire_load_le64(r + 6), 0);
 	r += 14;
-	assert_int_equal(wire_load_le32(r + 2), MAPI_E_NOT_FOUND);
-	r += 6;
+	/* 3.2.5.9: a REPLGUID met for the first time gets a new REPLID, the same one each time */
+	assert_int_equal(wire_load_le32(r + 2), MAPI_E_SUCCESS);
+	assert_int_equal(wire_load_le64(r + 6), (fids[MAPISTORE_INBOX] & ~0xFFFFULL) | 2);
+	r += 14;
+	assert_int_equal(wire_load_le32(r + 2), MAPI_E_SUCCESS);
+	assert_int_equal(wire_load_le64(r + 6), (fids[MAPISTORE_INBOX] & ~0xFFFFULL) | 2);
+	r += 14;
+	assert_int_equal(wire_load_le32(r + 2), MAPI_E_SUCCESS);
+	assert_memory_equal(r + 6, other, 16);
+	assert_memory_equal(r + 22, counter, 6);
+	r += 30;
 	assert_ptr_equal(r, result.data + wire_load_le16(result.data));
 	talloc_free(mem_ctx);
 }

@@ -1,0 +1,70 @@
+/*
+ * OpenChange libmapi: filling a MAPI profile from the server's address book.
+ *
+ * What Outlook does when it creates an Exchange profile: log on to the
+ * address book (MS-OXNSPI) with the user's credentials, resolve the user's
+ * name (NspiResolveNamesW) to their address book entry, read who they are
+ * and where their mailbox lives, and ask the referral service (MS-OXABREF
+ * RfrGetFQDNFromServerDN) for the DNS name of that mailbox server.
+ *
+ * Copyright (C) OpenChange developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef LIBMAPI_PROFILE_NSPI_H
+#define LIBMAPI_PROFILE_NSPI_H
+
+#include <stdbool.h>
+#include <talloc.h>
+
+#include "libmapi/profile.h"
+
+struct profile_connection;
+
+/* One address book entry as --resolve shows it; strings are UTF-8 */
+struct profile_ab_entry {
+	const char *display_name;	/* PidTagDisplayName */
+	const char *essdn;		/* PidTagEmailAddress: the legacyExchangeDN */
+	const char *smtp_address;	/* PidTagSmtpAddress */
+	const char *account;		/* PidTagAccount */
+	const char *home_mdb;		/* PidTagAddressBookHomeMessageDatabase, NULL without a mailbox */
+};
+
+/*
+ * Connects to the server of PROFILE (its binding, or ncacn_ip_tcp:SERVER
+ * with sign or SEAL) as its user with PASSWORD, first RFR then NSPI, bound
+ * with the profile's code page and locale (defaults 1252 and 0x0409 when
+ * they are 0).  NTLM only: a client outside the domain's DNS cannot find a
+ * KDC.  MAPI_E_LOGON_FAILED: the credentials were refused;
+ * MAPI_E_NETWORK_ERROR: the server could not be reached; the detail is in
+ * profile_connection_error() when *out is set.
+ */
+enum MAPISTATUS profile_connect(TALLOC_CTX *mem_ctx, const struct mapi_profile *profile,
+				const char *password, bool seal,
+				struct profile_connection **out);
+
+/* What went wrong last, in words, or NULL */
+const char *profile_connection_error(const struct profile_connection *conn);
+
+/* The binding string used, and the workstation name NTLM sent */
+const char *profile_connection_binding(const struct profile_connection *conn);
+const char *profile_connection_workstation(const struct profile_connection *conn);
+
+/*
+ * Resolves NAME (account, display name, SMTP address, ...: the server's
+ * ambiguous name resolution, MS-OXNSPI 3.1.4.7) to one entry.
+ * MAPI_E_NOT_FOUND: nothing matches; MAPI_E_AMBIGUOUS_RECIP: several do.
+ */
+enum MAPISTATUS profile_resolve_name(struct profile_connection *conn, TALLOC_CTX *mem_ctx,
+				     const char *name, struct profile_ab_entry **entry);
+
+/*
+ * Fills PROFILE's essdn, display_name, smtp_address, home_mdb, home_server,
+ * server_fqdn, binding and workstation from the server, resolving NAME
+ * (profile->username when NULL).  Strings become talloc children of PROFILE.
+ * MAPI_E_NOT_FOUND also when the entry has no mailbox (no home MDB) or the
+ * referral service does not know its server.
+ */
+enum MAPISTATUS profile_fill_from_server(struct profile_connection *conn,
+					 struct mapi_profile *profile, const char *name);
+
+#endif
