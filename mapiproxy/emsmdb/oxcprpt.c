@@ -221,9 +221,17 @@ static bool folder_entryid(TALLOC_CTX *mem_ctx, const struct emsmdb_logon *logon
 	struct mapistore_folder *folder;
 	struct mapi_flagged_propval v;
 	uint32_t tag = TAG_ENTRYID;
+	uint64_t fid = logon->folder_ids[which];
 	bool ok;
 
-	if (mapistore_folder_open(logon->store, mem_ctx, logon->folder_ids[which], &folder) !=
+	if (logon->public_store) {
+		/* a public store has no mailbox folders, only its own IPM subtree */
+		if (which != MAPISTORE_IPM_SUBTREE) {
+			return false;
+		}
+		fid = logon->folder_ids[MAPISTORE_PUBLIC_IPM_SUBTREE];
+	}
+	if (mapistore_folder_open(logon->store, mem_ctx, fid, &folder) !=
 	    MAPI_E_SUCCESS) {
 		return false;
 	}
@@ -248,6 +256,20 @@ static bool store_prop(const struct prop_object *o, TALLOC_CTX *mem_ctx, uint32_
 		return false;
 	}
 	out->tag = store_tags[i];
+	if (logon->public_store) {
+		/* public folders have no owner (MS-OXCSTOR 2.2.2.1.2) */
+		switch (store_tags[i]) {
+		case TAG_DISPLAY_NAME:
+			out->value.string = talloc_strdup(mem_ctx, "Public Folders");
+			return out->value.string != NULL;
+		case TAG_MAILBOX_OWNER_NAME:
+		case TAG_MAILBOX_OWNER_ENTRYID:
+		case TAG_OUT_OF_OFFICE_STATE:
+			return false;
+		default:
+			break;
+		}
+	}
 	switch (store_tags[i]) {
 	case TAG_DISPLAY_NAME:
 		out->value.string = talloc_asprintf(mem_ctx, "Mailbox - %s", owner_name(logon));
@@ -413,7 +435,12 @@ static enum MAPISTATUS object_get_list(struct prop_object *o, TALLOC_CTX *mem_ct
 		return MAPI_E_NOT_ENOUGH_MEMORY;
 	}
 	for (i = 0; i < STORE_TAG_COUNT; i++) {
-		all[n++] = store_tags[i];
+		struct mapi_propval pv;
+
+		/* the ones this store has (a public store has no owner) */
+		if (store_prop(o, mem_ctx, store_tags[i], &pv)) {
+			all[n++] = store_tags[i];
+		}
 	}
 	for (i = 0; i < root_count; i++) {
 		if (!hidden_from_logon(MAPI_PROP_ID(root[i]))) {

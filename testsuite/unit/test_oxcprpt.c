@@ -202,6 +202,36 @@ static void test_logon_store_properties(void **state)
 	assert_string_equal(stored.pv.value.string, french);
 }
 
+/* A public folders logon: the store's name, no owner, its own IPM subtree. */
+static void test_public_store_properties(void **state)
+{
+	struct emsmdb_fixture *f = *state;
+	const uint32_t tags[] = { TAG_DISPLAY_NAME_W, TAG_MAILBOX_OWNER_NAME_W, TAG_IPM_SUBTREE_ENTRYID };
+	const uint32_t entryid[] = { TAG_ENTRYID };
+	struct rop_request r = rop(RopLogon);
+	struct rop_response response;
+	struct mapi_flagged_propval *v, *ipm;
+	uint32_t handle = 0, folder = 0;
+
+	r.u.logon.logon_id = 1;
+	r.u.logon.open_flags = 0x02;	/* PUBLIC */
+	f->public_logon = true;
+	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, EMSMDB_HANDLE_NONE, &handle, NULL,
+					    &response), MAPI_E_SUCCESS);
+	v = get_props(f, f, handle, 0, true, 3, tags, NULL);
+	assert_string_equal(v[0].pv.value.string, "Public Folders");
+	assert_int_equal(v[1].flag, MAPI_PROPVAL_ERROR);
+	r = rop(RopOpenFolder);
+	r.u.open_folder.logon_id = 1;
+	r.u.open_folder.folder_id = response.u.logon.u.public_folders.folder_ids[1];
+	assert_int_equal(emsmdb_fixture_rop(f, NULL, f, &r, handle, &folder, NULL, NULL), MAPI_E_SUCCESS);
+	ipm = get_props(f, f, folder, 0, true, 1, entryid, NULL);
+	assert_int_equal(v[2].flag, MAPI_PROPVAL_PRESENT);
+	assert_int_equal(v[2].pv.value.binary.len, ipm[0].pv.value.binary.len);
+	assert_memory_equal(v[2].pv.value.binary.data, ipm[0].pv.value.binary.data,
+			    ipm[0].pv.value.binary.len);
+}
+
 /* MS-OXCPRPT 3.2.5.1 on a folder: stored and computed properties, strings per the tag. */
 static void test_folder_get(void **state)
 {
@@ -1078,6 +1108,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_logon_store_properties, emsmdb_fixture_setup,
+						emsmdb_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_public_store_properties, emsmdb_fixture_setup,
 						emsmdb_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_folder_get, emsmdb_fixture_setup,
 						emsmdb_fixture_teardown),
