@@ -20,6 +20,7 @@ import testbed  # noqa: E402
 EC_SUCCESS = 0
 EC_NOT_FOUND = 0x8004010F
 EC_ACCESS_DENIED = 0x80070005
+EC_NOT_ENOUGH_MEMORY = 0x8007000E
 
 ROP_GET_PROPERTIES_SPECIFIC = 0x07
 ROP_SET_PROPERTIES = 0x0A
@@ -40,6 +41,7 @@ PID_TAG_MAILBOX_OWNER_NAME_W = 0x661C001F
 PID_TAG_STORE_SUPPORT_MASK = 0x340D0003
 PID_TAG_IPM_SUBTREE_ENTRY_ID = 0x35E00102
 PID_TAG_ENTRY_ID = 0x0FFF0102
+PID_TAG_BODY_W = 0x1000001F
 
 # MS-OXPROPS 1.3.2
 PS_PUBLIC_STRINGS = uuid.UUID("00020329-0000-0000-c000-000000000046")
@@ -173,7 +175,7 @@ class OxcprptTest(unittest.TestCase):
         self.assertEqual(row[PID_TAG_CONTENT_COUNT], 0)
 
     def test_set_properties_durable(self):
-        """MS-OXCPRPT 3.2.5.4: a folder's change is committed at once; a computed property is AccessDenied."""
+        """MS-OXCPRPT 2.2.5: a folder's change is committed at once; a computed property is AccessDenied."""
         s = self.session()
         fid = s.folder_ids["sent_items"]
         folder = s.open_folder(fid)
@@ -194,7 +196,7 @@ class OxcprptTest(unittest.TestCase):
         self.assertEqual(row[PID_TAG_FOLDER_ID], fid)
 
     def test_named_property_ids_stable(self):
-        """MS-OXCPRPT 3.2.5.9: a created id is the mailbox's, for every later session."""
+        """MS-OXCPRPT 2.2.12: a created id is the mailbox's, for every later session."""
         name = string_name(PS_PUBLIC_STRINGS, "oxcprpt-%s" % uuid.uuid4())
         s = self.session()
         value, rest, _ = s.one(get_property_ids_from_names([name], create=False), [s.logon_handle])
@@ -214,7 +216,7 @@ class OxcprptTest(unittest.TestCase):
         self.assertEqual(struct.unpack_from("<HH", rest), (1, created))
 
     def test_folder_stream(self):
-        """MS-OXCPRPT 3.2.5.14 to 3.2.5.18 on a folder's binary property, read in another session."""
+        """MS-OXCPRPT 2.2.14 to 2.2.21 on a folder's binary property, read in another session."""
         tag = 0x66120102
         data = bytes(range(256)) * 12
         s = self.session()
@@ -255,6 +257,59 @@ class OxcprptTest(unittest.TestCase):
                 break
             back += rest[2:2 + size]
         self.assertEqual(back, data[100:])
+
+    def test_message_body_through_a_stream(self):
+        """A body larger than a row takes, written through a stream released without
+        RopCommitStream, saved with the message; read in another session: NotEnoughMemory in a
+        row (as Exchange answers), whole through a stream."""
+        body = ("Зима. Крестьянин, торжествуя, 冬の朝 — hiver à l'œuvre. " * 800)[:40000]
+        raw = body.encode("utf-16-le")
+        s = self.session()
+        inbox = s.open_folder(s.folder_ids["inbox"])
+        # RopCreateMessage (MS-OXCROPS 2.2.6.2.1): CodePageId 0x0FFF, not associated
+        value, rest, table = s.one(bytes([0x06, 0, 0, 1]) + struct.pack("<HQB", 0x0FFF, s.folder_ids["inbox"], 0),
+                                   [inbox, NONE_HANDLE])
+        self.assertEqual(value, EC_SUCCESS)
+        has_mid, mid = struct.unpack_from("<BQ", rest)
+        self.assertEqual(has_mid, 1)
+        message = table[1]
+        value, _, table = s.one(open_stream(PID_TAG_BODY_W, 0x02), [message, NONE_HANDLE])
+        self.assertEqual(value, EC_SUCCESS)
+        stream = table[1]
+        for start in range(0, len(raw), 8000):
+            chunk = raw[start:start + 8000]
+            value, rest, _ = s.one(bytes([ROP_WRITE_STREAM, 0, 0]) + struct.pack("<H", len(chunk)) + chunk,
+                                   [stream])
+            self.assertEqual((value, struct.unpack_from("<H", rest)[0]), (EC_SUCCESS, len(chunk)))
+        s.release(stream)
+        # RopSaveChangesMessage (MS-OXCROPS 2.2.6.3.1), KeepOpenReadOnly
+        value, rest, _ = s.one(bytes([0x0C, 0, 0, 0, 0x01]), [message])
+        self.assertEqual(value, EC_SUCCESS)
+        s.close()
+
+        again = self.session()
+        inbox = again.open_folder(again.folder_ids["inbox"])
+        # RopOpenMessage (MS-OXCROPS 2.2.6.1.1), read-only
+        value, _, table = again.one(bytes([0x03, 0, 0, 1]) + struct.pack("<HQBQ", 0x0FFF, again.folder_ids["inbox"], 0, mid),
+                                    [inbox, NONE_HANDLE])
+        self.assertEqual(value, EC_SUCCESS)
+        message = table[1]
+        flag, row = self.get_props(again, message, [PID_TAG_BODY_W])
+        self.assertEqual(flag, 0x01)
+        self.assertEqual(row[PID_TAG_BODY_W], ("error", EC_NOT_ENOUGH_MEMORY))
+        value, rest, table = again.one(open_stream(PID_TAG_BODY_W, 0x00), [message, NONE_HANDLE])
+        self.assertEqual(value, EC_SUCCESS)
+        self.assertEqual(struct.unpack_from("<I", rest)[0], len(raw))
+        stream = table[1]
+        back = b""
+        while True:
+            value, rest, _ = again.one(bytes([ROP_READ_STREAM, 0, 0]) + struct.pack("<H", 20000), [stream])
+            self.assertEqual(value, EC_SUCCESS)
+            size = struct.unpack_from("<H", rest)[0]
+            if size == 0:
+                break
+            back += rest[2:2 + size]
+        self.assertEqual(back.decode("utf-16-le"), body)
 
 
 if __name__ == "__main__":

@@ -256,7 +256,7 @@ static void test_folder_get(void **state)
 	assert_int_equal(v[5].pv.value.error_code, MAPI_E_NOT_FOUND);
 }
 
-/* MS-OXCPRPT 3.2.5.4, 3.2.5.6 on a folder: committed at once, problems per property. */
+/* MS-OXCPRPT 2.2.5, 2.2.7 on a folder: committed at once, problems per property. */
 static void test_folder_set_delete(void **state)
 {
 	struct emsmdb_fixture *f = *state;
@@ -369,7 +369,7 @@ static bool list_has(const uint32_t *tags, uint16_t count, uint32_t tag)
 	return false;
 }
 
-/* MS-OXCPRPT 3.2.5.2, 3.2.5.3 on a message and on the logon. */
+/* MS-OXCPRPT 3.2.5.2, 2.2.4 on a message and on the logon. */
 static void test_get_all_and_list(void **state)
 {
 	struct emsmdb_fixture *f = *state;
@@ -453,7 +453,7 @@ static uint32_t ids_from_names(struct emsmdb_fixture *f, struct emsmdb_session *
 	return status;
 }
 
-/* MS-OXCPRPT 3.2.5.9 to 3.2.5.11: named properties, stable across sessions. */
+/* MS-OXCPRPT 2.2.12, 3.2.5.9, 3.2.5.6: named properties, stable across sessions. */
 static void test_named_properties(void **state)
 {
 	static const uint8_t ps_public_strings[16] = { 0x29, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -589,7 +589,7 @@ static struct rop_request copy_properties(uint8_t flags, uint16_t count, uint32_
 	return r;
 }
 
-/* MS-OXCPRPT 3.2.5.12 RopCopyProperties between messages; its errors. */
+/* MS-OXCPRPT 2.2.10 RopCopyProperties between messages; its errors. */
 static void test_copy_properties(void **state)
 {
 	struct emsmdb_fixture *f = *state;
@@ -647,7 +647,7 @@ static void test_copy_properties(void **state)
 	assert_int_equal(response.u.copy_properties.return_value, EC_NULL_OBJECT);
 }
 
-/* MS-OXCPRPT 3.2.5.13 RopCopyTo: everything but the excluded, recipients and attachments too. */
+/* MS-OXCPRPT 2.2.11 RopCopyTo: everything but the excluded, recipients and attachments too. */
 static void test_copy_to(void **state)
 {
 	struct emsmdb_fixture *f = *state;
@@ -805,7 +805,7 @@ static size_t read_all(struct emsmdb_fixture *f, uint32_t stream, uint32_t chunk
 }
 
 /*
- * MS-OXCPRPT 3.2.5.14 to 3.2.5.22: 100 KB of attachment data written in
+ * MS-OXCPRPT 2.2.14 to 2.2.22: 100 KB of attachment data written in
  * chunks, committed, read back in chunks byte for byte; seek, size, clone,
  * copy to stream.  In a property row the value is too large
  * (NotEnoughMemory); through the stream it reads whole.
