@@ -267,8 +267,8 @@ class OxcprptTest(unittest.TestCase):
         s = self.session()
         inbox = s.open_folder(s.folder_ids["inbox"])
         # RopCreateMessage (MS-OXCROPS 2.2.6.2.1): CodePageId 0x0FFF, not associated
-        value, rest, table = s.one(bytes([0x06, 0, 0, 1]) + struct.pack("<HQB", 0x0FFF, s.folder_ids["inbox"], 0),
-                                   [inbox, NONE_HANDLE])
+        create = bytes([0x06, 0, 0, 1]) + struct.pack("<HQB", 0x0FFF, s.folder_ids["inbox"], 0)
+        value, rest, table = s.one(create, [inbox, NONE_HANDLE])
         self.assertEqual(value, EC_SUCCESS)
         has_mid, mid = struct.unpack_from("<BQ", rest)
         self.assertEqual(has_mid, 1)
@@ -278,8 +278,8 @@ class OxcprptTest(unittest.TestCase):
         stream = table[1]
         for start in range(0, len(raw), 8000):
             chunk = raw[start:start + 8000]
-            value, rest, _ = s.one(bytes([ROP_WRITE_STREAM, 0, 0]) + struct.pack("<H", len(chunk)) + chunk,
-                                   [stream])
+            write = bytes([ROP_WRITE_STREAM, 0, 0]) + struct.pack("<H", len(chunk)) + chunk
+            value, rest, _ = s.one(write, [stream])
             self.assertEqual((value, struct.unpack_from("<H", rest)[0]), (EC_SUCCESS, len(chunk)))
         s.release(stream)
         # RopSaveChangesMessage (MS-OXCROPS 2.2.6.3.1), KeepOpenReadOnly
@@ -290,8 +290,9 @@ class OxcprptTest(unittest.TestCase):
         again = self.session()
         inbox = again.open_folder(again.folder_ids["inbox"])
         # RopOpenMessage (MS-OXCROPS 2.2.6.1.1), read-only
-        value, _, table = again.one(bytes([0x03, 0, 0, 1]) + struct.pack("<HQBQ", 0x0FFF, again.folder_ids["inbox"], 0, mid),
-                                    [inbox, NONE_HANDLE])
+        open_message = (bytes([0x03, 0, 0, 1])
+                        + struct.pack("<HQBQ", 0x0FFF, again.folder_ids["inbox"], 0, mid))
+        value, _, table = again.one(open_message, [inbox, NONE_HANDLE])
         self.assertEqual(value, EC_SUCCESS)
         message = table[1]
         flag, row = self.get_props(again, message, [PID_TAG_BODY_W])
