@@ -752,7 +752,6 @@ enum MAPISTATUS emsmdb_rop_get_owning_servers(struct emsmdb_rop_ctx *ctx,
 					      struct rop_response *response)
 {
 	const struct rop_get_owning_servers_request *req = &ctx->request->u.get_owning_servers;
-
 	struct rop_get_owning_servers_response *res = &response->u.get_owning_servers;
 	struct emsmdb_logon *logon = store_logon(ctx, req->logon_id);
 	struct mapistore_folder *folder = NULL;
