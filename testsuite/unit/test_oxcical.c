@@ -1,0 +1,516 @@
+/*
+ * exchange2ical conversion core (utils/exchange2ical/oxcical.c): hand-built
+ * appointments to iCalendar, checked twice: parsed back with libical's
+ * parser, and by the exact lines MS-OXCICAL 2.1.3.1.1 asks for.
+ *
+ * Copyright (C) OpenChange developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "utils/exchange2ical/oxcical.h"
+
+#define RU_SUBJECT "Встреча с командой"
+#define JA_SUBJECT "会議室の予約"
+#define FR_SUBJECT "Réunion hebdomadaire à l'hôtel"
+#define FR_LOCATION "Salle Émile-Zola, 2ᵉ étage"
+#define STAMP ((time_t)1767225600)	/* 2026-01-01T00:00:00Z */
+
+static uint64_t ft(time_t t)
+{
+	return ((uint64_t)t + 11644473600ULL) * 10000000ULL;
+}
+
+/* minutes since 1601 of a UTC midnight, the unit of RecurrencePattern dates */
+static uint32_t recur_minutes(time_t t)
+{
+	return (uint32_t)(((uint64_t)t + 11644473600ULL) / 60);
+}
+
+struct blob {
+	uint8_t b[256];
+	size_t n;
+};
+
+static void put16(struct blob *bl, uint16_t v)
+{
+	bl->b[bl->n++] = v & 0xFF;
+	bl->b[bl->n++] = v >> 8;
+}
+
+static void put32(struct blob *bl, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		bl->b[bl->n++] = (v >> (8 * i)) & 0xFF;
+}
+
+/* A RecurrencePattern (MS-OXOCAL 2.2.1.44.1) with one deleted instance. */
+static void build_recur(struct blob *bl, uint16_t freq, uint16_t pattern, uint32_t period,
+			uint32_t spec1, uint32_t spec2, int nspec, uint32_t end_type, uint32_t count,
+			time_t start_day, time_t end_day)
+{
+	memset(bl, 0, sizeof(*bl));
+	put16(bl, 0x3004); put16(bl, 0x3004);
+	put16(bl, freq); put16(bl, pattern); put16(bl, 0);
+	put32(bl, 0); put32(bl, period); put32(bl, 0);
+	if (nspec >= 1) put32(bl, spec1);
+	if (nspec >= 2) put32(bl, spec2);
+	put32(bl, end_type); put32(bl, count); put32(bl, 1 /* Monday */);
+	put32(bl, 1); put32(bl, recur_minutes(start_day + 7 * 86400));
+	put32(bl, 0);
+	put32(bl, recur_minutes(start_day)); put32(bl, recur_minutes(end_day));
+}
+
+static struct oxcical_named_prop lid_time(const struct mapi_guid *g, uint32_t lid, uint64_t v)
+{
+	struct oxcical_named_prop np = { .guid = *g, .lid = lid };
+	np.value.tag = PTYP_TIME;
+	np.value.value.time = v;
+	return np;
+}
+
+static struct oxcical_named_prop lid_i32(const struct mapi_guid *g, uint32_t lid, uint32_t v)
+{
+	struct oxcical_named_prop np = { .guid = *g, .lid = lid };
+	np.value.tag = PTYP_INTEGER32;
+	np.value.value.i32 = v;
+	return np;
+}
+
+static struct oxcical_named_prop lid_bool(const struct mapi_guid *g, uint32_t lid, bool v)
+{
+	struct oxcical_named_prop np = { .guid = *g, .lid = lid };
+	np.value.tag = PTYP_BOOLEAN;
+	np.value.value.boolean = v;
+	return np;
+}
+
+static struct oxcical_named_prop lid_bin(const struct mapi_guid *g, uint32_t lid,
+					 const uint8_t *data, uint32_t len)
+{
+	struct oxcical_named_prop np = { .guid = *g, .lid = lid };
+	np.value.tag = PTYP_BINARY;
+	np.value.value.binary.data = (uint8_t *)data;
+	np.value.value.binary.len = len;
+	return np;
+}
+
+static struct oxcical_named_prop lid_str(const struct mapi_guid *g, uint32_t lid, const char *s)
+{
+	struct oxcical_named_prop np = { .guid = *g, .lid = lid };
+	np.value.tag = PTYP_STRING;
+	np.value.value.string = (char *)s;
+	return np;
+}
+
+static struct mapi_propval tag_str(uint32_t tag, const char *s)
+{
+	struct mapi_propval pv = { .tag = tag };
+	pv.value.string = (char *)s;
+	return pv;
+}
+
+static struct mapi_propval tag_i32(uint32_t tag, uint32_t v)
+{
+	struct mapi_propval pv = { .tag = tag };
+	pv.value.i32 = v;
+	return pv;
+}
+
+static struct mapi_propval tag_time(uint32_t tag, uint64_t v)
+{
+	struct mapi_propval pv = { .tag = tag };
+	pv.value.time = v;
+	return pv;
+}
+
+/* Convert, serialize, parse back; returns the text (free()) and the parsed calendar. */
+static char *export_one(const struct oxcical_appointment *appt, enum oxcical_error want,
+			icalcomponent **parsed)
+{
+	icalcomponent *cal = oxcical_calendar_new();
+	char *text;
+
+	assert_non_null(cal);
+	assert_int_equal(oxcical_append_event(cal, appt, STAMP), want);
+	text = icalcomponent_as_ical_string_r(cal);
+	assert_non_null(text);
+	icalcomponent_free(cal);
+	*parsed = icalparser_parse_string(text);
+	assert_non_null(*parsed);
+	assert_int_equal(icalcomponent_isa(*parsed), ICAL_VCALENDAR_COMPONENT);
+	return text;
+}
+
+/*
+ * line must be one whole content line of text once unfolded (RFC 5545
+ * 3.1: CRLF followed by one space continues the line), so the check does
+ * not depend on where libical folds.
+ */
+static void assert_line(const char *text, const char *line)
+{
+	char *unfolded = malloc(strlen(text) + 3), *needle = malloc(strlen(line) + 5);
+	const char *r;
+	char *w;
+
+	assert_non_null(unfolded);
+	assert_non_null(needle);
+	w = unfolded;
+	*w++ = '\r';
+	*w++ = '\n';
+	for (r = text; *r; r++) {
+		if (r[0] == '\r' && r[1] == '\n' && r[2] == ' ') {
+			r += 2;
+			continue;
+		}
+		*w++ = *r;
+	}
+	*w = 0;
+	sprintf(needle, "\r\n%s\r\n", line);
+	if (!strstr(unfolded, needle))
+		fail_msg("missing line \"%s\" in:\n%s", line, text);
+	free(needle);
+	free(unfolded);
+}
+
+static icalcomponent *only_event(icalcomponent *cal)
+{
+	icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+
+	assert_non_null(ev);
+	assert_null(icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT));
+	return ev;
+}
+
+/* A meeting with a Russian subject, a French location, four recipients, a reminder. */
+static void test_meeting(void **state)
+{
+	static const uint8_t gid[56] = {
+		0x04, 0x00, 0x00, 0x00, 0x82, 0x00, 0xE0, 0x00, 0x74, 0xC5, 0xB7, 0x10, 0x1A, 0x82, 0xE0, 0x08,
+		0x07, 0xEA, 0x01, 0x0F,	/* instance date: zeroed in the UID */
+		0xE0, 0x40, 0xC9, 0xC1, 0x26, 0x85, 0xC4, 0x01, 0, 0, 0, 0, 0, 0, 0, 0,
+		0x10, 0x00, 0x00, 0x00,
+		0x0B, 0xF0, 0xED, 0x4B, 0x6E, 0x4E, 0xE9, 0x4E, 0x9E, 0x39, 0xE3, 0x86, 0x7B, 0x37, 0x8E, 0xF3,
+	};
+	time_t start = 1768467600;	/* 2026-01-15T09:00:00Z */
+	char *keywords[] = { "Работа", "プロジェクト" };
+	struct mapi_propval props[] = {
+		tag_str(0x0037001F, RU_SUBJECT),
+		tag_str(0x1000001F, "Повестка дня:\nпункт 1; пункт 2, и т.д."),
+		tag_i32(0x00360003, 2),		/* private */
+		tag_i32(0x00170003, 2),		/* high */
+		tag_time(0x30070040, ft(1767312000)),
+		tag_time(0x30080040, ft(1767398400)),
+	};
+	struct oxcical_named_prop named[] = {
+		lid_time(&oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, ft(start)),
+		lid_time(&oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE, ft(start + 5400)),
+		lid_str(&oxcical_psetid_appointment, OXCICAL_LID_LOCATION, FR_LOCATION),
+		lid_i32(&oxcical_psetid_appointment, OXCICAL_LID_BUSY_STATUS, 1),
+		lid_bin(&oxcical_psetid_meeting, OXCICAL_LID_GLOBAL_OBJECT_ID, gid, sizeof(gid)),
+		lid_bool(&oxcical_psetid_common, OXCICAL_LID_REMINDER_SET, true),
+		lid_i32(&oxcical_psetid_common, OXCICAL_LID_REMINDER_DELTA, 30),
+		{ .guid = oxcical_ps_public_strings, .name = OXCICAL_NAME_KEYWORDS,
+		  .value = { .tag = PTYP_MULTIPLE_STRING, .value.mv_string = { 2, keywords } } },
+		/* a value of the wrong type must be ignored, not misread */
+		lid_i32(&oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, 7),
+	};
+	struct oxcical_recipient recips[] = {
+		{ OXCICAL_RECIP_TO, OXCICAL_RECIP_FLAG_ORGANIZER | 1, 0, "Иван Петров", "ivan@example.org" },
+		{ OXCICAL_RECIP_TO, 1, OXCICAL_RESP_ACCEPTED, "Hélène Dupont", "helene@example.org" },
+		{ OXCICAL_RECIP_CC, 1, OXCICAL_RESP_TENTATIVE, "田中 太郎", "tanaka@example.jp" },
+		{ OXCICAL_RECIP_BCC, 1, OXCICAL_RESP_NONE, "Room 1", "room1@example.org" },
+		{ OXCICAL_RECIP_TO, 1, OXCICAL_RESP_DECLINED, "No address", NULL },
+	};
+	struct oxcical_appointment appt = { props, 6, named, 9, recips, 5 };
+	icalcomponent *cal, *ev, *alarm;
+	icalproperty *p;
+	char *text;
+	int n;
+
+	(void)state;
+	text = export_one(&appt, OXCICAL_OK, &cal);
+	ev = only_event(cal);
+
+	/* parsed back */
+	assert_string_equal(icalcomponent_get_summary(ev), RU_SUBJECT);
+	assert_string_equal(icalcomponent_get_location(ev), FR_LOCATION);
+	assert_string_equal(icalcomponent_get_description(ev), "Повестка дня:\nпункт 1; пункт 2, и т.д.");
+	assert_line(text, "DESCRIPTION:Повестка дня:\\nпункт 1\\; пункт 2\\, и т.д.");
+	assert_int_equal(icaltime_as_timet(icalcomponent_get_dtstart(ev)), start);
+	assert_int_equal(icaltime_as_timet(icalcomponent_get_dtend(ev)), start + 5400);
+	assert_true(icaltime_is_utc(icalcomponent_get_dtstart(ev)));
+	assert_int_equal(icalcomponent_count_properties(ev, ICAL_ATTENDEE_PROPERTY), 3);
+	n = 0;
+	for (p = icalcomponent_get_first_property(ev, ICAL_CATEGORIES_PROPERTY); p;
+	     p = icalcomponent_get_next_property(ev, ICAL_CATEGORIES_PROPERTY))
+		assert_string_equal(icalproperty_get_categories(p), keywords[n++]);
+	assert_int_equal(n, 2);
+	alarm = icalcomponent_get_first_component(ev, ICAL_VALARM_COMPONENT);
+	assert_non_null(alarm);
+	p = icalcomponent_get_first_property(alarm, ICAL_TRIGGER_PROPERTY);
+	assert_non_null(p);
+	assert_int_equal(icaldurationtype_as_int(icalproperty_get_trigger(p).duration), -30 * 60);
+
+	/* the lines MS-OXCICAL asks for */
+	assert_line(text, "BEGIN:VCALENDAR");
+	assert_line(text, "METHOD:PUBLISH");
+	assert_line(text, "PRODID:-//OpenChange//exchange2ical//EN");
+	assert_line(text, "VERSION:2.0");
+	assert_line(text, "SUMMARY:" RU_SUBJECT);
+	assert_line(text, "DTSTART:20260115T090000Z");
+	assert_line(text, "DTEND:20260115T103000Z");
+	assert_line(text, "DTSTAMP:20260101T000000Z");
+	assert_line(text, "CREATED:20260102T000000Z");
+	assert_line(text, "LAST-MODIFIED:20260103T000000Z");
+	assert_line(text, "UID:040000008200E00074C5B7101A82E00800000000E040C9C12685C401000000000000"
+			  "0000100000000BF0ED4B6E4EE94E9E39E3867B378EF3");
+	assert_line(text, "CLASS:PRIVATE");
+	assert_line(text, "PRIORITY:1");
+	assert_line(text, "TRANSP:OPAQUE");
+	assert_line(text, "STATUS:CONFIRMED");
+	assert_line(text, "X-MICROSOFT-CDO-BUSYSTATUS:TENTATIVE");
+	assert_line(text, "ORGANIZER;CN=Иван Петров:mailto:ivan@example.org");
+	assert_line(text, "ATTENDEE;PARTSTAT=ACCEPTED;CN=Hélène Dupont:mailto:helene@example.org");
+	assert_line(text, "ATTENDEE;ROLE=OPT-PARTICIPANT;PARTSTAT=TENTATIVE;CN=田中 太郎:mailto:tanaka@example.jp");
+	assert_line(text, "ATTENDEE;ROLE=NON-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN=Room 1:mailto:room1@example.org");
+	assert_line(text, "CATEGORIES:Работа");
+	assert_line(text, "BEGIN:VALARM");
+	assert_line(text, "ACTION:DISPLAY");
+	assert_line(text, "TRIGGER:-PT30M");
+	assert_null(strstr(text, "RRULE"));
+	free(text);
+	icalcomponent_free(cal);
+}
+
+/* An all-day event with a Japanese subject and a third party's UID (vCal-Uid form). */
+static void test_all_day(void **state)
+{
+	static const char vcal_uid[] = "abc-123@example.jp";
+	uint8_t gid[52 + sizeof(vcal_uid)] = {
+		0x04, 0x00, 0x00, 0x00, 0x82, 0x00, 0xE0, 0x00, 0x74, 0xC5, 0xB7, 0x10, 0x1A, 0x82, 0xE0, 0x08,
+	};
+	/* local midnight of 2026-03-20 in Tokyo (UTC+9) and Paris (UTC+1) */
+	time_t tokyo = 1773932400, paris = 1773961200;
+	struct mapi_propval props[] = { tag_str(0x0037001F, JA_SUBJECT), tag_i32(0x00360003, 1) };
+	struct oxcical_named_prop named[] = {
+		lid_time(&oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, ft(tokyo)),
+		lid_time(&oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE, ft(tokyo + 2 * 86400)),
+		lid_bool(&oxcical_psetid_appointment, OXCICAL_LID_SUB_TYPE, true),
+		lid_i32(&oxcical_psetid_appointment, OXCICAL_LID_BUSY_STATUS, 0),
+		lid_i32(&oxcical_psetid_appointment, OXCICAL_LID_STATE_FLAGS, 0x5),
+		lid_bin(&oxcical_psetid_meeting, OXCICAL_LID_GLOBAL_OBJECT_ID, gid, sizeof(gid)),
+		lid_bool(&oxcical_psetid_common, OXCICAL_LID_REMINDER_SET, false),
+	};
+	struct oxcical_appointment appt = { props, 2, named, 7, NULL, 0 };
+	icalcomponent *cal, *ev;
+	struct icaltimetype s;
+	char *text;
+
+	(void)state;
+	gid[36] = 12 + sizeof(vcal_uid);	/* Size */
+	memcpy(gid + 40, "vCal-Uid", 8);
+	gid[48] = 1;
+	memcpy(gid + 52, vcal_uid, sizeof(vcal_uid));
+
+	text = export_one(&appt, OXCICAL_OK, &cal);
+	ev = only_event(cal);
+	assert_string_equal(icalcomponent_get_summary(ev), JA_SUBJECT);
+	s = icalcomponent_get_dtstart(ev);
+	assert_true(s.is_date);
+	assert_int_equal(s.year, 2026); assert_int_equal(s.month, 3); assert_int_equal(s.day, 20);
+	assert_string_equal(icalcomponent_get_uid(ev), vcal_uid);
+	assert_null(icalcomponent_get_first_component(ev, ICAL_VALARM_COMPONENT));
+	assert_line(text, "SUMMARY:" JA_SUBJECT);
+	assert_line(text, "DTSTART;VALUE=DATE:20260320");
+	assert_line(text, "DTEND;VALUE=DATE:20260322");
+	assert_line(text, "UID:abc-123@example.jp");
+	assert_line(text, "CLASS:X-PERSONAL");
+	assert_line(text, "TRANSP:TRANSPARENT");
+	assert_line(text, "X-MICROSOFT-CDO-BUSYSTATUS:FREE");
+	assert_line(text, "STATUS:CANCELLED");
+	free(text);
+	icalcomponent_free(cal);
+
+	/* the same day seen from Paris: still the 20th */
+	named[0] = lid_time(&oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, ft(paris));
+	named[1] = lid_time(&oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE, ft(paris + 86400));
+	text = export_one(&appt, OXCICAL_OK, &cal);
+	assert_line(text, "DTSTART;VALUE=DATE:20260320");
+	assert_line(text, "DTEND;VALUE=DATE:20260321");
+	free(text);
+	icalcomponent_free(cal);
+}
+
+/* Weekly on Monday, Wednesday and Friday every two weeks, ten times; French subject. */
+static void test_weekly(void **state)
+{
+	time_t monday = 1767571200;	/* 2026-01-05T00:00:00Z */
+	struct blob bl;
+	struct mapi_propval props[] = { tag_str(0x0037001F, FR_SUBJECT) };
+	struct oxcical_named_prop named[4];
+	struct oxcical_appointment appt = { props, 1, named, 4, NULL, 0 };
+	icalcomponent *cal, *ev;
+	icalproperty *p;
+	icalrecur_iterator *it;
+	struct icalrecurrencetype rr;
+	struct icaltimetype t;
+	char *text;
+	int count = 0;
+
+	(void)state;
+	build_recur(&bl, OXCICAL_FREQ_WEEKLY, OXCICAL_PATTERN_WEEK, 2, 0x2A, 0, 1,
+		    OXCICAL_END_AFTER_N, 10, monday, monday + 30 * 86400);
+	named[0] = lid_time(&oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, ft(monday + 9 * 3600));
+	named[1] = lid_time(&oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE, ft(monday + 10 * 3600));
+	named[2] = lid_bin(&oxcical_psetid_appointment, OXCICAL_LID_RECUR, bl.b, (uint32_t)bl.n);
+	named[3] = lid_bool(&oxcical_psetid_appointment, OXCICAL_LID_RECURRING, true);
+
+	text = export_one(&appt, OXCICAL_OK, &cal);
+	ev = only_event(cal);
+	assert_string_equal(icalcomponent_get_summary(ev), FR_SUBJECT);
+	assert_line(text, "SUMMARY:" FR_SUBJECT);
+	assert_line(text, "RRULE:FREQ=WEEKLY;COUNT=10;INTERVAL=2;BYDAY=MO,WE,FR");
+	p = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY);
+	assert_non_null(p);
+	rr = icalproperty_get_rrule(p);
+	/* the instances libical expands: Mon/Wed/Fri of weeks 1, 3, 5, 7 (10 in all) */
+	it = icalrecur_iterator_new(rr, icalcomponent_get_dtstart(ev));
+	assert_non_null(it);
+	for (t = icalrecur_iterator_next(it); !icaltime_is_null_time(t); t = icalrecur_iterator_next(it)) {
+		if (count == 3) {
+			assert_int_equal(t.month, 1); assert_int_equal(t.day, 19);
+		}
+		count++;
+	}
+	icalrecur_iterator_free(it);
+	assert_int_equal(count, 10);
+	free(text);
+	icalcomponent_free(cal);
+}
+
+static char *rrule_of(struct blob *bl, time_t start, bool all_day)
+{
+	struct oxcical_recurrence rc;
+	struct icalrecurrencetype rr;
+	struct icaltimetype s = icaltime_from_timet_with_zone(start, all_day,
+			all_day ? NULL : icaltimezone_get_utc_timezone());
+	char *out;
+
+	assert_int_equal(oxcical_recur_parse(bl->b, bl->n, &rc), OXCICAL_RECUR_OK);
+	assert_int_equal(rc.consumed, bl->n);
+	assert_true(oxcical_recur_to_rrule(&rc, s, &rr));
+	out = icalrecurrencetype_as_string_r(&rr);
+	assert_non_null(out);
+	return out;
+}
+
+/* The other patterns and end kinds of MS-OXOCAL 2.2.1.44.1. */
+static void test_patterns(void **state)
+{
+	time_t day = 1768435200;	/* 2026-01-15T00:00:00Z, a Thursday */
+	struct blob bl;
+	char *s;
+
+	(void)state;
+	build_recur(&bl, OXCICAL_FREQ_DAILY, OXCICAL_PATTERN_DAY, 3 * 1440, 0, 0, 0,
+		    OXCICAL_END_NEVER, 0, day, day);
+	s = rrule_of(&bl, day + 3600, false);
+	assert_string_equal(s, "FREQ=DAILY;INTERVAL=3");
+	free(s);
+
+	build_recur(&bl, OXCICAL_FREQ_MONTHLY, OXCICAL_PATTERN_MONTH_NTH, 1, 0x04, 2, 2,
+		    OXCICAL_END_AFTER_DATE, 0, day, day + 180 * 86400);
+	s = rrule_of(&bl, day + 3600, false);
+	assert_string_equal(s, "FREQ=MONTHLY;UNTIL=20260714T235959Z;BYDAY=TU;BYSETPOS=2");
+	free(s);
+
+	build_recur(&bl, OXCICAL_FREQ_MONTHLY, OXCICAL_PATTERN_MONTH, 2, 31, 0, 1,
+		    OXCICAL_END_AFTER_N, 6, day, day);
+	s = rrule_of(&bl, day, true);
+	assert_string_equal(s, "FREQ=MONTHLY;COUNT=6;INTERVAL=2;BYMONTHDAY=-1");
+	free(s);
+
+	build_recur(&bl, OXCICAL_FREQ_YEARLY, OXCICAL_PATTERN_MONTH, 12, 15, 0, 1,
+		    OXCICAL_END_AFTER_DATE, 0, day, day + 3 * 365 * 86400);
+	s = rrule_of(&bl, day, true);
+	assert_string_equal(s, "FREQ=YEARLY;UNTIL=20290114;BYMONTHDAY=15;BYMONTH=1");
+	free(s);
+
+	build_recur(&bl, OXCICAL_FREQ_YEARLY, OXCICAL_PATTERN_MONTH_NTH, 12, 0x7F, 5, 2,
+		    OXCICAL_END_NEVER2, 0, day, day);
+	s = rrule_of(&bl, day, true);
+	assert_string_equal(s, "FREQ=YEARLY;BYDAY=SU,MO,TU,WE,TH,FR,SA;BYMONTH=1;BYSETPOS=-1");
+	free(s);
+}
+
+/* A broken PidLidAppointmentRecur: the first instance alone, and the error said. */
+static void test_bad_recur(void **state)
+{
+	time_t day = 1768435200;
+	struct blob bl;
+	struct oxcical_recurrence rc;
+	struct oxcical_named_prop named[3];
+	struct oxcical_appointment appt = { NULL, 0, named, 3, NULL, 0 };
+	icalcomponent *cal;
+	char *text;
+
+	(void)state;
+	build_recur(&bl, OXCICAL_FREQ_WEEKLY, OXCICAL_PATTERN_WEEK, 1, 0x02, 0, 1,
+		    OXCICAL_END_NEVER, 0, day, day);
+	for (size_t n = 0; n < bl.n; n++)
+		assert_int_equal(oxcical_recur_parse(bl.b, n, &rc), OXCICAL_RECUR_TRUNCATED);
+	assert_int_equal(oxcical_recur_parse(NULL, 0, &rc), OXCICAL_RECUR_TRUNCATED);
+	bl.b[0] = 0x05;
+	assert_int_equal(oxcical_recur_parse(bl.b, bl.n, &rc), OXCICAL_RECUR_BAD_VERSION);
+	bl.b[0] = 0x04;
+	bl.b[6] = 0x09;	/* PatternType 9 is not defined */
+	assert_int_equal(oxcical_recur_parse(bl.b, bl.n, &rc), OXCICAL_RECUR_BAD_VALUE);
+	bl.b[6] = 0x01;
+	/* a deleted-instance count far past the blob */
+	bl.b[36] = 0xFF; bl.b[37] = 0xFF; bl.b[38] = 0xFF; bl.b[39] = 0x3F;
+	assert_int_equal(oxcical_recur_parse(bl.b, bl.n, &rc), OXCICAL_RECUR_TRUNCATED);
+
+	named[0] = lid_time(&oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, ft(day));
+	named[1] = lid_time(&oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE, ft(day + 60));
+	named[2] = lid_bin(&oxcical_psetid_appointment, OXCICAL_LID_RECUR, bl.b, (uint32_t)bl.n);
+	text = export_one(&appt, OXCICAL_ERR_BAD_RECUR, &cal);
+	assert_null(strstr(text, "RRULE"));
+	assert_line(text, "DTSTART:20260115T000000Z");
+	/* no Global Object ID: an OutlookID-form UID is made up */
+	assert_int_equal(strncmp(icalcomponent_get_uid(only_event(cal)),
+				 "040000008200E00074C5B7101A82E00800000000", 40), 0);
+	free(text);
+	icalcomponent_free(cal);
+
+	/* no start: not convertible, and the calendar is left as it was */
+	cal = oxcical_calendar_new();
+	appt.named = named + 1;
+	appt.named_count = 1;
+	assert_int_equal(oxcical_append_event(cal, &appt, STAMP), OXCICAL_ERR_MISSING);
+	assert_null(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT));
+	icalcomponent_free(cal);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_meeting),
+		cmocka_unit_test(test_all_day),
+		cmocka_unit_test(test_weekly),
+		cmocka_unit_test(test_patterns),
+		cmocka_unit_test(test_bad_recur),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	/* libical's process-wide caches (built-in zones), so valgrind sees no leak */
+	icaltimezone_free_builtin_timezones();
+	return rc;
+}

@@ -1,0 +1,546 @@
+/*
+ * Appointment to iCalendar export, MS-OXCICAL 2.1.3.1.1 (see oxcical.h).
+ *
+ * Section numbers below are MS-OXCICAL's unless another spec is named.
+ * Times: PtypTime values are UTC FILETIMEs and are written as UTC
+ * date-times ("...Z"), which 2.1.3.1.1.20.x allows for every DATE-TIME
+ * property; no VTIMEZONE is emitted (a TODO: PidLidAppointmentTimeZoneDefinition*
+ * would give the local zone, 2.1.3.1.1.19).
+ *
+ * Copyright (C) OpenChange developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "utils/exchange2ical/oxcical.h"
+
+const struct mapi_guid oxcical_psetid_appointment = { { 0x02, 0x20, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00,
+							0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 } };
+const struct mapi_guid oxcical_psetid_common = { { 0x08, 0x20, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00,
+						   0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 } };
+const struct mapi_guid oxcical_psetid_meeting = { { 0x90, 0xDA, 0xD8, 0x6E, 0x0B, 0x45, 0x1B, 0x10,
+						    0x98, 0xDA, 0x00, 0xAA, 0x00, 0x3F, 0x13, 0x05 } };
+const struct mapi_guid oxcical_ps_public_strings = { { 0x29, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
+						       0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 } };
+
+/* PidTag* properties read here (MS-OXPROPS section 2). */
+#define TAG_IMPORTANCE 0x00170003
+#define TAG_SENSITIVITY 0x00360003
+#define TAG_SUBJECT 0x0037001F
+#define TAG_BODY 0x1000001F
+#define TAG_CREATION_TIME 0x30070040
+#define TAG_LAST_MODIFICATION_TIME 0x30080040
+
+/* PidLidAppointmentStateFlags asfCanceled (MS-OXOCAL 2.2.1.10). */
+#define STATE_FLAG_CANCELED 0x4
+
+/* The fixed first 16 bytes of every Global Object ID (MS-OXOCAL 2.2.1.27). */
+static const uint8_t global_id_byte_array_id[16] = {
+	0x04, 0x00, 0x00, 0x00, 0x82, 0x00, 0xE0, 0x00,
+	0x74, 0xC5, 0xB7, 0x10, 0x1A, 0x82, 0xE0, 0x08
+};
+
+/* 11644473600 s separate 1601-01-01 from 1970-01-01. */
+#define FILETIME_UNIX_EPOCH_SECONDS 11644473600LL
+
+time_t oxcical_filetime_to_unix(uint64_t filetime)
+{
+	return (time_t)((int64_t)(filetime / 10000000ULL) - FILETIME_UNIX_EPOCH_SECONDS);
+}
+
+static const struct mapi_propval *find_tag(const struct oxcical_appointment *appt, uint32_t tag)
+{
+	for (size_t i = 0; i < appt->prop_count; i++)
+		if (appt->props[i].tag == tag)
+			return &appt->props[i];
+	return NULL;
+}
+
+/* A named property of the wanted type; a value of another type is ignored, never misread. */
+static const struct mapi_propval *find_named(const struct oxcical_appointment *appt,
+					     const struct mapi_guid *guid, uint32_t lid,
+					     const char *name, uint16_t type)
+{
+	for (size_t i = 0; i < appt->named_count; i++) {
+		const struct oxcical_named_prop *np = &appt->named[i];
+
+		if (memcmp(np->guid.bytes, guid->bytes, 16) != 0 ||
+		    MAPI_PROP_TYPE(np->value.tag) != type)
+			continue;
+		if (name ? (np->name && strcmp(np->name, name) == 0) : (!np->name && np->lid == lid))
+			return &np->value;
+	}
+	return NULL;
+}
+
+static const struct mapi_propval *find_lid(const struct oxcical_appointment *appt,
+					   const struct mapi_guid *guid, uint32_t lid, uint16_t type)
+{
+	return find_named(appt, guid, lid, NULL, type);
+}
+
+static struct icaltimetype utc_time(time_t t)
+{
+	return icaltime_from_timet_with_zone(t, 0, icaltimezone_get_utc_timezone());
+}
+
+/*
+ * An all-day appointment starts at midnight of its local zone, stored as UTC
+ * (MS-OXOCAL 2.2.1.9). Without that zone, the nearest UTC midnight is the
+ * local date for any offset in (-12 h, +12 h].
+ */
+static struct icaltimetype all_day_date(time_t t)
+{
+	time_t day = (time_t)((t + 43200) / 86400) * 86400;
+
+	return icaltime_from_timet_with_zone(day, 1, NULL);
+}
+
+static void add_text(icalcomponent *ev, icalproperty *(*ctor)(const char *),
+		     const struct mapi_propval *pv)
+{
+	if (pv && pv->value.string && pv->value.string[0])
+		icalcomponent_add_property(ev, ctor(pv->value.string));
+}
+
+static void add_x(icalcomponent *ev, const char *name, const char *value)
+{
+	icalproperty *p = icalproperty_new_x(value);
+
+	icalproperty_set_x_name(p, name);
+	icalcomponent_add_property(ev, p);
+}
+
+/*
+ * UID, 2.1.3.1.1.20.26: a Global Object ID whose data is the "vCal-Uid"
+ * form (MS-OXOCAL 2.2.1.27: Size, then "vCal-Uid", a 4-byte 1, and the
+ * third party's UID, NUL-terminated) gives that UID back; any other is
+ * written in hex with its instance date (bytes 16-19) zeroed, which is what
+ * PidLidCleanGlobalObjectId holds, so that all instances share one UID.
+ */
+static char *uid_from_global_id(const struct mapi_binary *gid)
+{
+	static const char marker[8] = { 'v', 'C', 'a', 'l', '-', 'U', 'i', 'd' };
+	char *out;
+
+	if (gid->len < 40 || memcmp(gid->data, global_id_byte_array_id, 16) != 0)
+		return NULL;
+	if (gid->len >= 52 && memcmp(gid->data + 40, marker, 8) == 0) {
+		size_t n = 0, max = gid->len - 52;
+
+		while (n < max && gid->data[52 + n] != 0)
+			n++;
+		if (n > 0) {
+			out = malloc(n + 1);
+			if (!out)
+				return NULL;
+			memcpy(out, gid->data + 52, n);
+			out[n] = 0;
+			return out;
+		}
+	}
+	out = malloc((size_t)gid->len * 2 + 1);
+	if (!out)
+		return NULL;
+	for (uint32_t i = 0; i < gid->len; i++)
+		snprintf(out + i * 2, 3, "%02X", (i >= 16 && i < 20) ? 0 : gid->data[i]);
+	return out;
+}
+
+static void add_uid(icalcomponent *ev, const struct oxcical_appointment *appt, time_t dtstamp)
+{
+	const struct mapi_propval *pv;
+	char *uid = NULL;
+
+	pv = find_lid(appt, &oxcical_psetid_meeting, OXCICAL_LID_GLOBAL_OBJECT_ID, PTYP_BINARY);
+	if (pv)
+		uid = uid_from_global_id(&pv->value.binary);
+	if (!uid) {
+		pv = find_lid(appt, &oxcical_psetid_meeting, OXCICAL_LID_CLEAN_GLOBAL_OBJECT_ID,
+			      PTYP_BINARY);
+		if (pv)
+			uid = uid_from_global_id(&pv->value.binary);
+	}
+	if (!uid) {
+		/*
+		 * No Global Object ID: the appointment was never a meeting.
+		 * Build the OutlookID form ourselves (MS-OXOCAL 2.2.1.27) from
+		 * what identifies it best offline: start time and subject.
+		 */
+		const struct mapi_propval *st = find_lid(appt, &oxcical_psetid_appointment,
+							 OXCICAL_LID_START_WHOLE, PTYP_TIME);
+		const struct mapi_propval *subj = find_tag(appt, TAG_SUBJECT);
+		uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+		const char *s = subj && subj->value.string ? subj->value.string : "";
+
+		for (; *s; s++)
+			h = (h ^ (uint8_t)*s) * 1099511628211ULL;
+		uid = malloc(16 * 2 + 8 + 16 + 16 + 8 + 32 + 1);
+		if (!uid)
+			return;
+		char *w = uid;
+		for (int i = 0; i < 16; i++)
+			w += sprintf(w, "%02X", global_id_byte_array_id[i]);
+		w += sprintf(w, "00000000%016llX0000000000000000%08X%016llX%016llX",
+			     (unsigned long long)(st ? st->value.time : 0), 0x10000000u,
+			     (unsigned long long)h, (unsigned long long)dtstamp);
+	}
+	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
+	free(uid);
+}
+
+/* CLASS, 2.1.3.1.1.20.5, from PidTagSensitivity (MS-OXCMSG 2.2.1.13). */
+static void add_class(icalcomponent *ev, const struct mapi_propval *pv)
+{
+	icalproperty *p;
+
+	if (!pv)
+		return;
+	switch (pv->value.i32) {
+	case 1:
+		/* personal: RFC 5545 has no such class, MS-OXCICAL an x-name */
+		p = icalproperty_new_from_string("CLASS:X-PERSONAL");
+		break;
+	case 2:
+		p = icalproperty_new_class(ICAL_CLASS_PRIVATE);
+		break;
+	case 3:
+		p = icalproperty_new_class(ICAL_CLASS_CONFIDENTIAL);
+		break;
+	default:
+		p = icalproperty_new_class(ICAL_CLASS_PUBLIC);
+		break;
+	}
+	if (p)
+		icalcomponent_add_property(ev, p);
+}
+
+/* PRIORITY, 2.1.3.1.1.20.17, from PidTagImportance (low 0 -> 9, normal 1 -> 5, high 2 -> 1). */
+static void add_priority(icalcomponent *ev, const struct mapi_propval *pv)
+{
+	static const int priority[] = { 9, 5, 1 };
+
+	if (pv && pv->value.i32 <= 2)
+		icalcomponent_add_property(ev, icalproperty_new_priority(priority[pv->value.i32]));
+}
+
+/* TRANSP (2.1.3.1.1.20.25) and X-MICROSOFT-CDO-BUSYSTATUS (2.1.3.1.1.20.31) from PidLidBusyStatus. */
+static void add_busy_status(icalcomponent *ev, const struct mapi_propval *pv)
+{
+	static const char *const cdo[] = { "FREE", "TENTATIVE", "BUSY", "OOF", "WORKINGELSEWHERE" };
+	uint32_t status = pv ? pv->value.i32 : 2;	/* olBusy is the default of a new appointment */
+
+	if (status > 4)
+		return;
+	/* olFree and olWorkingElsewhere do not block time; the others do. */
+	icalcomponent_add_property(ev, icalproperty_new_transp(status == 0 || status == 4 ?
+							       ICAL_TRANSP_TRANSPARENT :
+							       ICAL_TRANSP_OPAQUE));
+	add_x(ev, "X-MICROSOFT-CDO-BUSYSTATUS", cdo[status]);
+}
+
+static char *mailto(const char *smtp)
+{
+	size_t n = strlen(smtp);
+	char *s = malloc(n + 8);
+
+	if (s)
+		snprintf(s, n + 8, "mailto:%s", smtp);
+	return s;
+}
+
+/*
+ * ORGANIZER (2.1.3.1.1.20.16) and ATTENDEE (2.1.3.1.1.20.2): the recipient
+ * flagged recipOrganizer is the organizer; every other one an attendee with
+ * ROLE from PidTagRecipientType (2.1.3.1.1.20.2.4: Cc -> OPT-PARTICIPANT,
+ * Bcc -> NON-PARTICIPANT, To -> omitted, REQ-PARTICIPANT being RFC 5545's
+ * default) and PARTSTAT from PidTagRecipientTrackStatus (2.1.3.1.1.20.2.3).
+ */
+static void add_recipients(icalcomponent *ev, const struct oxcical_appointment *appt)
+{
+	for (size_t i = 0; i < appt->recipient_count; i++) {
+		const struct oxcical_recipient *r = &appt->recipients[i];
+		icalproperty *p;
+		char *addr;
+
+		if (!r->smtp || !r->smtp[0])
+			continue;	/* iCalendar names a person by a URI: nothing to say without one */
+		addr = mailto(r->smtp);
+		if (!addr)
+			return;
+		if (r->flags & OXCICAL_RECIP_FLAG_ORGANIZER) {
+			p = icalproperty_new_organizer(addr);
+		} else {
+			icalparameter_partstat ps = ICAL_PARTSTAT_NEEDSACTION;
+
+			p = icalproperty_new_attendee(addr);
+			if (r->type == OXCICAL_RECIP_CC)
+				icalproperty_add_parameter(p, icalparameter_new_role(ICAL_ROLE_OPTPARTICIPANT));
+			else if (r->type == OXCICAL_RECIP_BCC)
+				icalproperty_add_parameter(p, icalparameter_new_role(ICAL_ROLE_NONPARTICIPANT));
+			switch (r->track_status) {
+			case OXCICAL_RESP_TENTATIVE: ps = ICAL_PARTSTAT_TENTATIVE; break;
+			case OXCICAL_RESP_ACCEPTED: ps = ICAL_PARTSTAT_ACCEPTED; break;
+			case OXCICAL_RESP_DECLINED: ps = ICAL_PARTSTAT_DECLINED; break;
+			default: break;
+			}
+			icalproperty_add_parameter(p, icalparameter_new_partstat(ps));
+			if (ps == ICAL_PARTSTAT_NEEDSACTION)
+				icalproperty_add_parameter(p, icalparameter_new_rsvp(ICAL_RSVP_TRUE));
+		}
+		if (r->name && r->name[0])
+			icalproperty_add_parameter(p, icalparameter_new_cn(r->name));
+		icalcomponent_add_property(ev, p);
+		free(addr);
+	}
+}
+
+/* CATEGORIES, 2.1.3.1.1.20.3: one property per PidNameKeywords value. */
+static void add_categories(icalcomponent *ev, const struct oxcical_appointment *appt)
+{
+	const struct mapi_propval *pv = find_named(appt, &oxcical_ps_public_strings, 0,
+						   OXCICAL_NAME_KEYWORDS, PTYP_MULTIPLE_STRING);
+
+	if (!pv)
+		return;
+	for (uint32_t i = 0; i < pv->value.mv_string.count; i++)
+		if (pv->value.mv_string.values[i] && pv->value.mv_string.values[i][0])
+			icalcomponent_add_property(ev,
+				icalproperty_new_categories(pv->value.mv_string.values[i]));
+}
+
+/*
+ * VALARM, 2.1.3.1.1.20.45 (the component) and its TRIGGER from
+ * PidLidReminderDelta, minutes before the start (MS-OXORMDR 2.2.1.3); only
+ * when PidLidReminderSet is true.
+ */
+static void add_alarm(icalcomponent *ev, const struct oxcical_appointment *appt)
+{
+	const struct mapi_propval *set = find_lid(appt, &oxcical_psetid_common,
+						  OXCICAL_LID_REMINDER_SET, PTYP_BOOLEAN);
+	const struct mapi_propval *delta = find_lid(appt, &oxcical_psetid_common,
+						    OXCICAL_LID_REMINDER_DELTA, PTYP_INTEGER32);
+	struct icaltriggertype trigger;
+	icalcomponent *alarm;
+	int minutes = 15;	/* Outlook's default when the delta is missing */
+
+	if (!set || !set->value.boolean)
+		return;
+	if (delta && (int32_t)delta->value.i32 >= 0 && delta->value.i32 < 0x7FFFFFFF / 60)
+		minutes = (int)delta->value.i32;
+	memset(&trigger, 0, sizeof(trigger));
+	trigger.time = icaltime_null_time();
+	trigger.duration = icaldurationtype_from_int(-minutes * 60);
+	alarm = icalcomponent_new_valarm();
+	icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY));
+	icalcomponent_add_property(alarm, icalproperty_new_description("Reminder"));
+	icalcomponent_add_property(alarm, icalproperty_new_trigger(trigger));
+	icalcomponent_add_component(ev, alarm);
+}
+
+static void set_by(short *list, int size, int pos, short value)
+{
+	if (pos < size - 1) {
+		list[pos] = value;
+		list[pos + 1] = ICAL_RECURRENCE_ARRAY_MAX;
+	}
+}
+
+/*
+ * RRULE from a RecurrencePattern (MS-OXCICAL 2.1.3.2.1, the reverse of
+ * the RRULE import table; MS-OXOCAL 2.2.1.44.1 for the fields). The days
+ * are the pattern's: BYDAY is relative to the organizer's zone, which we
+ * do not have (see the file comment), so DTSTART is UTC but BYDAY local.
+ */
+bool oxcical_recur_to_rrule(const struct oxcical_recurrence *rc, struct icaltimetype start,
+			    struct icalrecurrencetype *rr)
+{
+	static const icalrecurrencetype_weekday dow[7] = {
+		ICAL_SUNDAY_WEEKDAY, ICAL_MONDAY_WEEKDAY, ICAL_TUESDAY_WEEKDAY, ICAL_WEDNESDAY_WEEKDAY,
+		ICAL_THURSDAY_WEEKDAY, ICAL_FRIDAY_WEEKDAY, ICAL_SATURDAY_WEEKDAY
+	};
+	int n = 0;
+
+	icalrecurrencetype_clear(rr);
+	if (rc->first_dow < 7)
+		rr->week_start = dow[rc->first_dow];
+
+	switch (rc->pattern_type) {
+	case OXCICAL_PATTERN_DAY:
+		/* Period counts minutes; iCalendar's daily INTERVAL whole days. */
+		if (rc->period == 0 || rc->period % 1440 != 0)
+			return false;
+		rr->freq = ICAL_DAILY_RECURRENCE;
+		rr->interval = (short)(rc->period / 1440 > 999 ? 999 : rc->period / 1440);
+		break;
+	case OXCICAL_PATTERN_WEEK:
+		if (rc->period == 0 || rc->period > 99 || (rc->days_of_week & 0x7F) == 0)
+			return false;
+		rr->freq = ICAL_WEEKLY_RECURRENCE;
+		rr->interval = (short)rc->period;
+		for (int d = 0; d < 7; d++)
+			if (rc->days_of_week & (1u << d))
+				set_by(rr->by_day, ICAL_BY_DAY_SIZE, n++, (short)dow[d]);
+		break;
+	case OXCICAL_PATTERN_MONTH:
+	case OXCICAL_PATTERN_MONTH_END:
+	case OXCICAL_PATTERN_MONTH_NTH:
+		if (rc->period == 0 || rc->period > 99 * 12)
+			return false;
+		/* Period 12 (or a multiple) is a yearly pattern (MS-OXOCAL 2.2.1.44.1). */
+		if (rc->frequency == OXCICAL_FREQ_YEARLY && rc->period % 12 == 0) {
+			struct icaltimetype first = start;
+
+			rr->freq = ICAL_YEARLY_RECURRENCE;
+			rr->interval = (short)(rc->period / 12);
+			set_by(rr->by_month, ICAL_BY_MONTH_SIZE, 0, (short)first.month);
+		} else {
+			rr->freq = ICAL_MONTHLY_RECURRENCE;
+			rr->interval = (short)rc->period;
+		}
+		if (rc->pattern_type == OXCICAL_PATTERN_MONTH_NTH) {
+			if (rc->day_of_month < 1 || rc->day_of_month > 5 || (rc->days_of_week & 0x7F) == 0)
+				return false;
+			for (int d = 0; d < 7; d++)
+				if (rc->days_of_week & (1u << d))
+					set_by(rr->by_day, ICAL_BY_DAY_SIZE, n++, (short)dow[d]);
+			/* N = 5 means the last such day (2.2.1.44.1.2). */
+			set_by(rr->by_set_pos, ICAL_BY_SETPOS_SIZE, 0,
+			       (short)(rc->day_of_month == 5 ? -1 : (int)rc->day_of_month));
+		} else if (rc->pattern_type == OXCICAL_PATTERN_MONTH_END) {
+			set_by(rr->by_month_day, ICAL_BY_MONTHDAY_SIZE, 0, -1);
+		} else {
+			if (rc->day_of_month < 1 || rc->day_of_month > 31)
+				return false;
+			/* Day 31 in a short month means its last day (MS-OXOCAL 2.2.1.44.1.2). */
+			set_by(rr->by_month_day, ICAL_BY_MONTHDAY_SIZE, 0,
+			       (short)(rc->day_of_month == 31 ? -1 : (int)rc->day_of_month));
+		}
+		break;
+	default:
+		return false;	/* Hijri patterns: RFC 5545 has no calendar scale for them */
+	}
+
+	switch (rc->end_type) {
+	case OXCICAL_END_AFTER_N:
+		rr->count = (int)(rc->occurrence_count > 0x7FFFFFFF ? 0x7FFFFFFF : rc->occurrence_count);
+		break;
+	case OXCICAL_END_AFTER_DATE: {
+		/* EndDate: minutes since 1601 at midnight of the last instance's day. */
+		time_t end_day = (time_t)((int64_t)rc->end_date * 60 - FILETIME_UNIX_EPOCH_SECONDS);
+
+		if (start.is_date) {
+			rr->until = icaltime_from_timet_with_zone(end_day, 1, NULL);
+		} else {
+			/* UNTIL takes DTSTART's form (RFC 5545 3.3.10): UTC, end of that day. */
+			rr->until = utc_time(end_day + 86399);
+		}
+		break;
+	}
+	default:
+		break;	/* never */
+	}
+	return true;
+}
+
+static enum oxcical_error add_rrule(icalcomponent *ev, const struct oxcical_appointment *appt,
+				    struct icaltimetype start)
+{
+	const struct mapi_propval *blob = find_lid(appt, &oxcical_psetid_appointment,
+						   OXCICAL_LID_RECUR, PTYP_BINARY);
+	const struct mapi_propval *recurring = find_lid(appt, &oxcical_psetid_appointment,
+							OXCICAL_LID_RECURRING, PTYP_BOOLEAN);
+	struct oxcical_recurrence rc;
+	struct icalrecurrencetype rr;
+
+	if (!blob || (recurring && !recurring->value.boolean))
+		return OXCICAL_OK;
+	if (oxcical_recur_parse(blob->value.binary.data, blob->value.binary.len, &rc) !=
+	    OXCICAL_RECUR_OK || !oxcical_recur_to_rrule(&rc, start, &rr))
+		return OXCICAL_ERR_BAD_RECUR;
+	icalcomponent_add_property(ev, icalproperty_new_rrule(rr));
+	return OXCICAL_OK;
+}
+
+icalcomponent *oxcical_calendar_new(void)
+{
+	icalcomponent *cal = icalcomponent_new_vcalendar();
+
+	if (!cal)
+		return NULL;
+	/* 2.1.3.1.1.1 METHOD, 2.1.3.1.1.2 PRODID, 2.1.3.1.1.3 VERSION */
+	icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
+	icalcomponent_add_property(cal, icalproperty_new_prodid("-//OpenChange//exchange2ical//EN"));
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	return cal;
+}
+
+enum oxcical_error oxcical_append_event(icalcomponent *calendar,
+					const struct oxcical_appointment *appt, time_t dtstamp)
+{
+	const struct mapi_propval *start, *end, *sub_type, *pv;
+	bool all_day;
+	struct icaltimetype dtstart, dtend;
+	icalcomponent *ev;
+	enum oxcical_error err;
+
+	start = find_lid(appt, &oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, PTYP_TIME);
+	end = find_lid(appt, &oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE, PTYP_TIME);
+	if (!start)
+		return OXCICAL_ERR_MISSING;
+	sub_type = find_lid(appt, &oxcical_psetid_appointment, OXCICAL_LID_SUB_TYPE, PTYP_BOOLEAN);
+	all_day = sub_type && sub_type->value.boolean;
+
+	ev = icalcomponent_new_vevent();
+	if (!ev)
+		return OXCICAL_ERR_NO_MEMORY;
+
+	/* DTSTART 2.1.3.1.1.20.10, DTEND 2.1.3.1.1.20.9: VALUE=DATE for all-day events. */
+	if (all_day) {
+		dtstart = all_day_date(oxcical_filetime_to_unix(start->value.time));
+		dtend = end ? all_day_date(oxcical_filetime_to_unix(end->value.time)) : dtstart;
+		if (icaltime_compare_date_only(dtend, dtstart) <= 0) {
+			dtend = dtstart;
+			icaltime_adjust(&dtend, 1, 0, 0, 0);
+		}
+	} else {
+		dtstart = utc_time(oxcical_filetime_to_unix(start->value.time));
+		dtend = end ? utc_time(oxcical_filetime_to_unix(end->value.time)) : dtstart;
+	}
+	icalcomponent_add_property(ev, icalproperty_new_dtstart(dtstart));
+	icalcomponent_add_property(ev, icalproperty_new_dtend(dtend));
+
+	add_uid(ev, appt, dtstamp);
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(dtstamp)));	/* 2.1.3.1.1.20.8 */
+	if ((pv = find_tag(appt, TAG_CREATION_TIME)))					/* 2.1.3.1.1.20.7 */
+		icalcomponent_add_property(ev, icalproperty_new_created(
+			utc_time(oxcical_filetime_to_unix(pv->value.time))));
+	if ((pv = find_tag(appt, TAG_LAST_MODIFICATION_TIME)))				/* 2.1.3.1.1.20.13 */
+		icalcomponent_add_property(ev, icalproperty_new_lastmodified(
+			utc_time(oxcical_filetime_to_unix(pv->value.time))));
+
+	add_text(ev, icalproperty_new_summary, find_tag(appt, TAG_SUBJECT));		/* 2.1.3.1.1.20.24 */
+	add_text(ev, icalproperty_new_description, find_tag(appt, TAG_BODY));		/* 2.1.3.1.1.20.6 */
+	add_text(ev, icalproperty_new_location,						/* 2.1.3.1.1.20.14 */
+		 find_lid(appt, &oxcical_psetid_appointment, OXCICAL_LID_LOCATION, PTYP_STRING));
+
+	add_class(ev, find_tag(appt, TAG_SENSITIVITY));
+	add_priority(ev, find_tag(appt, TAG_IMPORTANCE));
+	add_busy_status(ev, find_lid(appt, &oxcical_psetid_appointment, OXCICAL_LID_BUSY_STATUS,
+				     PTYP_INTEGER32));
+
+	/* STATUS, 2.1.3.1.1.20.23: a canceled meeting (asfCanceled) says so; others are confirmed. */
+	pv = find_lid(appt, &oxcical_psetid_appointment, OXCICAL_LID_STATE_FLAGS, PTYP_INTEGER32);
+	icalcomponent_add_property(ev, icalproperty_new_status(
+		pv && (pv->value.i32 & STATE_FLAG_CANCELED) ? ICAL_STATUS_CANCELLED :
+							      ICAL_STATUS_CONFIRMED));
+
+	add_recipients(ev, appt);
+	add_categories(ev, appt);
+	err = add_rrule(ev, appt, dtstart);
+	add_alarm(ev, appt);
+
+	icalcomponent_add_component(calendar, ev);
+	return err;
+}
