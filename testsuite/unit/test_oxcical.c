@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <talloc.h>
 
 #include "utils/exchange2ical/oxcical.h"
 
@@ -189,6 +190,27 @@ static icalcomponent *only_event(icalcomponent *cal)
 	return ev;
 }
 
+/*
+ * Import (oxcical_import_event) of what we exported, exported again, must
+ * give the same text: every property the export writes survives import.
+ */
+static void assert_round_trip(const char *text, icalcomponent *parsed)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct oxcical_appointment *back;
+	icalcomponent *cal2;
+	char *text2;
+
+	assert_int_equal(oxcical_import_event(mem, only_event(parsed), &back), OXCICAL_OK);
+	cal2 = oxcical_calendar_new();
+	assert_int_equal(oxcical_append_event(cal2, back, STAMP), OXCICAL_OK);
+	text2 = icalcomponent_as_ical_string_r(cal2);
+	assert_string_equal(text2, text);
+	free(text2);
+	icalcomponent_free(cal2);
+	talloc_free(mem);
+}
+
 /* A meeting with a Russian subject, a French location, four recipients, a reminder. */
 static void test_meeting(void **state)
 {
@@ -286,6 +308,7 @@ static void test_meeting(void **state)
 	assert_line(text, "ACTION:DISPLAY");
 	assert_line(text, "TRIGGER:-PT30M");
 	assert_null(strstr(text, "RRULE"));
+	assert_round_trip(text, cal);
 	free(text);
 	icalcomponent_free(cal);
 }
@@ -336,6 +359,7 @@ static void test_all_day(void **state)
 	assert_line(text, "TRANSP:TRANSPARENT");
 	assert_line(text, "X-MICROSOFT-CDO-BUSYSTATUS:FREE");
 	assert_line(text, "STATUS:CANCELLED");
+	assert_round_trip(text, cal);
 	free(text);
 	icalcomponent_free(cal);
 
@@ -452,6 +476,58 @@ static void test_patterns(void **state)
 }
 
 /* A broken PidLidAppointmentRecur: the first instance alone, and the error said. */
+/* A third party's VEVENT: a zone of its own, DURATION, a comma list of categories. */
+static void test_import(void **state)
+{
+	static const char ics[] =
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example//EN\r\n"
+		"BEGIN:VEVENT\r\nUID:event-42@example.com\r\nDTSTAMP:20260101T000000Z\r\n"
+		"DTSTART:20260210T140000Z\r\nDURATION:PT45M\r\n"
+		"SUMMARY:Déjeuner\r\nCATEGORIES:Un,Deux\r\nPRIORITY:7\r\nTRANSP:TRANSPARENT\r\n"
+		"ORGANIZER:mailto:chef@example.fr\r\n"
+		"ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=DECLINED:mailto:a@example.fr\r\n"
+		"END:VEVENT\r\nEND:VCALENDAR\r\n";
+	TALLOC_CTX *mem = talloc_new(NULL);
+	icalcomponent *cal = icalparser_parse_string(ics), *out;
+	struct oxcical_appointment *appt;
+	char *text;
+
+	(void)state;
+	assert_non_null(cal);
+	assert_int_equal(oxcical_import_event(mem, only_event(cal), &appt), OXCICAL_OK);
+	assert_int_equal(appt->recipient_count, 2);
+	assert_string_equal(appt->recipients[1].smtp, "a@example.fr");
+	assert_int_equal(appt->recipients[1].track_status, OXCICAL_RESP_DECLINED);
+	out = oxcical_calendar_new();
+	assert_int_equal(oxcical_append_event(out, appt, STAMP), OXCICAL_OK);
+	text = icalcomponent_as_ical_string_r(out);
+	assert_line(text, "UID:event-42@example.com");
+	assert_line(text, "DTSTART:20260210T140000Z");
+	assert_line(text, "DTEND:20260210T144500Z");
+	assert_line(text, "SUMMARY:Déjeuner");
+	assert_line(text, "PRIORITY:9");
+	assert_line(text, "TRANSP:TRANSPARENT");
+	assert_line(text, "X-MICROSOFT-CDO-BUSYSTATUS:FREE");
+	assert_line(text, "ORGANIZER:mailto:chef@example.fr");
+	assert_line(text, "ATTENDEE;PARTSTAT=DECLINED:mailto:a@example.fr");
+	assert_line(text, "CATEGORIES:Un");
+	assert_line(text, "CATEGORIES:Deux");
+	free(text);
+	icalcomponent_free(out);
+
+	/* no DTSTART: nothing to place */
+	{
+		icalproperty *dtstart = icalcomponent_get_first_property(only_event(cal),
+									 ICAL_DTSTART_PROPERTY);
+
+		icalcomponent_remove_property(only_event(cal), dtstart);
+		icalproperty_free(dtstart);
+	}
+	assert_int_equal(oxcical_import_event(mem, only_event(cal), &appt), OXCICAL_ERR_MISSING);
+	icalcomponent_free(cal);
+	talloc_free(mem);
+}
+
 static void test_bad_recur(void **state)
 {
 	time_t day = 1768435200;
@@ -506,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_all_day),
 		cmocka_unit_test(test_weekly),
 		cmocka_unit_test(test_patterns),
+		cmocka_unit_test(test_import),
 		cmocka_unit_test(test_bad_recur),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

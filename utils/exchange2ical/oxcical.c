@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <talloc.h>
 #include "utils/exchange2ical/oxcical.h"
 
 const struct mapi_guid oxcical_psetid_appointment = { { 0x02, 0x20, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -543,4 +545,357 @@ enum oxcical_error oxcical_append_event(icalcomponent *calendar,
 
 	icalcomponent_add_component(calendar, ev);
 	return err;
+}
+
+/* --- import: VEVENT to properties ------------------------------------------ */
+
+struct import_state {
+	TALLOC_CTX *mem_ctx;
+	struct mapi_propval *props;
+	size_t prop_count;
+	struct oxcical_named_prop *named;
+	size_t named_count;
+	struct oxcical_recipient *recips;
+	size_t recip_count;
+	bool oom;
+};
+
+static struct mapi_propval *import_tag(struct import_state *st, uint32_t tag)
+{
+	struct mapi_propval *a = talloc_realloc(st->mem_ctx, st->props, struct mapi_propval,
+						st->prop_count + 1);
+
+	if (!a) {
+		st->oom = true;
+		return NULL;
+	}
+	st->props = a;
+	memset(&a[st->prop_count], 0, sizeof(a[0]));
+	a[st->prop_count].tag = tag;
+	return &a[st->prop_count++];
+}
+
+static struct mapi_propval *import_named(struct import_state *st, const struct mapi_guid *guid,
+					 uint32_t lid, const char *name, uint16_t type)
+{
+	struct oxcical_named_prop *a = talloc_realloc(st->mem_ctx, st->named,
+						      struct oxcical_named_prop, st->named_count + 1);
+
+	if (!a) {
+		st->oom = true;
+		return NULL;
+	}
+	st->named = a;
+	memset(&a[st->named_count], 0, sizeof(a[0]));
+	a[st->named_count].guid = *guid;
+	a[st->named_count].lid = lid;
+	a[st->named_count].name = name;
+	a[st->named_count].value.tag = type;
+	return &a[st->named_count++].value;
+}
+
+static void import_string(struct import_state *st, struct mapi_propval *pv, const char *s)
+{
+	if (!pv)
+		return;
+	pv->value.string = talloc_strdup(st->mem_ctx, s);
+	if (!pv->value.string)
+		st->oom = true;
+}
+
+static uint64_t unix_to_filetime(time_t t)
+{
+	return ((uint64_t)((int64_t)t + FILETIME_UNIX_EPOCH_SECONDS)) * 10000000ULL;
+}
+
+/* A DATE-TIME to UTC: its own zone when libical resolved its TZID, else taken as UTC. */
+static time_t import_time(struct icaltimetype t)
+{
+	if (t.is_date)
+		return icaltime_as_timet(t);
+	return icaltime_as_timet_with_zone(t, t.zone ? t.zone : icaltimezone_get_utc_timezone());
+}
+
+static int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * UID import, 2.1.3.1.1.20.26: an EncodedGlobalId (hex starting with the
+ * ByteArrayID) is decoded; any other text is a ThirdPartyGlobalId and goes
+ * into the "vCal-Uid" form (MS-OXOCAL 2.2.1.27). Both GlobalObjectId and
+ * CleanGlobalObjectId get it, the latter with the instance date zeroed.
+ */
+static void import_uid(struct import_state *st, const char *uid)
+{
+	size_t n = strlen(uid);
+	uint8_t *gid = NULL;
+	uint32_t len = 0;
+	struct mapi_propval *pv;
+
+	if (n >= 80 && n % 2 == 0 && n / 2 <= 0xFFFF) {
+		gid = talloc_array(st->mem_ctx, uint8_t, n / 2);
+		if (!gid) {
+			st->oom = true;
+			return;
+		}
+		for (size_t i = 0; i < n / 2; i++) {
+			int hi = hex_nibble(uid[2 * i]), lo = hex_nibble(uid[2 * i + 1]);
+
+			if (hi < 0 || lo < 0) {
+				TALLOC_FREE(gid);
+				break;
+			}
+			gid[i] = (uint8_t)(hi << 4 | lo);
+		}
+		if (gid && memcmp(gid, global_id_byte_array_id, 16) != 0)
+			TALLOC_FREE(gid);
+		if (gid)
+			len = (uint32_t)(n / 2);
+	}
+	if (!gid) {
+		if (n > 0xFFFF - 53)
+			return;	/* too long for a PtypBinary in a ROP buffer; no UID kept */
+		len = (uint32_t)(52 + n + 1);
+		gid = talloc_zero_array(st->mem_ctx, uint8_t, len);
+		if (!gid) {
+			st->oom = true;
+			return;
+		}
+		memcpy(gid, global_id_byte_array_id, 16);
+		uint32_t size = (uint32_t)(12 + n + 1);
+		for (int i = 0; i < 4; i++)
+			gid[36 + i] = (uint8_t)(size >> (8 * i));
+		memcpy(gid + 40, "vCal-Uid", 8);
+		gid[48] = 1;
+		memcpy(gid + 52, uid, n);
+	}
+	pv = import_named(st, &oxcical_psetid_meeting, OXCICAL_LID_GLOBAL_OBJECT_ID, NULL, PTYP_BINARY);
+	if (pv) {
+		pv->value.binary.data = gid;
+		pv->value.binary.len = len;
+	}
+	pv = import_named(st, &oxcical_psetid_meeting, OXCICAL_LID_CLEAN_GLOBAL_OBJECT_ID, NULL,
+			  PTYP_BINARY);
+	if (pv) {
+		pv->value.binary.data = talloc_memdup(st->mem_ctx, gid, len);
+		pv->value.binary.len = len;
+		if (!pv->value.binary.data)
+			st->oom = true;
+		else if (len >= 20)
+			memset(pv->value.binary.data + 16, 0, 4);
+	}
+}
+
+/* ORGANIZER and ATTENDEE back to recipient rows (2.1.3.1.1.20.2, 2.1.3.1.1.20.16). */
+static void import_person(struct import_state *st, icalproperty *p, bool organizer)
+{
+	const char *addr = organizer ? icalproperty_get_organizer(p) : icalproperty_get_attendee(p);
+	icalparameter *param;
+	struct oxcical_recipient *a, *r;
+
+	if (!addr)
+		return;
+	if (strncasecmp(addr, "mailto:", 7) == 0)
+		addr += 7;
+	a = talloc_realloc(st->mem_ctx, st->recips, struct oxcical_recipient, st->recip_count + 1);
+	if (!a) {
+		st->oom = true;
+		return;
+	}
+	st->recips = a;
+	r = &a[st->recip_count++];
+	memset(r, 0, sizeof(*r));
+	r->type = OXCICAL_RECIP_TO;
+	r->flags = 1 | (organizer ? OXCICAL_RECIP_FLAG_ORGANIZER : 0);	/* recipSendable */
+	r->smtp = talloc_strdup(st->mem_ctx, addr);
+	if (!r->smtp)
+		st->oom = true;
+	if ((param = icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER))) {
+		r->name = talloc_strdup(st->mem_ctx, icalparameter_get_cn(param));
+		if (!r->name)
+			st->oom = true;
+	}
+	if (organizer)
+		return;
+	if ((param = icalproperty_get_first_parameter(p, ICAL_ROLE_PARAMETER))) {
+		if (icalparameter_get_role(param) == ICAL_ROLE_OPTPARTICIPANT)
+			r->type = OXCICAL_RECIP_CC;
+		else if (icalparameter_get_role(param) == ICAL_ROLE_NONPARTICIPANT)
+			r->type = OXCICAL_RECIP_BCC;
+	}
+	if ((param = icalproperty_get_first_parameter(p, ICAL_PARTSTAT_PARAMETER))) {
+		switch (icalparameter_get_partstat(param)) {
+		case ICAL_PARTSTAT_ACCEPTED: r->track_status = OXCICAL_RESP_ACCEPTED; break;
+		case ICAL_PARTSTAT_TENTATIVE: r->track_status = OXCICAL_RESP_TENTATIVE; break;
+		case ICAL_PARTSTAT_DECLINED: r->track_status = OXCICAL_RESP_DECLINED; break;
+		default: break;
+		}
+	}
+}
+
+enum oxcical_error oxcical_import_event(TALLOC_CTX *mem_ctx, icalcomponent *ev,
+					struct oxcical_appointment **out)
+{
+	struct import_state st = { .mem_ctx = NULL };
+	struct oxcical_appointment *appt;
+	struct mapi_propval *pv;
+	icalproperty *p;
+	icalcomponent *alarm;
+	struct icaltimetype s, e;
+	const char *text;
+	bool busy_done = false;
+
+	*out = NULL;
+	if (!ev || icalcomponent_isa(ev) != ICAL_VEVENT_COMPONENT ||
+	    !icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY))
+		return OXCICAL_ERR_MISSING;
+	appt = talloc_zero(mem_ctx, struct oxcical_appointment);
+	if (!appt)
+		return OXCICAL_ERR_NO_MEMORY;
+	st.mem_ctx = appt;
+
+	s = icalcomponent_get_dtstart(ev);
+	e = icalcomponent_get_dtend(ev);	/* libical derives it from DURATION when needed */
+	if (icaltime_is_null_time(e))
+		e = s;
+	if ((pv = import_named(&st, &oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, NULL, PTYP_TIME)))
+		pv->value.time = unix_to_filetime(import_time(s));
+	if ((pv = import_named(&st, &oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE, NULL, PTYP_TIME)))
+		pv->value.time = unix_to_filetime(import_time(e));
+	/* VALUE=DATE: an all-day event (2.1.3.1.1.20.10), here at UTC midnight for want of a zone */
+	if ((pv = import_named(&st, &oxcical_psetid_appointment, OXCICAL_LID_SUB_TYPE, NULL, PTYP_BOOLEAN)))
+		pv->value.boolean = s.is_date ? 1 : 0;
+
+	if ((text = icalcomponent_get_summary(ev)))
+		import_string(&st, import_tag(&st, TAG_SUBJECT), text);
+	if ((text = icalcomponent_get_description(ev)))
+		import_string(&st, import_tag(&st, TAG_BODY), text);
+	if ((text = icalcomponent_get_location(ev)))
+		import_string(&st, import_named(&st, &oxcical_psetid_appointment, OXCICAL_LID_LOCATION,
+						NULL, PTYP_STRING), text);
+	if ((text = icalcomponent_get_uid(ev)) && text[0])
+		import_uid(&st, text);
+	if ((p = icalcomponent_get_first_property(ev, ICAL_CREATED_PROPERTY)) &&
+	    (pv = import_tag(&st, TAG_CREATION_TIME)))
+		pv->value.time = unix_to_filetime(import_time(icalproperty_get_created(p)));
+	if ((p = icalcomponent_get_first_property(ev, ICAL_LASTMODIFIED_PROPERTY)) &&
+	    (pv = import_tag(&st, TAG_LAST_MODIFICATION_TIME)))
+		pv->value.time = unix_to_filetime(import_time(icalproperty_get_lastmodified(p)));
+
+	/* CLASS (2.1.3.1.1.20.5): X-PERSONAL is personal; unknown x-names are normal. */
+	if ((p = icalcomponent_get_first_property(ev, ICAL_CLASS_PROPERTY)) &&
+	    (pv = import_tag(&st, TAG_SENSITIVITY))) {
+		const char *v = icalproperty_get_value_as_string(p);
+
+		pv->value.i32 = !v ? 0 : strcasecmp(v, "PRIVATE") == 0 ? 2 :
+				strcasecmp(v, "CONFIDENTIAL") == 0 ? 3 :
+				strcasecmp(v, "X-PERSONAL") == 0 ? 1 : 0;
+	}
+	/* PRIORITY (2.1.3.1.1.20.17): 1-4 high, 5 (and 0, undefined) normal, 6-9 low. */
+	if ((p = icalcomponent_get_first_property(ev, ICAL_PRIORITY_PROPERTY)) &&
+	    (pv = import_tag(&st, TAG_IMPORTANCE))) {
+		int prio = icalproperty_get_priority(p);
+
+		pv->value.i32 = prio >= 1 && prio <= 4 ? 2 : prio >= 6 && prio <= 9 ? 0 : 1;
+	}
+	/* PidLidBusyStatus: X-MICROSOFT-CDO-BUSYSTATUS first, TRANSP otherwise (2.1.3.1.1.20.25). */
+	for (p = icalcomponent_get_first_property(ev, ICAL_X_PROPERTY); p && !busy_done;
+	     p = icalcomponent_get_next_property(ev, ICAL_X_PROPERTY)) {
+		static const char *const cdo[] = { "FREE", "TENTATIVE", "BUSY", "OOF", "WORKINGELSEWHERE" };
+		const char *name = icalproperty_get_x_name(p), *v = icalproperty_get_x(p);
+
+		if (!name || strcasecmp(name, "X-MICROSOFT-CDO-BUSYSTATUS") != 0 || !v)
+			continue;
+		for (uint32_t i = 0; i < 5; i++)
+			if (strcasecmp(v, cdo[i]) == 0 &&
+			    (pv = import_named(&st, &oxcical_psetid_appointment, OXCICAL_LID_BUSY_STATUS,
+					       NULL, PTYP_INTEGER32))) {
+				pv->value.i32 = i;
+				busy_done = true;
+				break;
+			}
+	}
+	if (!busy_done && (p = icalcomponent_get_first_property(ev, ICAL_TRANSP_PROPERTY)) &&
+	    (pv = import_named(&st, &oxcical_psetid_appointment, OXCICAL_LID_BUSY_STATUS, NULL,
+			       PTYP_INTEGER32)))
+		pv->value.i32 = icalproperty_get_transp(p) == ICAL_TRANSP_TRANSPARENT ? 0 : 2;
+	/* STATUS:CANCELLED back to asfCanceled (2.1.3.1.1.20.23). */
+	if ((p = icalcomponent_get_first_property(ev, ICAL_STATUS_PROPERTY)) &&
+	    icalproperty_get_status(p) == ICAL_STATUS_CANCELLED &&
+	    (pv = import_named(&st, &oxcical_psetid_appointment, OXCICAL_LID_STATE_FLAGS, NULL,
+			       PTYP_INTEGER32)))
+		pv->value.i32 = STATE_FLAG_CANCELED;
+
+	/* CATEGORIES to PidNameKeywords, one value per category. */
+	{
+		uint32_t count = 0;
+		char **values = NULL;
+
+		for (p = icalcomponent_get_first_property(ev, ICAL_CATEGORIES_PROPERTY); p;
+		     p = icalcomponent_get_next_property(ev, ICAL_CATEGORIES_PROPERTY)) {
+			const char *c = icalproperty_get_categories(p);
+			char **grown;
+
+			if (!c || !c[0])
+				continue;
+			grown = talloc_realloc(appt, values, char *, count + 1);
+			if (!grown) {
+				st.oom = true;
+				break;
+			}
+			values = grown;
+			values[count] = talloc_strdup(values, c);
+			if (!values[count++])
+				st.oom = true;
+		}
+		if (count && (pv = import_named(&st, &oxcical_ps_public_strings, 0, OXCICAL_NAME_KEYWORDS,
+						PTYP_MULTIPLE_STRING))) {
+			pv->value.mv_string.count = count;
+			pv->value.mv_string.values = values;
+		}
+	}
+
+	/* The first VALARM with a TRIGGER before the start is the reminder (2.1.3.1.1.20.45). */
+	alarm = icalcomponent_get_first_component(ev, ICAL_VALARM_COMPONENT);
+	if (alarm && (p = icalcomponent_get_first_property(alarm, ICAL_TRIGGER_PROPERTY))) {
+		struct icaltriggertype trig = icalproperty_get_trigger(p);
+		int seconds = icaldurationtype_as_int(trig.duration);
+
+		if (icaltime_is_null_time(trig.time) && seconds <= 0) {
+			if ((pv = import_named(&st, &oxcical_psetid_common, OXCICAL_LID_REMINDER_SET, NULL,
+					       PTYP_BOOLEAN)))
+				pv->value.boolean = 1;
+			if ((pv = import_named(&st, &oxcical_psetid_common, OXCICAL_LID_REMINDER_DELTA,
+					       NULL, PTYP_INTEGER32)))
+				pv->value.i32 = (uint32_t)(-seconds / 60);
+		}
+	}
+
+	for (p = icalcomponent_get_first_property(ev, ICAL_ORGANIZER_PROPERTY); p;
+	     p = icalcomponent_get_next_property(ev, ICAL_ORGANIZER_PROPERTY))
+		import_person(&st, p, true);
+	for (p = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY); p;
+	     p = icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY))
+		import_person(&st, p, false);
+
+	if (st.oom) {
+		talloc_free(appt);
+		return OXCICAL_ERR_NO_MEMORY;
+	}
+	appt->props = st.props;
+	appt->prop_count = st.prop_count;
+	appt->named = st.named;
+	appt->named_count = st.named_count;
+	appt->recipients = st.recips;
+	appt->recipient_count = st.recip_count;
+	*out = appt;
+	return OXCICAL_OK;
 }

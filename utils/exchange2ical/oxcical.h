@@ -116,4 +116,13 @@ time_t oxcical_filetime_to_unix(uint64_t filetime);
 bool oxcical_recur_to_rrule(const struct oxcical_recurrence *recur, struct icaltimetype start,
 			    struct icalrecurrencetype *rrule);
 
+/*
+ * The inverse, for import (MS-OXCICAL 2.1.3.1.1.20.x "Importing to Calendar
+ * objects"): one VEVENT to the properties oxcical_append_event reads, all
+ * allocated under mem_ctx (*out included). RRULE is not imported yet.
+ * OXCICAL_ERR_MISSING when the VEVENT has no DTSTART.
+ */
+enum oxcical_error oxcical_import_event(TALLOC_CTX *mem_ctx, icalcomponent *vevent,
+					struct oxcical_appointment **out);
+
 #endif
