@@ -64,9 +64,17 @@ static void build_recur(struct blob *bl, uint16_t freq, uint16_t pattern, uint32
 	if (nspec >= 1) put32(bl, spec1);
 	if (nspec >= 2) put32(bl, spec2);
 	put32(bl, end_type); put32(bl, count); put32(bl, 1 /* Monday */);
-	put32(bl, 1); put32(bl, recur_minutes(start_day + 7 * 86400));
+	put32(bl, 1); put32(bl, recur_minutes(start_day + 14 * 86400));
 	put32(bl, 0);
 	put32(bl, recur_minutes(start_day)); put32(bl, recur_minutes(end_day));
+}
+
+/* The AppointmentRecurrencePattern tail (MS-OXOCAL 2.2.1.44.5): versions, time offsets, no exceptions. */
+static void build_appt_tail(struct blob *bl, uint32_t start_offset, uint32_t end_offset)
+{
+	put32(bl, 0x3006); put32(bl, 0x3009);
+	put32(bl, start_offset); put32(bl, end_offset);
+	put16(bl, 0); put32(bl, 0); put32(bl, 0);
 }
 
 static struct oxcical_named_prop lid_time(const struct mapi_guid *g, uint32_t lid, uint64_t v)
@@ -392,6 +400,8 @@ static void test_weekly(void **state)
 	(void)state;
 	build_recur(&bl, OXCICAL_FREQ_WEEKLY, OXCICAL_PATTERN_WEEK, 2, 0x2A, 0, 1,
 		    OXCICAL_END_AFTER_N, 10, monday, monday + 30 * 86400);
+	/* 10:00 to 11:00 in Paris (UTC+1), i.e. 09:00Z */
+	build_appt_tail(&bl, 600, 660);
 	named[0] = lid_time(&oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, ft(monday + 9 * 3600));
 	named[1] = lid_time(&oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE, ft(monday + 10 * 3600));
 	named[2] = lid_bin(&oxcical_psetid_appointment, OXCICAL_LID_RECUR, bl.b, (uint32_t)bl.n);
@@ -402,6 +412,8 @@ static void test_weekly(void **state)
 	assert_string_equal(icalcomponent_get_summary(ev), FR_SUBJECT);
 	assert_line(text, "SUMMARY:" FR_SUBJECT);
 	assert_line(text, "RRULE:FREQ=WEEKLY;COUNT=10;INTERVAL=2;BYDAY=MO,WE,FR");
+	/* the deleted instance of Monday the 19th, at its own start time */
+	assert_line(text, "EXDATE:20260119T090000Z");
 	p = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY);
 	assert_non_null(p);
 	rr = icalproperty_get_rrule(p);

@@ -446,6 +446,36 @@ bool oxcical_recur_to_rrule(const struct oxcical_recurrence *rc, struct icaltime
 	return true;
 }
 
+/*
+ * EXDATE, 2.1.3.1.1.20.12, from DeletedInstanceDates (local midnights of
+ * the deleted instances' original days). A timed instance starts
+ * StartTimeOffset minutes after that midnight, local; the zone's offset is
+ * what separates the first instance's local start (StartDate +
+ * StartTimeOffset) from its UTC DTSTART, so the same shift gives each
+ * deleted instance's UTC start (exact unless a DST change lies between).
+ */
+static void add_exdates(icalcomponent *ev, const uint8_t *blob, const struct oxcical_recurrence *rc,
+			struct icaltimetype start)
+{
+	int64_t shift;
+
+	if (!start.is_date && !rc->has_time_offsets)
+		return;	/* no instance time: an EXDATE could miss its instance */
+	shift = start.is_date ? 0 :
+		(int64_t)icaltime_as_timet(start) -
+		((int64_t)rc->start_date * 60 - FILETIME_UNIX_EPOCH_SECONDS +
+		 (int64_t)rc->start_time_offset * 60);
+	for (uint32_t i = 0; i < rc->deleted_count; i++) {
+		int64_t day = (int64_t)oxcical_recur_deleted_date(blob, rc, i) * 60 -
+			      FILETIME_UNIX_EPOCH_SECONDS;
+		struct icaltimetype t = start.is_date ?
+			icaltime_from_timet_with_zone((time_t)day, 1, NULL) :
+			utc_time((time_t)(day + (int64_t)rc->start_time_offset * 60 + shift));
+
+		icalcomponent_add_property(ev, icalproperty_new_exdate(t));
+	}
+}
+
 static enum oxcical_error add_rrule(icalcomponent *ev, const struct oxcical_appointment *appt,
 				    struct icaltimetype start)
 {
@@ -462,6 +492,7 @@ static enum oxcical_error add_rrule(icalcomponent *ev, const struct oxcical_appo
 	    OXCICAL_RECUR_OK || !oxcical_recur_to_rrule(&rc, start, &rr))
 		return OXCICAL_ERR_BAD_RECUR;
 	icalcomponent_add_property(ev, icalproperty_new_rrule(rr));
+	add_exdates(ev, blob->value.binary.data, &rc, start);
 	return OXCICAL_OK;
 }
 

@@ -85,8 +85,10 @@ enum oxcical_recur_error oxcical_recur_parse(const uint8_t *blob, size_t len,
 	}
 
 	if (read_u32(&r, &out->end_type) || read_u32(&r, &out->occurrence_count) ||
-	    read_u32(&r, &out->first_dow) || read_u32(&r, &out->deleted_count) ||
-	    skip_dates(&r, out->deleted_count) || read_u32(&r, &out->modified_count) ||
+	    read_u32(&r, &out->first_dow) || read_u32(&r, &out->deleted_count))
+		return OXCICAL_RECUR_TRUNCATED;
+	out->deleted_offset = r.used;
+	if (skip_dates(&r, out->deleted_count) || read_u32(&r, &out->modified_count) ||
 	    skip_dates(&r, out->modified_count) || read_u32(&r, &out->start_date) ||
 	    read_u32(&r, &out->end_date))
 		return OXCICAL_RECUR_TRUNCATED;
@@ -94,5 +96,25 @@ enum oxcical_recur_error oxcical_recur_parse(const uint8_t *blob, size_t len,
 	    out->end_type != OXCICAL_END_NEVER && out->end_type != OXCICAL_END_NEVER2)
 		return OXCICAL_RECUR_BAD_VALUE;
 	out->consumed = r.used;
+
+	/* AppointmentRecurrencePattern: ReaderVersion2, WriterVersion2, StartTimeOffset, EndTimeOffset. */
+	uint32_t reader2, writer2, start_offset, end_offset;
+	if (!read_u32(&r, &reader2) && !read_u32(&r, &writer2) && !read_u32(&r, &start_offset) &&
+	    !read_u32(&r, &end_offset) && reader2 == 0x3006 && start_offset < 1440) {
+		out->has_time_offsets = 1;
+		out->start_time_offset = start_offset;
+		out->end_time_offset = end_offset;
+	}
 	return OXCICAL_RECUR_OK;
+}
+
+uint32_t oxcical_recur_deleted_date(const uint8_t *blob, const struct oxcical_recurrence *recur,
+				    uint32_t i)
+{
+	/* the parse checked deleted_offset + 4 * deleted_count against the blob */
+	const uint8_t *p = blob + recur->deleted_offset + (size_t)i * 4;
+
+	if (i >= recur->deleted_count)
+		return 0;
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }

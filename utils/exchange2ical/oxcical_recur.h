@@ -59,7 +59,16 @@ struct oxcical_recurrence {
 	uint32_t modified_count;
 	uint32_t start_date;	/* minutes since 1601-01-01, midnight of the first day */
 	uint32_t end_date;	/* minutes since 1601-01-01, midnight of the last day */
+	size_t deleted_offset;	/* where DeletedInstanceDates starts in the blob */
 	size_t consumed;	/* bytes of the blob the RecurrencePattern took */
+	/*
+	 * From the AppointmentRecurrencePattern that follows (2.2.1.44.5), when
+	 * the blob goes on that far: minutes after local midnight at which each
+	 * instance starts and ends.
+	 */
+	int has_time_offsets;
+	uint32_t start_time_offset;
+	uint32_t end_time_offset;
 };
 
 enum oxcical_recur_error {
@@ -72,10 +81,15 @@ enum oxcical_recur_error {
 /*
  * Parse the RecurrencePattern at the start of blob (PidLidAppointmentRecur
  * holds it first). Every read is checked against len; the instance date
- * arrays are skipped, not kept. Trailing AppointmentRecurrencePattern data
- * (exceptions) is left alone: out->consumed says where it begins.
+ * arrays are skipped, not kept (oxcical_recur_deleted_date reads one). Of the
+ * AppointmentRecurrencePattern after it, only the two time offsets are read;
+ * the exceptions are left alone.
  */
 enum oxcical_recur_error oxcical_recur_parse(const uint8_t *blob, size_t len,
 					     struct oxcical_recurrence *out);
+
+/* The i-th DeletedInstanceDates entry (minutes since 1601, local midnight); i < deleted_count. */
+uint32_t oxcical_recur_deleted_date(const uint8_t *blob, const struct oxcical_recurrence *recur,
+				    uint32_t i);
 
 #endif
