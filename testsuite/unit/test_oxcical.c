@@ -304,6 +304,7 @@ static void test_meeting(void **state)
 			  "0000100000000BF0ED4B6E4EE94E9E39E3867B378EF3");
 	assert_line(text, "CLASS:PRIVATE");
 	assert_line(text, "PRIORITY:1");
+	assert_line(text, "X-MICROSOFT-CDO-IMPORTANCE:2");
 	assert_line(text, "TRANSP:OPAQUE");
 	assert_line(text, "STATUS:CONFIRMED");
 	assert_line(text, "X-MICROSOFT-CDO-BUSYSTATUS:TENTATIVE");
@@ -518,6 +519,7 @@ static void test_import(void **state)
 	assert_line(text, "DTEND:20260210T144500Z");
 	assert_line(text, "SUMMARY:Déjeuner");
 	assert_line(text, "PRIORITY:9");
+	assert_line(text, "X-MICROSOFT-CDO-IMPORTANCE:0");
 	assert_line(text, "TRANSP:TRANSPARENT");
 	assert_line(text, "X-MICROSOFT-CDO-BUSYSTATUS:FREE");
 	assert_line(text, "ORGANIZER:mailto:chef@example.fr");

@@ -218,13 +218,20 @@ static void add_class(icalcomponent *ev, const struct mapi_propval *pv)
 		icalcomponent_add_property(ev, p);
 }
 
-/* PRIORITY, 2.1.3.1.1.20.17, from PidTagImportance (low 0 -> 9, normal 1 -> 5, high 2 -> 1). */
+/*
+ * PidTagImportance: X-MICROSOFT-CDO-IMPORTANCE carries it as is
+ * (2.1.3.1.1.20.32), PRIORITY for other readers (low 0 -> 9, normal 1 -> 5,
+ * high 2 -> 1).
+ */
 static void add_priority(icalcomponent *ev, const struct mapi_propval *pv)
 {
 	static const int priority[] = { 9, 5, 1 };
+	static const char *const importance[] = { "0", "1", "2" };
 
-	if (pv && pv->value.i32 <= 2)
+	if (pv && pv->value.i32 <= 2) {
 		icalcomponent_add_property(ev, icalproperty_new_priority(priority[pv->value.i32]));
+		add_x(ev, "X-MICROSOFT-CDO-IMPORTANCE", importance[pv->value.i32]);
+	}
 }
 
 /* TRANSP (2.1.3.1.1.20.25) and X-MICROSOFT-CDO-BUSYSTATUS (2.1.3.1.1.20.31) from PidLidBusyStatus. */
@@ -830,12 +837,27 @@ enum oxcical_error oxcical_import_event(TALLOC_CTX *mem_ctx, icalcomponent *ev,
 				strcasecmp(v, "CONFIDENTIAL") == 0 ? 3 :
 				strcasecmp(v, "X-PERSONAL") == 0 ? 1 : 0;
 	}
-	/* PRIORITY (2.1.3.1.1.20.17): 1-4 high, 5 (and 0, undefined) normal, 6-9 low. */
-	if ((p = icalcomponent_get_first_property(ev, ICAL_PRIORITY_PROPERTY)) &&
-	    (pv = import_tag(&st, TAG_IMPORTANCE))) {
-		int prio = icalproperty_get_priority(p);
+	/* X-MICROSOFT-CDO-IMPORTANCE (2.1.3.1.1.20.32) first; else PRIORITY: 1-4 high, 6-9 low, others normal. */
+	{
+		int importance = -1;
 
-		pv->value.i32 = prio >= 1 && prio <= 4 ? 2 : prio >= 6 && prio <= 9 ? 0 : 1;
+		for (p = icalcomponent_get_first_property(ev, ICAL_X_PROPERTY); p;
+		     p = icalcomponent_get_next_property(ev, ICAL_X_PROPERTY)) {
+			const char *name = icalproperty_get_x_name(p), *v = icalproperty_get_x(p);
+
+			if (name && v && strcasecmp(name, "X-MICROSOFT-CDO-IMPORTANCE") == 0 &&
+			    v[0] >= '0' && v[0] <= '2' && v[1] == 0) {
+				importance = v[0] - '0';
+				break;
+			}
+		}
+		if (importance < 0 && (p = icalcomponent_get_first_property(ev, ICAL_PRIORITY_PROPERTY))) {
+			int prio = icalproperty_get_priority(p);
+
+			importance = prio >= 1 && prio <= 4 ? 2 : prio >= 6 && prio <= 9 ? 0 : 1;
+		}
+		if (importance >= 0 && (pv = import_tag(&st, TAG_IMPORTANCE)))
+			pv->value.i32 = (uint32_t)importance;
 	}
 	/* PidLidBusyStatus: X-MICROSOFT-CDO-BUSYSTATUS first, TRANSP otherwise (2.1.3.1.1.20.25). */
 	for (p = icalcomponent_get_first_property(ev, ICAL_X_PROPERTY); p && !busy_done;
