@@ -499,6 +499,7 @@ static void test_import(void **state)
 		"SUMMARY:Déjeuner\r\nCATEGORIES:Un,Deux\r\nPRIORITY:7\r\nTRANSP:TRANSPARENT\r\n"
 		"ORGANIZER:mailto:chef@example.fr\r\n"
 		"ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=DECLINED:mailto:a@example.fr\r\n"
+		"BEGIN:VALARM\r\nACTION:AUDIO\r\nTRIGGER;VALUE=DATE-TIME:20260210T130000Z\r\nEND:VALARM\r\n"
 		"END:VEVENT\r\nEND:VCALENDAR\r\n";
 	TALLOC_CTX *mem = talloc_new(NULL);
 	icalcomponent *cal = icalparser_parse_string(ics), *out;
@@ -526,6 +527,9 @@ static void test_import(void **state)
 	assert_line(text, "ATTENDEE;PARTSTAT=DECLINED:mailto:a@example.fr");
 	assert_line(text, "CATEGORIES:Un");
 	assert_line(text, "CATEGORIES:Deux");
+	/* an absolute trigger an hour before the start: a 60-minute reminder, shown as DISPLAY */
+	assert_line(text, "TRIGGER:-PT1H");
+	assert_line(text, "ACTION:DISPLAY");
 	free(text);
 	icalcomponent_free(out);
 

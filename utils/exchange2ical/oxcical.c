@@ -5,7 +5,7 @@
  * Times: PtypTime values are UTC FILETIMEs and are written as UTC
  * date-times ("...Z"), which 2.1.3.1.1.20.x allows for every DATE-TIME
  * property; no VTIMEZONE is emitted (a TODO: PidLidAppointmentTimeZoneDefinition*
- * would give the local zone, 2.1.3.1.1.19).
+ * would give the local zone).
  *
  * Copyright (C) OpenChange developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -192,7 +192,7 @@ static void add_uid(icalcomponent *ev, const struct oxcical_appointment *appt, t
 	free(uid);
 }
 
-/* CLASS, 2.1.3.1.1.20.5, from PidTagSensitivity (MS-OXCMSG 2.2.1.13). */
+/* CLASS (2.1.3.1.1.20, Property: CLASS) from PidTagSensitivity (MS-OXCMSG 2.2.1.13). */
 static void add_class(icalcomponent *ev, const struct mapi_propval *pv)
 {
 	icalproperty *p;
@@ -260,11 +260,11 @@ static char *mailto(const char *smtp)
 }
 
 /*
- * ORGANIZER (2.1.3.1.1.20.16) and ATTENDEE (2.1.3.1.1.20.2): the recipient
+ * ORGANIZER and ATTENDEE (2.1.3.1.1.20, Property: ORGANIZER / ATTENDEE): the recipient
  * flagged recipOrganizer is the organizer; every other one an attendee with
  * ROLE from PidTagRecipientType (2.1.3.1.1.20.2.4: Cc -> OPT-PARTICIPANT,
  * Bcc -> NON-PARTICIPANT, To -> omitted, REQ-PARTICIPANT being RFC 5545's
- * default) and PARTSTAT from PidTagRecipientTrackStatus (2.1.3.1.1.20.2.3).
+ * default) and PARTSTAT from PidTagRecipientTrackStatus (ATTENDEE's PARTSTAT parameter).
  */
 static void add_recipients(icalcomponent *ev, const struct oxcical_appointment *appt)
 {
@@ -305,7 +305,7 @@ static void add_recipients(icalcomponent *ev, const struct oxcical_appointment *
 	}
 }
 
-/* CATEGORIES, 2.1.3.1.1.20.3: one property per PidNameKeywords value. */
+/* CATEGORIES (2.1.3.1.1.20, Property: CATEGORIES): one property per PidNameKeywords value. */
 static void add_categories(icalcomponent *ev, const struct oxcical_appointment *appt)
 {
 	const struct mapi_propval *pv = find_named(appt, &oxcical_ps_public_strings, 0,
@@ -320,7 +320,7 @@ static void add_categories(icalcomponent *ev, const struct oxcical_appointment *
 }
 
 /*
- * VALARM, 2.1.3.1.1.20.45 (the component) and its TRIGGER from
+ * VALARM (2.1.3.1.1.20, Component: VALARM) and its TRIGGER from
  * PidLidReminderDelta, minutes before the start (MS-OXORMDR 2.2.1.3); only
  * when PidLidReminderSet is true.
  */
@@ -357,8 +357,8 @@ static void set_by(short *list, int size, int pos, short value)
 }
 
 /*
- * RRULE from a RecurrencePattern (MS-OXCICAL 2.1.3.2.1, the reverse of
- * the RRULE import table; MS-OXOCAL 2.2.1.44.1 for the fields). The days
+ * RRULE from a RecurrencePattern (MS-OXCICAL 2.1.3.1.1.20, Property: RRULE,
+ * run backwards; MS-OXOCAL 2.2.1.44.1 for the fields). The days
  * are the pattern's: BYDAY is relative to the organizer's zone, which we
  * do not have (see the file comment), so DTSTART is UTC but BYDAY local.
  */
@@ -454,7 +454,7 @@ bool oxcical_recur_to_rrule(const struct oxcical_recurrence *rc, struct icaltime
 }
 
 /*
- * EXDATE, 2.1.3.1.1.20.12, from DeletedInstanceDates (local midnights of
+ * EXDATE (2.1.3.1.1.20, Property: EXDATE) from DeletedInstanceDates (local midnights of
  * the deleted instances' original days). A timed instance starts
  * StartTimeOffset minutes after that midnight, local; the zone's offset is
  * what separates the first instance's local start (StartDate +
@@ -509,7 +509,7 @@ icalcomponent *oxcical_calendar_new(void)
 
 	if (!cal)
 		return NULL;
-	/* 2.1.3.1.1.1 METHOD, 2.1.3.1.1.2 PRODID, 2.1.3.1.1.3 VERSION */
+	/* VCALENDAR properties, 2.1.3.1.1.1 to 2.1.3.1.1.3: METHOD, PRODID, VERSION */
 	icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
 	icalcomponent_add_property(cal, icalproperty_new_prodid("-//OpenChange//exchange2ical//EN"));
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
@@ -536,7 +536,7 @@ enum oxcical_error oxcical_append_event(icalcomponent *calendar,
 	if (!ev)
 		return OXCICAL_ERR_NO_MEMORY;
 
-	/* DTSTART 2.1.3.1.1.20.10, DTEND 2.1.3.1.1.20.9: VALUE=DATE for all-day events. */
+	/* DTSTART and DTEND (2.1.3.1.1.20): VALUE=DATE for all-day events. */
 	if (all_day) {
 		dtstart = all_day_date(oxcical_filetime_to_unix(start->value.time));
 		dtend = end ? all_day_date(oxcical_filetime_to_unix(end->value.time)) : dtstart;
@@ -552,17 +552,17 @@ enum oxcical_error oxcical_append_event(icalcomponent *calendar,
 	icalcomponent_add_property(ev, icalproperty_new_dtend(dtend));
 
 	add_uid(ev, appt, dtstamp);
-	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(dtstamp)));	/* 2.1.3.1.1.20.8 */
-	if ((pv = find_tag(appt, TAG_CREATION_TIME)))					/* 2.1.3.1.1.20.7 */
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(dtstamp)));	/* DTSTAMP */
+	if ((pv = find_tag(appt, TAG_CREATION_TIME)))					/* CREATED */
 		icalcomponent_add_property(ev, icalproperty_new_created(
 			utc_time(oxcical_filetime_to_unix(pv->value.time))));
-	if ((pv = find_tag(appt, TAG_LAST_MODIFICATION_TIME)))				/* 2.1.3.1.1.20.13 */
+	if ((pv = find_tag(appt, TAG_LAST_MODIFICATION_TIME)))				/* LAST-MODIFIED */
 		icalcomponent_add_property(ev, icalproperty_new_lastmodified(
 			utc_time(oxcical_filetime_to_unix(pv->value.time))));
 
-	add_text(ev, icalproperty_new_summary, find_tag(appt, TAG_SUBJECT));		/* 2.1.3.1.1.20.24 */
-	add_text(ev, icalproperty_new_description, find_tag(appt, TAG_BODY));		/* 2.1.3.1.1.20.6 */
-	add_text(ev, icalproperty_new_location,						/* 2.1.3.1.1.20.14 */
+	add_text(ev, icalproperty_new_summary, find_tag(appt, TAG_SUBJECT));		/* SUMMARY */
+	add_text(ev, icalproperty_new_description, find_tag(appt, TAG_BODY));		/* DESCRIPTION */
+	add_text(ev, icalproperty_new_location,						/* LOCATION */
 		 find_lid(appt, &oxcical_psetid_appointment, OXCICAL_LID_LOCATION, PTYP_STRING));
 
 	add_class(ev, find_tag(appt, TAG_SENSITIVITY));
@@ -570,7 +570,7 @@ enum oxcical_error oxcical_append_event(icalcomponent *calendar,
 	add_busy_status(ev, find_lid(appt, &oxcical_psetid_appointment, OXCICAL_LID_BUSY_STATUS,
 				     PTYP_INTEGER32));
 
-	/* STATUS, 2.1.3.1.1.20.23: a canceled meeting (asfCanceled) says so; others are confirmed. */
+	/* STATUS (2.1.3.1.1.20): a canceled meeting (asfCanceled) says so; others are confirmed. */
 	pv = find_lid(appt, &oxcical_psetid_appointment, OXCICAL_LID_STATE_FLAGS, PTYP_INTEGER32);
 	icalcomponent_add_property(ev, icalproperty_new_status(
 		pv && (pv->value.i32 & STATE_FLAG_CANCELED) ? ICAL_STATUS_CANCELLED :
@@ -732,7 +732,7 @@ static void import_uid(struct import_state *st, const char *uid)
 	}
 }
 
-/* ORGANIZER and ATTENDEE back to recipient rows (2.1.3.1.1.20.2, 2.1.3.1.1.20.16). */
+/* ORGANIZER and ATTENDEE back to recipient rows (2.1.3.1.1.20). */
 static void import_person(struct import_state *st, icalproperty *p, bool organizer)
 {
 	const char *addr = organizer ? icalproperty_get_organizer(p) : icalproperty_get_attendee(p);
@@ -808,7 +808,7 @@ enum oxcical_error oxcical_import_event(TALLOC_CTX *mem_ctx, icalcomponent *ev,
 		pv->value.time = unix_to_filetime(import_time(s));
 	if ((pv = import_named(&st, &oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE, NULL, PTYP_TIME)))
 		pv->value.time = unix_to_filetime(import_time(e));
-	/* VALUE=DATE: an all-day event (2.1.3.1.1.20.10), here at UTC midnight for want of a zone */
+	/* VALUE=DATE: an all-day event (DTSTART, 2.1.3.1.1.20), here at UTC midnight for want of a zone */
 	if ((pv = import_named(&st, &oxcical_psetid_appointment, OXCICAL_LID_SUB_TYPE, NULL, PTYP_BOOLEAN)))
 		pv->value.boolean = s.is_date ? 1 : 0;
 
@@ -828,7 +828,7 @@ enum oxcical_error oxcical_import_event(TALLOC_CTX *mem_ctx, icalcomponent *ev,
 	    (pv = import_tag(&st, TAG_LAST_MODIFICATION_TIME)))
 		pv->value.time = unix_to_filetime(import_time(icalproperty_get_lastmodified(p)));
 
-	/* CLASS (2.1.3.1.1.20.5): X-PERSONAL is personal; unknown x-names are normal. */
+	/* CLASS (2.1.3.1.1.20): X-PERSONAL is personal; unknown x-names are normal. */
 	if ((p = icalcomponent_get_first_property(ev, ICAL_CLASS_PROPERTY)) &&
 	    (pv = import_tag(&st, TAG_SENSITIVITY))) {
 		const char *v = icalproperty_get_value_as_string(p);
@@ -880,7 +880,7 @@ enum oxcical_error oxcical_import_event(TALLOC_CTX *mem_ctx, icalcomponent *ev,
 	    (pv = import_named(&st, &oxcical_psetid_appointment, OXCICAL_LID_BUSY_STATUS, NULL,
 			       PTYP_INTEGER32)))
 		pv->value.i32 = icalproperty_get_transp(p) == ICAL_TRANSP_TRANSPARENT ? 0 : 2;
-	/* STATUS:CANCELLED back to asfCanceled (2.1.3.1.1.20.23). */
+	/* STATUS:CANCELLED back to asfCanceled (2.1.3.1.1.20). */
 	if ((p = icalcomponent_get_first_property(ev, ICAL_STATUS_PROPERTY)) &&
 	    icalproperty_get_status(p) == ICAL_STATUS_CANCELLED &&
 	    (pv = import_named(&st, &oxcical_psetid_appointment, OXCICAL_LID_STATE_FLAGS, NULL,
@@ -916,19 +916,27 @@ enum oxcical_error oxcical_import_event(TALLOC_CTX *mem_ctx, icalcomponent *ev,
 		}
 	}
 
-	/* The first VALARM with a TRIGGER before the start is the reminder (2.1.3.1.1.20.45). */
+	/*
+	 * The first VALARM with a TRIGGER is the reminder (Component: VALARM):
+	 * a duration gives its minutes as they are, a date-time its distance
+	 * before DTSTART.
+	 */
 	alarm = icalcomponent_get_first_component(ev, ICAL_VALARM_COMPONENT);
 	if (alarm && (p = icalcomponent_get_first_property(alarm, ICAL_TRIGGER_PROPERTY))) {
 		struct icaltriggertype trig = icalproperty_get_trigger(p);
-		int seconds = icaldurationtype_as_int(trig.duration);
+		int64_t seconds = icaldurationtype_as_int(trig.duration);
 
-		if (icaltime_is_null_time(trig.time) && seconds <= 0) {
+		if (!icaltime_is_null_time(trig.time))
+			seconds = (int64_t)import_time(trig.time) - (int64_t)import_time(s);
+		if (seconds < 0)	/* PidLidReminderDelta takes the absolute value */
+			seconds = -seconds;
+		if (seconds / 60 < 0x7FFFFFFF) {
 			if ((pv = import_named(&st, &oxcical_psetid_common, OXCICAL_LID_REMINDER_SET, NULL,
 					       PTYP_BOOLEAN)))
 				pv->value.boolean = 1;
 			if ((pv = import_named(&st, &oxcical_psetid_common, OXCICAL_LID_REMINDER_DELTA,
 					       NULL, PTYP_INTEGER32)))
-				pv->value.i32 = (uint32_t)(-seconds / 60);
+				pv->value.i32 = (uint32_t)(seconds / 60);
 		}
 	}
 

@@ -98,7 +98,7 @@ icalcomponent *oxcical_calendar_new(void);
 
 /*
  * Append one VEVENT for appt to calendar. dtstamp is the export time
- * (DTSTAMP, 2.1.3.1.1.20.8); pass time(NULL) outside tests. A recurrence
+ * (DTSTAMP); pass time(NULL) outside tests. A recurrence
  * that does not parse or that iCalendar cannot say yields
  * OXCICAL_ERR_BAD_RECUR and the first instance alone is kept.
  */
@@ -109,7 +109,7 @@ enum oxcical_error oxcical_append_event(icalcomponent *calendar,
 time_t oxcical_filetime_to_unix(uint64_t filetime);
 
 /*
- * The RRULE for a parsed RecurrencePattern (MS-OXCICAL 2.1.3.2.1). start is
+ * The RRULE for a parsed RecurrencePattern (MS-OXCICAL, Property: RRULE). start is
  * the first instance's DTSTART (its type decides UNTIL's). Returns false when
  * iCalendar has no form for it (Hijri patterns, an out-of-range value).
  */
