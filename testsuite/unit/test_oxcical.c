@@ -468,6 +468,20 @@ static void test_patterns(void **state)
 	s = rrule_of(&bl, day + 3600, false);
 	assert_string_equal(s, "FREQ=MONTHLY;UNTIL=20260714T235959Z;BYDAY=TU;BYSETPOS=2");
 	free(s);
+	/* with the instance time known (08:00 in Tokyo, 23:00Z the day before): UNTIL is the last start */
+	{
+		struct oxcical_recurrence rc;
+		struct icalrecurrencetype rr;
+
+		build_appt_tail(&bl, 480, 540);
+		assert_int_equal(oxcical_recur_parse(bl.b, bl.n, &rc), OXCICAL_RECUR_OK);
+		assert_true(rc.has_time_offsets);
+		assert_true(oxcical_recur_to_rrule(&rc, icaltime_from_timet_with_zone(day - 3600, 0,
+					icaltimezone_get_utc_timezone()), &rr));
+		s = icalrecurrencetype_as_string_r(&rr);
+		assert_string_equal(s, "FREQ=MONTHLY;UNTIL=20260713T230000Z;BYDAY=TU;BYSETPOS=2");
+		free(s);
+	}
 
 	build_recur(&bl, OXCICAL_FREQ_MONTHLY, OXCICAL_PATTERN_MONTH, 2, 31, 0, 1,
 		    OXCICAL_END_AFTER_N, 6, day, day);

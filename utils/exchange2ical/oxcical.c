@@ -357,6 +357,19 @@ static void set_by(short *list, int size, int pos, short value)
 }
 
 /*
+ * The zone's offset (UTC minus local, seconds), from what the pattern says
+ * of the first instance: its local day (StartDate) and local start
+ * (StartTimeOffset), against its UTC DTSTART. Exact unless a DST change
+ * lies between that instance and the one it is applied to.
+ */
+static int64_t zone_shift(const struct oxcical_recurrence *rc, struct icaltimetype start)
+{
+	return (int64_t)icaltime_as_timet(start) -
+	       ((int64_t)rc->start_date * 60 - FILETIME_UNIX_EPOCH_SECONDS +
+		(int64_t)rc->start_time_offset * 60);
+}
+
+/*
  * RRULE from a RecurrencePattern (MS-OXCICAL 2.1.3.1.1.20, Property: RRULE,
  * run backwards; MS-OXOCAL 2.2.1.44.1 for the fields). The days
  * are the pattern's: BYDAY is relative to the organizer's zone, which we
@@ -378,10 +391,10 @@ bool oxcical_recur_to_rrule(const struct oxcical_recurrence *rc, struct icaltime
 	switch (rc->pattern_type) {
 	case OXCICAL_PATTERN_DAY:
 		/* Period counts minutes; iCalendar's daily INTERVAL whole days. */
-		if (rc->period == 0 || rc->period % 1440 != 0)
+		if (rc->period == 0 || rc->period % 1440 != 0 || rc->period / 1440 > 999)
 			return false;
 		rr->freq = ICAL_DAILY_RECURRENCE;
-		rr->interval = (short)(rc->period / 1440 > 999 ? 999 : rc->period / 1440);
+		rr->interval = (short)(rc->period / 1440);
 		break;
 	case OXCICAL_PATTERN_WEEK:
 		if (rc->period == 0 || rc->period > 99 || (rc->days_of_week & 0x7F) == 0)
@@ -441,8 +454,12 @@ bool oxcical_recur_to_rrule(const struct oxcical_recurrence *rc, struct icaltime
 
 		if (start.is_date) {
 			rr->until = icaltime_from_timet_with_zone(end_day, 1, NULL);
+		} else if (rc->has_time_offsets) {
+			/* UNTIL takes DTSTART's form (RFC 5545 3.3.10): the last instance's UTC start. */
+			rr->until = utc_time((time_t)(end_day + (int64_t)rc->start_time_offset * 60 +
+						      zone_shift(rc, start)));
 		} else {
-			/* UNTIL takes DTSTART's form (RFC 5545 3.3.10): UTC, end of that day. */
+			/* no instance time known: UTC end of that day */
 			rr->until = utc_time(end_day + 86399);
 		}
 		break;
@@ -454,12 +471,10 @@ bool oxcical_recur_to_rrule(const struct oxcical_recurrence *rc, struct icaltime
 }
 
 /*
- * EXDATE (2.1.3.1.1.20, Property: EXDATE) from DeletedInstanceDates (local midnights of
- * the deleted instances' original days). A timed instance starts
- * StartTimeOffset minutes after that midnight, local; the zone's offset is
- * what separates the first instance's local start (StartDate +
- * StartTimeOffset) from its UTC DTSTART, so the same shift gives each
- * deleted instance's UTC start (exact unless a DST change lies between).
+ * EXDATE (2.1.3.1.1.20, Property: EXDATE) from DeletedInstanceDates (local
+ * midnights of the deleted instances' original days). A timed instance
+ * starts StartTimeOffset minutes after that midnight, local; zone_shift()
+ * turns that into UTC.
  */
 static void add_exdates(icalcomponent *ev, const uint8_t *blob, const struct oxcical_recurrence *rc,
 			struct icaltimetype start)
@@ -468,10 +483,7 @@ static void add_exdates(icalcomponent *ev, const uint8_t *blob, const struct oxc
 
 	if (!start.is_date && !rc->has_time_offsets)
 		return;	/* no instance time: an EXDATE could miss its instance */
-	shift = start.is_date ? 0 :
-		(int64_t)icaltime_as_timet(start) -
-		((int64_t)rc->start_date * 60 - FILETIME_UNIX_EPOCH_SECONDS +
-		 (int64_t)rc->start_time_offset * 60);
+	shift = start.is_date ? 0 : zone_shift(rc, start);
 	for (uint32_t i = 0; i < rc->deleted_count; i++) {
 		int64_t day = (int64_t)oxcical_recur_deleted_date(blob, rc, i) * 60 -
 			      FILETIME_UNIX_EPOCH_SECONDS;
