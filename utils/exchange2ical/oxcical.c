@@ -521,7 +521,7 @@ icalcomponent *oxcical_calendar_new(void)
 
 	if (!cal)
 		return NULL;
-	/* VCALENDAR properties, 2.1.3.1.1.1 to 2.1.3.1.1.3: METHOD, PRODID, VERSION */
+	/* the VCALENDAR's own properties (2.1.3.1.1; VERSION is 2.1.3.1.1.3) */
 	icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
 	icalcomponent_add_property(cal, icalproperty_new_prodid("-//OpenChange//exchange2ical//EN"));
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));

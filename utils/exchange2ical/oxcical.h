@@ -93,7 +93,7 @@ enum oxcical_error {
 	OXCICAL_ERR_NO_MEMORY,
 };
 
-/* A VCALENDAR carrying PRODID, VERSION:2.0 and METHOD:PUBLISH (2.1.3.1.1.1 to .3). */
+/* A VCALENDAR carrying METHOD:PUBLISH, PRODID and VERSION:2.0 (2.1.3.1.1; VERSION is 2.1.3.1.1.3). */
 icalcomponent *oxcical_calendar_new(void);
 
 /*
