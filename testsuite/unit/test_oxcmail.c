@@ -262,6 +262,7 @@ static void test_headers(void **state)
 	assert_non_null(strstr(text, "Importance: high\nPriority: urgent\n"));
 	assert_non_null(strstr(text, "Sensitivity: Company-Confidential\n"));
 	assert_non_null(strstr(text, "filename*0*=utf-8''%D0%9E"));
+	assert_non_null(strstr(text, "%E2%84%961%20%E2%80%94;\n filename*1*=%20r%C3%A9sum"));
 	assert_non_null(strstr(text, "Content-Type: application/octet-stream;"));
 	talloc_free(mem);
 }
@@ -373,6 +374,33 @@ static void test_hostile_values(void **state)
 	talloc_free(mem);
 }
 
+/* HTML alone with an inline picture: multipart/related of type text/html,
+ * no multipart/mixed; a non-inline attachment would add one around it. */
+static void test_related_html_only(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct mapi_propval props[1];
+	struct oxcmail_attachment a[2] = {
+		{ .filename = "logo.png", .mime_type = "image/png", .data = (const uint8_t *)"\x89PNG", .len = 4,
+		  .content_id = "logo@x", .is_inline = true },
+		{ .filename = "doc.pdf", .mime_type = "application/pdf", .data = (const uint8_t *)"%PDF", .len = 4 },
+	};
+	struct oxcmail_message m = { .props = props, .prop_count = 1, .attachments = a, .attachment_count = 1 };
+	char *text;
+
+	(void)state;
+	props[0] = str_prop(PidTagBodyHtml, "<img src=\"cid:logo@x\">\n");
+	text = oxcmail_export(mem, &m, &opts, NULL);
+	assert_non_null(strstr(text, "Content-Type: multipart/related; type=\"text/html\";\n boundary="));
+	assert_null(strstr(text, "multipart/mixed"));
+	assert_non_null(strstr(text, "Content-ID: <logo@x>\n"));
+	m.attachment_count = 2;
+	text = oxcmail_export(mem, &m, &opts, NULL);
+	assert_true(strstr(text, "multipart/mixed") < strstr(text, "multipart/related"));
+	assert_non_null(strstr(text, "Content-Disposition: attachment;\n filename=\"doc.pdf\""));
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_empty_message_crlf),
 		cmocka_unit_test(test_boundary_not_in_content),
 		cmocka_unit_test(test_hostile_values),
+		cmocka_unit_test(test_related_html_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

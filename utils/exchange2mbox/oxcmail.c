@@ -555,7 +555,8 @@ static void header_param(struct sbuf *sb, const char *name, const char *value)
 {
 	const unsigned char *p = (const unsigned char *)value;
 	char chunk[96];
-	size_t clen = 0;
+	size_t clen = 0, left_in_char = 0;
+	const unsigned char *vend = p + strlen(value);
 	unsigned section = 0;
 
 	if (is_printable_ascii(value) && strlen(value) < 60) {
@@ -574,13 +575,19 @@ static void header_param(struct sbuf *sb, const char *name, const char *value)
 		bool attr_char = *p != '\0' && (*p >= 0x21 && *p <= 0x7E) &&
 			strchr("*'%()<>@,;:\\\"/[]?=", *p) == NULL;
 
-		if (*p == '\0' || clen + 3 > 60) {
+		/* sections end between characters, so each one is readable alone;
+		 * a character needs at most 12 bytes of the 96 */
+		if (*p == '\0' || (left_in_char == 0 &&
+				   clen + 3 * utf8_seq_len(p, (size_t)(vend - p)) > 63)) {
 			sb_fmt(sb, ";\n %s*%u*=", name, section++);
 			sb_add(sb, chunk, clen);
 			clen = 0;
 			if (*p == '\0')
 				break;
 		}
+		if (left_in_char == 0)
+			left_in_char = utf8_seq_len(p, (size_t)(vend - p));
+		left_in_char--;
 		if (attr_char) {
 			chunk[clen++] = (char)*p;
 		} else {
@@ -780,8 +787,8 @@ static char *make_boundary(TALLOC_CTX *mem_ctx, const struct part *parts, size_t
 }
 
 /* multipart/<subtype> of the parts; the boundary parameter ends the header. */
-static void multipart(struct sbuf *sb, const char *subtype, struct part *parts, size_t count,
-		      uint64_t seed, unsigned *seq)
+static void multipart(struct sbuf *sb, const char *subtype, const char *extra_param,
+		      struct part *parts, size_t count, uint64_t seed, unsigned *seq)
 {
 	char *b = make_boundary(sb->mem_ctx, parts, count, seed, seq);
 	size_t i;
@@ -790,7 +797,8 @@ static void multipart(struct sbuf *sb, const char *subtype, struct part *parts, 
 		sb->failed = true;
 		return;
 	}
-	sb_fmt(sb, "Content-Type: multipart/%s;\n boundary=\"%s\"\n\n", subtype, b);
+	sb_fmt(sb, "Content-Type: multipart/%s;%s\n boundary=\"%s\"\n\n", subtype,
+	       extra_param != NULL ? extra_param : "", b);
 	for (i = 0; i < count; i++) {
 		sb_fmt(sb, "--%s\n", b);
 		sb_add(sb, parts[i].sb.data, parts[i].sb.len);
@@ -843,8 +851,20 @@ static void attachment_part(struct sbuf *sb, const struct oxcmail_attachment *a,
 		b64_body(sb, a->data, a->len);
 }
 
-/* The body: text, HTML or both as multipart/alternative (RFC 2046 5.1.4,
- * plainest first), then attachments around it in multipart/mixed. */
+/* An attachment the HTML body shows by its Content-ID (RFC 2392 cid: URLs):
+ * it goes next to the HTML in multipart/related (RFC 2387). */
+static bool is_related(const struct oxcmail_attachment *a, bool has_html)
+{
+	return has_html && a->is_inline && a->embedded == NULL && a->content_id != NULL &&
+		a->content_id[0] != '\0';
+}
+
+/*
+ * The body (MS-OXCMAIL 2.2.3.1, 2.2.3.3): text, HTML or both as
+ * multipart/alternative (RFC 2046 5.1.4, plainest first); inline attachments
+ * with a Content-ID beside it in multipart/related; the other attachments
+ * after all that in multipart/mixed.
+ */
 static void build_body(struct sbuf *sb, const struct oxcmail_message *msg,
 		       const struct oxcmail_options *opts, unsigned depth, unsigned *seq, uint64_t seed)
 {
@@ -853,36 +873,53 @@ static void build_body(struct sbuf *sb, const struct oxcmail_message *msg,
 	size_t html_len = 0;
 	bool has_html = html_body(msg, &html, &html_len);
 	size_t natt = msg->attachments != NULL ? msg->attachment_count : 0;
-	struct part *parts;
-	struct sbuf *main_sb;
-	size_t i;
+	size_t nrel = 0, nmix = 0, i;
+	struct part *rel, *mix;
+	struct sbuf *core;
+	TALLOC_CTX *tmp = talloc_new(sb->mem_ctx);
 
-	parts = talloc_zero_array(sb->mem_ctx, struct part, natt + 1);
-	if (parts == NULL) {
+	for (i = 0; i < natt; i++)
+		if (is_related(&msg->attachments[i], has_html))
+			nrel++;
+	nmix = natt - nrel;
+	rel = talloc_zero_array(tmp, struct part, nrel + 1);
+	mix = talloc_zero_array(tmp, struct part, nmix + 1);
+	if (tmp == NULL || rel == NULL || mix == NULL) {
 		sb->failed = true;
+		talloc_free(tmp);
 		return;
 	}
-	for (i = 0; i < natt + 1; i++)
-		parts[i].sb.mem_ctx = parts;
-	main_sb = natt > 0 ? &parts[0].sb : sb;
+	for (i = 0; i < nrel + 1; i++)
+		rel[i].sb.mem_ctx = tmp;
+	for (i = 0; i < nmix + 1; i++)
+		mix[i].sb.mem_ctx = tmp;
+	/* where the text/HTML goes: the first part of the innermost multipart */
+	core = nrel > 0 ? &rel[0].sb : nmix > 0 ? &mix[0].sb : sb;
 
 	if (text != NULL && has_html) {
-		struct part alt[2] = { { .sb = { .mem_ctx = parts } }, { .sb = { .mem_ctx = parts } } };
+		struct part alt[2] = { { .sb = { .mem_ctx = tmp } }, { .sb = { .mem_ctx = tmp } } };
 
 		text_part(&alt[0].sb, "plain", "utf-8", (const uint8_t *)text, strlen(text));
 		text_part(&alt[1].sb, "html", html_charset(msg, html, html_len), html, html_len);
-		multipart(main_sb, "alternative", alt, 2, seed, seq);
+		multipart(core, "alternative", NULL, alt, 2, seed, seq);
 	} else if (has_html) {
-		text_part(main_sb, "html", html_charset(msg, html, html_len), html, html_len);
+		text_part(core, "html", html_charset(msg, html, html_len), html, html_len);
 	} else {
-		text_part(main_sb, "plain", "utf-8", (const uint8_t *)(text ?: ""), text ? strlen(text) : 0);
+		text_part(core, "plain", "utf-8", (const uint8_t *)(text ?: ""), text ? strlen(text) : 0);
 	}
-	if (natt > 0) {
-		for (i = 0; i < natt; i++)
-			attachment_part(&parts[i + 1].sb, &msg->attachments[i], opts, depth, seq);
-		multipart(sb, "mixed", parts, natt + 1, seed, seq);
+	for (i = 0, nrel = 0, nmix = 0; i < natt; i++) {
+		const struct oxcmail_attachment *a = &msg->attachments[i];
+		struct sbuf *dst = is_related(a, has_html) ? &rel[++nrel].sb : &mix[++nmix].sb;
+
+		attachment_part(dst, a, opts, depth, seq);
 	}
-	talloc_free(parts);
+	if (nrel > 0)
+		multipart(nmix > 0 ? &mix[0].sb : sb, "related",
+			  text != NULL ? " type=\"multipart/alternative\";" : " type=\"text/html\";",
+			  rel, nrel + 1, seed, seq);
+	if (nmix > 0)
+		multipart(sb, "mixed", NULL, mix, nmix + 1, seed, seq);
+	talloc_free(tmp);
 }
 
 static void build_message(struct sbuf *sb, const struct oxcmail_message *msg,
