@@ -356,6 +356,7 @@ static void test_hostile_values(void **state)
 
 	(void)state;
 	props[0] = str_prop(PidTagSubject, "line1\r\nX-Injected: 1");
+	props[0].tag = (PidTagSubject & 0xFFFF0000u) | PTYP_STRING8;	/* the 8-bit form is read too */
 	props[1] = str_prop(PidTagInternetMessageId, "<a b@c>");
 	props[2] = str_prop(PidTagSenderSmtpAddress, "no-at-sign");
 	props[3] = i32_prop(PidTagImportance, 7);
@@ -364,6 +365,7 @@ static void test_hostile_values(void **state)
 	assert_non_null(text);
 	check_lines(text, len, false);
 	assert_null(strstr(text, "\nX-Injected"));
+	assert_non_null(strstr(text, "\nSubject: =?UTF-8?B?"));	/* CR LF: encoded */
 	assert_null(strstr(text, "\nBcc"));
 	assert_null(strstr(text, "\nX: y"));
 	assert_null(strstr(text, "Importance"));

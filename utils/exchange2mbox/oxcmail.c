@@ -96,13 +96,24 @@ static const struct mapi_propval *find_prop(const struct oxcmail_message *msg, u
 	return NULL;
 }
 
+static bool is_valid_utf8(const uint8_t *p, size_t n);
+
+/*
+ * A string property by its PtypString tag; its PtypString8 form is used too
+ * when its bytes are valid UTF-8 (ASCII in practice): other 8-bit text is in
+ * a code page this offline code cannot know (MS-OXCDATA 2.11.1.2).
+ */
 static const char *prop_string(const struct oxcmail_message *msg, uint32_t tag)
 {
 	const struct mapi_propval *pv = find_prop(msg, tag);
 
-	if (pv == NULL || pv->value.string == NULL || pv->value.string[0] == '\0')
-		return NULL;
-	return pv->value.string;
+	if (pv != NULL && pv->value.string != NULL && pv->value.string[0] != '\0')
+		return pv->value.string;
+	pv = find_prop(msg, (tag & 0xFFFF0000u) | PTYP_STRING8);
+	if (pv != NULL && pv->value.string8 != NULL && pv->value.string8[0] != '\0' &&
+	    is_valid_utf8((const uint8_t *)pv->value.string8, strlen(pv->value.string8)))
+		return pv->value.string8;
+	return NULL;
 }
 
 static bool prop_i32(const struct oxcmail_message *msg, uint32_t tag, uint32_t *out)
