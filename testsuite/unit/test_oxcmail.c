@@ -403,6 +403,52 @@ static void test_related_html_only(void **state)
 	talloc_free(mem);
 }
 
+/* Recipient rows and attachment properties as the client API returns them. */
+static void test_from_props(void **state)
+{
+	struct mapi_propval row[4], att[6];
+	struct oxcmail_recipient r;
+	struct oxcmail_attachment a;
+	uint8_t bytes[3] = { 0, 1, 2 };
+
+	(void)state;
+	row[0] = i32_prop(PidTagRecipientType, 0x12);	/* Cc with the resend flag */
+	row[1] = str_prop(PidTagDisplayName, "Пётр");
+	row[2] = str_prop(PidTagAddressType, "SMTP");
+	row[3] = str_prop(PidTagEmailAddress, "petr@example.org");
+	assert_true(oxcmail_recipient_from_props(row, 4, &r));
+	assert_int_equal(r.type, OXCMAIL_CC);
+	assert_string_equal(r.display_name, "Пётр");
+	assert_string_equal(r.smtp_address, "petr@example.org");
+	row[2] = str_prop(PidTagAddressType, "EX");
+	assert_true(oxcmail_recipient_from_props(row, 4, &r));
+	assert_null(r.smtp_address);
+	row[0] = i32_prop(PidTagRecipientType, 0x10000001);	/* P1 */
+	assert_false(oxcmail_recipient_from_props(row, 4, &r));
+	assert_false(oxcmail_recipient_from_props(row + 1, 3, &r));	/* no type */
+
+	att[0] = str_prop(PidTagAttachFilename, "SHORT~1.TXT");
+	att[1] = str_prop(PidTagAttachLongFilename, "long name.txt");
+	att[2] = str_prop(PidTagAttachMimeTag, "text/plain");
+	att[3] = str_prop(PidTagAttachContentId, "c@d");
+	att[4] = (struct mapi_propval){ .tag = PidTagAttachDataBinary };
+	att[4].value.binary.data = bytes;
+	att[4].value.binary.len = 3;
+	att[5] = (struct mapi_propval){ .tag = PidTagAttachmentHidden };
+	att[5].value.boolean = 1;
+	oxcmail_attachment_from_props(att, 6, &a);
+	assert_string_equal(a.filename, "long name.txt");
+	assert_string_equal(a.mime_type, "text/plain");
+	assert_string_equal(a.content_id, "c@d");
+	assert_ptr_equal(a.data, bytes);
+	assert_int_equal(a.len, 3);
+	assert_true(a.is_inline);
+	oxcmail_attachment_from_props(att, 1, &a);
+	assert_string_equal(a.filename, "SHORT~1.TXT");
+	assert_false(a.is_inline);
+	assert_null(a.data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_boundary_not_in_content),
 		cmocka_unit_test(test_hostile_values),
 		cmocka_unit_test(test_related_html_only),
+		cmocka_unit_test(test_from_props),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

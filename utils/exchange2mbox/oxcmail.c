@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "utils/exchange2mbox/oxcmail.h"
@@ -987,6 +988,51 @@ static void build_message(struct sbuf *sb, const struct oxcmail_message *msg,
 	}
 	sb_str(sb, "MIME-Version: 1.0\n");
 	build_body(sb, msg, opts, depth, seq, seed);
+}
+
+bool oxcmail_recipient_from_props(const struct mapi_propval *props, size_t count,
+				  struct oxcmail_recipient *out)
+{
+	struct oxcmail_message row = { .props = props, .prop_count = count };
+	const char *addr_type;
+	uint32_t type;
+
+	memset(out, 0, sizeof(*out));
+	if (!prop_i32(&row, PidTagRecipientType, &type) || (type & 0x10000000u) != 0)
+		return false;
+	type &= 0x0F;
+	if (type < OXCMAIL_TO || type > OXCMAIL_BCC)
+		return false;
+	out->type = (enum oxcmail_recipient_type)type;
+	out->display_name = prop_string(&row, PidTagDisplayName);
+	out->smtp_address = prop_string(&row, PidTagSmtpAddress);
+	addr_type = prop_string(&row, PidTagAddressType);
+	if (out->smtp_address == NULL && addr_type != NULL && strcasecmp(addr_type, "SMTP") == 0)
+		out->smtp_address = prop_string(&row, PidTagEmailAddress);
+	return true;
+}
+
+void oxcmail_attachment_from_props(const struct mapi_propval *props, size_t count,
+				   struct oxcmail_attachment *out)
+{
+	struct oxcmail_message att = { .props = props, .prop_count = count };
+	const struct mapi_propval *pv;
+	uint32_t flags = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->filename = prop_string(&att, PidTagAttachLongFilename);
+	if (out->filename == NULL)
+		out->filename = prop_string(&att, PidTagAttachFilename);
+	out->mime_type = prop_string(&att, PidTagAttachMimeTag);
+	out->content_id = prop_string(&att, PidTagAttachContentId);
+	if ((pv = find_prop(&att, PidTagAttachDataBinary)) != NULL && pv->value.binary.data != NULL) {
+		out->data = pv->value.binary.data;
+		out->len = pv->value.binary.len;
+	}
+	(void)prop_i32(&att, PidTagAttachFlags, &flags);
+	pv = find_prop(&att, PidTagAttachmentHidden);
+	out->is_inline = (flags & 0x4) != 0 ||
+		(pv != NULL && pv->value.boolean != 0 && out->content_id != NULL);
 }
 
 char *oxcmail_export(TALLOC_CTX *mem_ctx, const struct oxcmail_message *msg,

@@ -88,6 +88,27 @@ char *oxcmail_export(TALLOC_CTX *mem_ctx, const struct oxcmail_message *msg,
 bool oxcmail_envelope(TALLOC_CTX *mem_ctx, const struct oxcmail_message *msg,
 		      const struct oxcmail_options *opts, char **sender, time_t *date);
 
+/*
+ * A recipient from its recipient-table row (MS-OXCMSG 2.2.1, MS-OXOMSG
+ * 2.2.3.1): PidTagRecipientType (its low nibble; P1 resend rows, flag
+ * 0x10000000, are skipped), PidTagDisplayName, PidTagSmtpAddress, else
+ * PidTagEmailAddress when PidTagAddressType is "SMTP". out's strings point
+ * into props. False when the row is not a To/Cc/Bcc recipient.
+ */
+bool oxcmail_recipient_from_props(const struct mapi_propval *props, size_t count,
+				  struct oxcmail_recipient *out);
+
+/*
+ * An attachment from its properties (MS-OXCMSG 2.2.2): PidTagAttachLongFilename,
+ * else PidTagAttachFilename; PidTagAttachMimeTag; PidTagAttachContentId;
+ * PidTagAttachDataBinary; inline when PidTagAttachFlags has attRenderedInBody
+ * (0x4) or when it is hidden (PidTagAttachmentHidden) and has a Content-ID.
+ * out->embedded stays NULL: an embedded message (PidTagAttachMethod 5) is
+ * opened by the caller and set there. Pointers point into props.
+ */
+void oxcmail_attachment_from_props(const struct mapi_propval *props, size_t count,
+				   struct oxcmail_attachment *out);
+
 /* FILETIME (100 ns since 1601) to Unix time, clamped to years 1970..9999. */
 time_t oxcmail_filetime_to_unix(uint64_t filetime);
 
