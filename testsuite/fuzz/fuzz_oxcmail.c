@@ -107,7 +107,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(&props[np++].value.time, ctl, 8);	/* any FILETIME */
 
 	for (i = 0; i < 3; i++) {
-		rcpt[i].type = (enum oxcmail_recipient_type)(1 + (ctl[4] >> (2 * i)) % 4);
+		static const unsigned types[] = { OXCMAIL_TO, OXCMAIL_CC, OXCMAIL_BCC, OXCMAIL_REPLY_TO };
+
+		rcpt[i].type = (enum oxcmail_recipient_type)types[(ctl[4] >> (2 * i)) % 4];
 		rcpt[i].display_name = f[10 + 2 * i < NFIELDS ? 10 + 2 * i : 0];
 		rcpt[i].smtp_address = f[11 + 2 * i];
 	}
@@ -126,6 +128,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	inner = (struct oxcmail_message){ .props = props, .prop_count = np,
 					  .recipients = rcpt, .recipient_count = 3,
 					  .attachments = att, .attachment_count = 1 };
+	inner.keywords = &f[0];	/* subject, names, addresses: any strings */
+	inner.keyword_count = ctl[7] >> 5;
 	msg = inner;
 	msg.attachment_count = ctl[6] % 3;
 	opts.flags = (ctl[7] & 1) ? OXCMAIL_CRLF : 0;

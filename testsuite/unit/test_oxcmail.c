@@ -141,9 +141,17 @@ static struct oxcmail_message japanese(void)
 /* 3: French, mostly ASCII (quoted-printable), body lines starting with "From " */
 static struct mapi_propval fr_props[4];
 
+static const struct oxcmail_recipient fr_rcpts[] = {
+	{ OXCMAIL_REPLY_TO, "Secrétariat", "secretariat@example.fr" },
+	{ OXCMAIL_TO, NULL, "equipe@example.fr" },
+};
+static const char *const fr_keywords[] = { "Réunion", "Projet \"A\", phase 2", "urgent" };
+
 static struct oxcmail_message french(void)
 {
-	struct oxcmail_message m = { .props = fr_props, .prop_count = 4 };
+	struct oxcmail_message m = { .props = fr_props, .prop_count = 4,
+				     .recipients = fr_rcpts, .recipient_count = 2,
+				     .keywords = fr_keywords, .keyword_count = 3 };
 
 	fr_props[0] = str_prop(PidTagSubject, "Réunion de l'équipe — café à 10h");
 	fr_props[1] = str_prop(PidTagSenderName, "Jeanne Dupont");

@@ -103,6 +103,10 @@ eq(nl(m.get_content()), 'お疲れ様です。\n来週の会議は火曜日で�
 # --- 3: French, quoted-printable, "From " lines quoted in the mbox
 frm, m = msgs[2]
 eq(m['subject'], "Réunion de l'équipe — café à 10h")
+eq(addrs(m, 'reply-to'), [('Secrétariat', 'secretariat@example.fr')])
+eq(addrs(m, 'to'), [('', 'equipe@example.fr')])
+# Python keeps Keywords unstructured: the phrase with a comma stays quoted
+eq(str(m['keywords']), 'Réunion, "Projet \\"A\\", phase 2", urgent')
 eq(m['content-transfer-encoding'], 'quoted-printable')
 french = ('Bonjour à tous,\nFrom the minutes of last week:\n>From an old quote\n'
           '>>From a deeper one\nÀ bientôt, et n\'oubliez pas le café.\n')

@@ -709,6 +709,26 @@ static void header_address_list(struct sbuf *sb, const char *name, const struct 
 		sb_str(sb, "\n");
 }
 
+/* Keywords (RFC 5322 3.6.5): a comma-separated list of phrases, one per
+ * line; a category with a comma or non-ASCII text is an encoded-word. */
+static void header_keywords(struct sbuf *sb, const struct oxcmail_message *msg)
+{
+	size_t i;
+	bool any = false;
+
+	for (i = 0; i < msg->keyword_count && msg->keywords != NULL; i++) {
+		const char *k = msg->keywords[i];
+
+		if (k == NULL || k[0] == '\0')
+			continue;
+		sb_str(sb, any ? ",\n " : "Keywords: ");
+		header_phrase(sb, k, any ? 1 : 10);
+		any = true;
+	}
+	if (any)
+		sb_str(sb, "\n");
+}
+
 /* From (MS-OXCMAIL 2.2.3.2: the sender, or the represented sender). */
 static void header_from(struct sbuf *sb, const struct oxcmail_message *msg)
 {
@@ -950,6 +970,7 @@ static void build_message(struct sbuf *sb, const struct oxcmail_message *msg,
 	header_address_list(sb, "To", msg, OXCMAIL_TO);
 	header_address_list(sb, "Cc", msg, OXCMAIL_CC);
 	/* Bcc recipients are not written: the exported copy is what others see. */
+	header_address_list(sb, "Reply-To", msg, OXCMAIL_REPLY_TO);
 	if ((s = prop_string(msg, PidTagSubject)) != NULL) {
 		sb_str(sb, "Subject: ");
 		header_text(sb, s, 9);
@@ -986,6 +1007,7 @@ static void build_message(struct sbuf *sb, const struct oxcmail_message *msg,
 
 		sb_fmt(sb, "Sensitivity: %s\n", sens[v]);
 	}
+	header_keywords(sb, msg);
 	sb_str(sb, "MIME-Version: 1.0\n");
 	build_body(sb, msg, opts, depth, seq, seed);
 }

@@ -28,6 +28,9 @@ enum oxcmail_recipient_type {
 	OXCMAIL_TO = 1,
 	OXCMAIL_CC = 2,
 	OXCMAIL_BCC = 3,
+	/* Not a PidTagRecipientType value: a Reply-To address, which MAPI keeps
+	 * in PidTagReplyRecipientEntries/Names; the caller decodes those. */
+	OXCMAIL_REPLY_TO = 0x100,
 };
 
 struct oxcmail_recipient {
@@ -57,6 +60,10 @@ struct oxcmail_message {
 	size_t recipient_count;
 	const struct oxcmail_attachment *attachments;
 	size_t attachment_count;
+	/* Categories (the named property PidNameKeywords, resolved by the
+	 * caller): written as the Keywords header. */
+	const char *const *keywords;
+	size_t keyword_count;
 };
 
 #define OXCMAIL_CRLF 0x1	/* CRLF line ends instead of LF */
