@@ -139,7 +139,7 @@ static struct oxcmail_message japanese(void)
 }
 
 /* 3: French, mostly ASCII (quoted-printable), body lines starting with "From " */
-static struct mapi_propval fr_props[4];
+static struct mapi_propval fr_props[6];
 
 static const struct oxcmail_recipient fr_rcpts[] = {
 	{ OXCMAIL_REPLY_TO, "Secrétariat", "secretariat@example.fr" },
@@ -149,13 +149,16 @@ static const char *const fr_keywords[] = { "Réunion", "Projet \"A\", phase 2", 
 
 static struct oxcmail_message french(void)
 {
-	struct oxcmail_message m = { .props = fr_props, .prop_count = 4,
+	struct oxcmail_message m = { .props = fr_props, .prop_count = 6,
 				     .recipients = fr_rcpts, .recipient_count = 2,
 				     .keywords = fr_keywords, .keyword_count = 3 };
 
 	fr_props[0] = str_prop(PidTagSubject, "Réunion de l'équipe — café à 10h");
 	fr_props[1] = str_prop(PidTagSenderName, "Jeanne Dupont");
 	fr_props[2] = str_prop(PidTagSenderSmtpAddress, "jeanne@example.fr");
+	/* sent by Jeanne on behalf of the Direction: From the Direction, Sender Jeanne */
+	fr_props[4] = str_prop(PidTagSentRepresentingName, "Direction générale");
+	fr_props[5] = str_prop(PidTagSentRepresentingSmtpAddress, "direction@example.fr");
 	fr_props[3] = str_prop(PidTagBody, "Bonjour à tous,\nFrom the minutes of last week:\n>From an old quote\n"
 			       ">>From a deeper one\nÀ bientôt, et n'oubliez pas le café.\n");
 	return m;

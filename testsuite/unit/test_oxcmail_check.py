@@ -52,6 +52,7 @@ frm, m = msgs[0]
 assert frm.startswith('ivan@example.com '), frm
 eq(m['subject'], 'Отчёт о продажах за ноябрь — итоги квартала и планы на декабрь 2026 года')
 eq(addrs(m, 'from'), [('Иван Петров', 'ivan@example.com')])
+assert m['sender'] is None
 eq(addrs(m, 'to'), [('Alice Example', 'alice@example.com'), ('Пётр Сидоров', 'petr@example.org')])
 eq(addrs(m, 'cc'), [("O'Brien, Pat", 'pat@example.net')])
 assert m['bcc'] is None and b'secret@example.com' not in raw_file
@@ -103,6 +104,9 @@ eq(nl(m.get_content()), 'お疲れ様です。\n来週の会議は火曜日で�
 # --- 3: French, quoted-printable, "From " lines quoted in the mbox
 frm, m = msgs[2]
 eq(m['subject'], "Réunion de l'équipe — café à 10h")
+assert frm.startswith('jeanne@example.fr '), frm
+eq(addrs(m, 'from'), [('Direction générale', 'direction@example.fr')])
+eq(addrs(m, 'sender'), [('Jeanne Dupont', 'jeanne@example.fr')])
 eq(addrs(m, 'reply-to'), [('Secrétariat', 'secretariat@example.fr')])
 eq(addrs(m, 'to'), [('', 'equipe@example.fr')])
 # Python keeps Keywords unstructured: the phrase with a comma stays quoted

@@ -626,8 +626,9 @@ time_t oxcmail_filetime_to_unix(uint64_t filetime)
 	return (time_t)secs;
 }
 
-/* Date header source (MS-OXCMAIL 2.2.3.2: PidTagClientSubmitTime, else the
- * delivery time; we go on to the modification and creation times). */
+/* Date header source (MS-OXCMAIL 2.1.3.2.7: PidTagClientSubmitTime; a
+ * message never submitted has none, so then the delivery time, the
+ * modification and creation times, and last the current time). */
 static time_t message_date(const struct oxcmail_message *msg, const struct oxcmail_options *opts)
 {
 	static const uint32_t tags[] = {
@@ -729,21 +730,35 @@ static void header_keywords(struct sbuf *sb, const struct oxcmail_message *msg)
 		sb_str(sb, "\n");
 }
 
-/* From (MS-OXCMAIL 2.2.3.2: the sender, or the represented sender). */
+/*
+ * From and Sender (MS-OXCMAIL 2.1.3.1.3, 2.1.3.1.4): From is the
+ * PidTagSentRepresenting group (who the message is from), else the
+ * PidTagSender group; Sender is the PidTagSender group when it is someone
+ * else (a delegate sending on behalf of the From mailbox).
+ */
 static void header_from(struct sbuf *sb, const struct oxcmail_message *msg)
 {
-	const char *name = prop_string(msg, PidTagSenderName);
-	const char *addr = prop_string(msg, PidTagSenderSmtpAddress);
+	const char *rep_name = prop_string(msg, PidTagSentRepresentingName);
+	const char *rep_addr = prop_string(msg, PidTagSentRepresentingSmtpAddress);
+	const char *snd_name = prop_string(msg, PidTagSenderName);
+	const char *snd_addr = prop_string(msg, PidTagSenderSmtpAddress);
+	bool have_rep = rep_name != NULL || is_sane_addr_spec(rep_addr);
+	bool have_snd = snd_name != NULL || is_sane_addr_spec(snd_addr);
 
-	if (name == NULL && addr == NULL) {
-		name = prop_string(msg, PidTagSentRepresentingName);
-		addr = prop_string(msg, PidTagSentRepresentingSmtpAddress);
-	}
-	if (name == NULL && !is_sane_addr_spec(addr))
+	if (!have_rep && !have_snd)
 		return;
 	sb_str(sb, "From: ");
-	header_mailbox(sb, name, addr, 6);
+	if (have_rep)
+		header_mailbox(sb, rep_name, rep_addr, 6);
+	else
+		header_mailbox(sb, snd_name, snd_addr, 6);
 	sb_str(sb, "\n");
+	if (have_rep && is_sane_addr_spec(snd_addr) &&
+	    (!is_sane_addr_spec(rep_addr) || strcasecmp(rep_addr, snd_addr) != 0)) {
+		sb_str(sb, "Sender: ");
+		header_mailbox(sb, snd_name, snd_addr, 8);
+		sb_str(sb, "\n");
+	}
 }
 
 /* The HTML body: PidTagHtml (binary) or its string form PidTagBodyHtml. */
@@ -994,7 +1009,7 @@ static void build_message(struct sbuf *sb, const struct oxcmail_message *msg,
 	s = prop_string(msg, PidTagInternetReferences);
 	if (s != NULL)
 		header_msg_ids(sb, "References", s);
-	/* Importance and Priority: MS-OXCMAIL 2.2.3.2.5 */
+	/* Importance and Priority: the values MS-OXCMAIL 2.2.3.2.5 maps back to PidTagImportance */
 	if (prop_i32(msg, PidTagImportance, &v) && v <= 2) {
 		static const char *const imp[] = { "low", "normal", "high" };
 		static const char *const prio[] = { "non-urgent", "normal", "urgent" };
