@@ -21,10 +21,14 @@
  * MAPI_E_NETWORK_ERROR or MAPI_E_CALL_FAILED.  MapiLastError() says more.
  *
  * Threading: a session and every object opened through it must be used by
- * one thread at a time (the caller serializes; nothing locks).  Sessions
- * are independent: any number may exist in a process, each thread may own
- * its own.  Call MapiInitialize() once before the first session (it is
- * safe to call again and from several threads: the setup runs once).
+ * one thread at a time (the caller serializes; a session has no lock of
+ * its own).  Sessions are independent: any number may exist in a process,
+ * each thread may own its own.  Samba's client libraries underneath keep
+ * process-wide state, so the library itself lets one network call through
+ * at a time (a process-wide lock around connect, each ROP call, RopRelease,
+ * ResolveNames and disconnect): threads are safe, not faster.  Call
+ * MapiInitialize() once before the first session (it is safe to call again
+ * and from several threads: the setup runs once).
  *
  * Strings are UTF-8 everywhere (struct mapi_propval, oxcdata_propval.h).
  *

@@ -24,7 +24,9 @@ enum MAPISTATUS ResolveNames(TALLOC_CTX *mem_ctx, struct mapi_session *session, 
 	}
 	*entry = NULL;
 	/* MS-OXNSPI 3.1.4.1.17 NspiResolveNamesW: the server's ambiguous name resolution */
+	mapi_lock();
 	ret = profile_resolve_name(session->ab, mem_ctx, name, &found);
+	mapi_unlock();
 	if (ret != MAPI_E_SUCCESS) {
 		const char *detail = profile_connection_error(session->ab);
 

@@ -32,6 +32,10 @@ struct mapi_session {
 /* The codec's request structs are not const; the caller's data is only read */
 #define MAPI_UNCONST(type, ptr) ((type *)(uintptr_t)(ptr))
 
+/* Around every call into samba's client libraries (see mapi_session.c) */
+void mapi_lock(void);
+void mapi_unlock(void);
+
 void mapi_set_error(struct mapi_session *session, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -31,6 +31,26 @@
 #include "libmapi/profile_nspi.h"
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+/*
+ * Samba's client libraries keep process-wide talloc state (the global
+ * loadparm context the credentials and security mechanisms allocate under,
+ * and more inside the RPC layer), and talloc is not thread-safe for
+ * children of one parent: measured, eight threads each on its own session
+ * abort in tevent_req_received within seconds.  So every call that reaches
+ * samba (connect, RPC, disconnect) takes this lock; what the library does
+ * around the calls runs in parallel.
+ */
+static pthread_mutex_t connect_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void mapi_lock(void)
+{
+	pthread_mutex_lock(&connect_lock);
+}
+
+void mapi_unlock(void)
+{
+	pthread_mutex_unlock(&connect_lock);
+}
 static bool init_ok;
 /* the last failed logon's reason, per thread: there is no session to hold it */
 static __thread char logon_error[512];
@@ -112,41 +132,28 @@ static const char *or_status(const char *detail, enum MAPISTATUS ret)
 	return name != NULL ? name : "unknown error";
 }
 
-/* The session of PROFILE (not yet owned by anyone); *out under MEM_CTX. */
-static enum MAPISTATUS logon(TALLOC_CTX *mem_ctx, struct mapi_profile *profile, const char *password,
-			     bool seal, struct mapi_session **out)
+static enum MAPISTATUS connect_locked(struct mapi_session *s, struct mapi_profile *profile,
+				      const char *password, bool seal)
 {
-	struct mapi_session *s;
 	struct cli_credentials *creds;
 	struct emsmdb_connect_params params;
 	enum MAPISTATUS ret;
 	const char *binding;
 
-	logon_error[0] = '\0';
-	if (MapiInitialize() != MAPI_E_SUCCESS) {
-		mapi_set_error(NULL, "MapiInitialize failed");
-		return MAPI_E_CALL_FAILED;
-	}
-	s = talloc_zero(mem_ctx, struct mapi_session);
-	if (s == NULL) {
-		return MAPI_E_NOT_ENOUGH_MEMORY;
-	}
-	talloc_steal(s, profile);
-	s->profile = profile;
 	ret = profile_connect(s, profile, password, seal, &s->ab);
 	if (ret != MAPI_E_SUCCESS) {
 		mapi_set_error(NULL, "cannot log on to %s as %s: %s",
 			       profile->server != NULL ? profile->server : profile->binding,
 			       profile->username,
 			       or_status(s->ab != NULL ? profile_connection_error(s->ab) : NULL, ret));
-		goto fail;
+		return ret;
 	}
 	if (profile->essdn == NULL) {
 		ret = profile_fill_from_server(s->ab, profile, NULL);
 		if (ret != MAPI_E_SUCCESS) {
 			mapi_set_error(NULL, "cannot find %s's mailbox: %s", profile->username,
 				       or_status(profile_connection_error(s->ab), ret));
-			goto fail;
+			return ret;
 		}
 	}
 	binding = profile->binding != NULL ? profile->binding :
@@ -155,7 +162,7 @@ static enum MAPISTATUS logon(TALLOC_CTX *mem_ctx, struct mapi_profile *profile, 
 	creds = cli_credentials_init(s);
 	if (binding == NULL || s->ev == NULL || creds == NULL) {
 		ret = MAPI_E_NOT_ENOUGH_MEMORY;
-		goto fail;
+		return ret;
 	}
 	cli_credentials_set_conf(creds, loadparm_init_global(false));
 	cli_credentials_set_username(creds, profile->username, CRED_SPECIFIED);
@@ -179,11 +186,46 @@ static enum MAPISTATUS logon(TALLOC_CTX *mem_ctx, struct mapi_profile *profile, 
 	if (ret != MAPI_E_SUCCESS) {
 		mapi_set_error(NULL, "EcDoConnectEx as %s: %s", profile->essdn,
 			       or_status(s->emsmdb != NULL ? s->emsmdb->last_error : NULL, ret));
-		goto fail;
+		return ret;
 	}
 	s->rops = rop_session_new(s, s->emsmdb, 0, 0);
-	if (s->rops == NULL) {
-		ret = MAPI_E_NOT_ENOUGH_MEMORY;
+	return s->rops != NULL ? MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
+}
+
+/* Disconnecting frees what connecting allocated: under the same lock */
+static int session_destructor(struct mapi_session *s)
+{
+	pthread_mutex_lock(&connect_lock);
+	TALLOC_FREE(s->rops);
+	TALLOC_FREE(s->emsmdb);
+	TALLOC_FREE(s->ab);
+	pthread_mutex_unlock(&connect_lock);
+	return 0;
+}
+
+/* The session of PROFILE (not yet owned by anyone); *out under MEM_CTX. */
+static enum MAPISTATUS logon(TALLOC_CTX *mem_ctx, struct mapi_profile *profile, const char *password,
+			     bool seal, struct mapi_session **out)
+{
+	struct mapi_session *s;
+	enum MAPISTATUS ret;
+
+	logon_error[0] = '\0';
+	if (MapiInitialize() != MAPI_E_SUCCESS) {
+		mapi_set_error(NULL, "MapiInitialize failed");
+		return MAPI_E_CALL_FAILED;
+	}
+	s = talloc_zero(mem_ctx, struct mapi_session);
+	if (s == NULL) {
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	talloc_steal(s, profile);
+	s->profile = profile;
+	talloc_set_destructor(s, session_destructor);
+	pthread_mutex_lock(&connect_lock);
+	ret = connect_locked(s, profile, password, seal);
+	pthread_mutex_unlock(&connect_lock);
+	if (ret != MAPI_E_SUCCESS) {
 		goto fail;
 	}
 	*out = s;
@@ -195,6 +237,7 @@ fail:
 	talloc_free(s);
 	return ret;
 }
+
 
 enum MAPISTATUS MapiLogonEx(TALLOC_CTX *mem_ctx, const char *profile_path,
 			    const char *profile_name, const char *password,
@@ -312,7 +355,9 @@ enum MAPISTATUS mapi_rop(mapi_object_t *obj, TALLOC_CTX *mem_ctx, struct rop_req
 	uint32_t value;
 	const char *name;
 
+	mapi_lock();
 	ret = rop_session_call_one(obj->session->rops, mem_ctx, req, handles, 2, resp);
+	mapi_unlock();
 	name = rop_name(req->rop_id);
 	if (ret != MAPI_E_SUCCESS) {
 		mapi_set_error(obj->session, "%s: %s", name != NULL ? name : "ROP",
@@ -353,7 +398,9 @@ enum MAPISTATUS mapi_object_release(mapi_object_t *obj)
 	req.u.release.input_handle_index = 0;
 	handles[0] = obj->handle;
 	tmp = talloc_new(obj->session);
+	mapi_lock();
 	ret = rop_session_call(obj->session->rops, tmp, &req, 1, handles, 1, 0, &list);
+	mapi_unlock();
 	talloc_free(tmp);
 	mapi_object_init(obj);
 	return ret;
