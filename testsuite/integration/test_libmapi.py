@@ -122,7 +122,8 @@ class LibmapiTest(unittest.TestCase):
         valgrind = shutil.which("valgrind")
         if valgrind is None:
             self.skipTest("valgrind is not installed")
-        suppressions = os.path.join(HERE, "..", "valgrind", "samba.supp")
+        suppressions = [os.path.join(HERE, "..", "valgrind", name)
+                        for name in ("samba.supp", "libmapi.supp")]
         # libtool's wrapper script would be what valgrind runs: run the binary
         program = os.path.join(os.path.dirname(self.program), ".libs", os.path.basename(self.program))
         if not os.access(program, os.X_OK):
@@ -130,7 +131,7 @@ class LibmapiTest(unittest.TestCase):
         env_lib = os.path.join(os.path.dirname(self.program), "..", "..", "libmapi", ".libs")
         done = subprocess.run(
             [valgrind, "--error-exitcode=9", "--leak-check=full", "-q",
-             "--suppressions=" + suppressions, program] + self.credentials() + ["roundtrip"],
+             *["--suppressions=" + path for path in suppressions], program] + self.credentials() + ["roundtrip"],
             capture_output=True, timeout=600,
             env=dict(os.environ, LD_LIBRARY_PATH=os.path.abspath(env_lib)))
         out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
