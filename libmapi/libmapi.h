@@ -228,12 +228,20 @@ enum MAPISTATUS OpenMessage(mapi_object_t *obj, uint64_t fid, uint64_t mid, uint
 enum MAPISTATUS CreateMessage(mapi_object_t *folder, mapi_object_t *message);
 /* *mid (may be NULL) gets the saved message's id */
 enum MAPISTATUS SaveChangesMessage(mapi_object_t *message, uint64_t *mid);
+/*
+ * Writes RECIPIENTS as rows 0..COUNT-1 (RopModifyRecipients: a row id that
+ * exists is replaced), SMTP addresses with UTF-16 names (MS-OXCDATA 2.8.3.2).
+ */
 enum MAPISTATUS ModifyRecipients(mapi_object_t *message, const struct mapi_recipient *recipients,
 				 uint32_t count);
 enum MAPISTATUS ReadRecipients(TALLOC_CTX *mem_ctx, mapi_object_t *message,
 			       struct mapi_recipient **recipients, uint32_t *count);
 
-/* Properties (MS-OXCPRPT); OBJ a store, folder, message or attachment */
+/*
+ * Properties (MS-OXCPRPT); OBJ a store, folder, message or attachment.
+ * SetProps fails with the first PropertyProblem's error code when the
+ * server refused a property (the others may have been set).
+ */
 enum MAPISTATUS SetProps(mapi_object_t *obj, const struct mapi_propval *props, uint16_t count);
 /* *props[i] for tags[i]; a missing one is PtypErrorCode */
 enum MAPISTATUS GetProps(TALLOC_CTX *mem_ctx, mapi_object_t *obj, const uint32_t *tags,
