@@ -100,8 +100,14 @@ enum mapi_default_folder {
 	olFolderSentMail = 5,
 	olFolderInbox = 6,
 	olFolderCommonView = 8,
+	olFolderCalendar = 9,
+	olFolderContacts = 10,
+	olFolderJournal = 11,
+	olFolderNotes = 12,
+	olFolderTasks = 13,
 	olFolderFinder = 14,
 	olFolderRoot = 15,
+	olFolderDrafts = 16,
 };
 
 /* Recipient types (PidTagRecipientType, MS-OXOMSG 2.2.3.1) */
@@ -202,7 +208,16 @@ enum MAPISTATUS mapi_object_release(mapi_object_t *obj);
 /* Stores: the user's mailbox, the public folders. */
 enum MAPISTATUS OpenMsgStore(struct mapi_session *session, mapi_object_t *store);
 enum MAPISTATUS OpenPublicFolder(struct mapi_session *session, mapi_object_t *store);
+/*
+ * The Inbox by RopGetReceiveFolder("IPM"); Calendar, Contacts, Journal,
+ * Notes, Tasks and Drafts by their PidTagIpm*EntryId on the Root folder or
+ * the Inbox (MAPI_E_NOT_FOUND when neither has it); the others from
+ * RopLogon's FolderIds.  A private store only.
+ */
 enum MAPISTATUS GetDefaultFolder(mapi_object_t *store, uint32_t folder, uint64_t *fid);
+/* The folder id of a folder entry ID (MS-OXCDATA 2.2.4.1), by RopIdFromLongTermId */
+enum MAPISTATUS GetFIDFromEntryID(mapi_object_t *store, const struct mapi_binary *entryid,
+				  uint64_t *fid);
 
 /* Folders (MS-OXCFOLD). PARENT is a store or a folder. */
 enum MAPISTATUS OpenFolder(mapi_object_t *parent, uint64_t fid, mapi_object_t *folder);

@@ -12,6 +12,8 @@
 
 #include "libmapi/mapi_private.h"
 #include "libmapi/profile.h"
+#include "libmapi/oxcdata_ids.h"
+#include "libmapi/oxcdata_buf.h"
 
 /* RopLogon OpenFlags (MS-OXCSTOR 2.2.1.1.1) */
 #define LOGON_PUBLIC 0x00000002
@@ -86,6 +88,87 @@ enum MAPISTATUS OpenPublicFolder(struct mapi_session *session, mapi_object_t *st
 	return store_logon(session, false, store);
 }
 
+enum MAPISTATUS GetFIDFromEntryID(mapi_object_t *store, const struct mapi_binary *entryid,
+				  uint64_t *fid)
+{
+	struct oxcdata_pull pull;
+	struct mapi_folder_entryid eid;
+	struct rop_request req;
+	struct rop_response resp;
+	enum MAPISTATUS ret;
+	TALLOC_CTX *tmp;
+
+	if (!mapi_object_is(store, MAPI_T(MAPI_OBJECT_STORE)) || entryid == NULL || fid == NULL ||
+	    (entryid->len > 0 && entryid->data == NULL)) {
+		return MAPI_E_INVALID_PARAMETER;
+	}
+	oxcdata_pull_init(&pull, entryid->data, entryid->len);
+	if (oxcdata_folder_entryid_pull(&pull, &eid) != WIRE_OK || oxcdata_pull_left(&pull) != 0) {
+		mapi_set_error(store->session, "not a folder entry ID (MS-OXCDATA 2.2.4.1)");
+		return MAPI_E_INVALID_PARAMETER;
+	}
+	/*
+	 * The entry ID names the folder by its LongTermID (DatabaseGuid +
+	 * GlobalCounter); only the server knows which REPLID the GUID has in
+	 * this logon (MS-OXCSTOR 3.2.5.9 RopIdFromLongTermId).
+	 */
+	memset(&req, 0, sizeof(req));
+	req.rop_id = RopIdFromLongTermId;
+	req.u.id_from_long_term_id.logon_id = store->logon_id;
+	memcpy(req.u.id_from_long_term_id.long_term_id.database_guid.bytes, eid.folder.database_guid,
+	       sizeof(eid.folder.database_guid));
+	memcpy(req.u.id_from_long_term_id.long_term_id.global_counter, eid.folder.global_counter,
+	       sizeof(eid.folder.global_counter));
+	tmp = talloc_new(store->session);
+	if (tmp == NULL) {
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	ret = mapi_rop(store, tmp, &req, &resp, NULL);
+	if (ret == MAPI_E_SUCCESS) {
+		*fid = resp.u.id_from_long_term_id.u.ok.object_id;
+	}
+	talloc_free(tmp);
+	return ret;
+}
+
+/* The folder whose entry ID TAG holds on the Root folder, else on the Inbox */
+static enum MAPISTATUS folder_from_property(mapi_object_t *store, uint32_t tag, uint64_t *fid)
+{
+	TALLOC_CTX *tmp = talloc_new(store->session);
+	uint64_t holders[2] = { store->folder_ids[0], 0 };
+	struct mapi_propval *props;
+	enum MAPISTATUS ret = MAPI_E_NOT_FOUND;
+	mapi_object_t folder;
+	size_t i;
+
+	if (tmp == NULL) {
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	if (GetDefaultFolder(store, olFolderInbox, &holders[1]) != MAPI_E_SUCCESS) {
+		holders[1] = store->folder_ids[4];
+	}
+	for (i = 0; i < 2; i++) {
+		mapi_object_init(&folder);
+		ret = OpenFolder(store, holders[i], &folder);
+		if (ret == MAPI_E_SUCCESS) {
+			ret = GetProps(tmp, &folder, &tag, 1, &props);
+			mapi_object_release(&folder);
+		}
+		if (ret == MAPI_E_SUCCESS && props[0].tag == tag) {
+			ret = GetFIDFromEntryID(store, &props[0].value.binary, fid);
+			talloc_free(tmp);
+			return ret;
+		}
+		if (ret == MAPI_E_SUCCESS) {
+			ret = MAPI_E_NOT_FOUND;
+		}
+	}
+	talloc_free(tmp);
+	mapi_set_error(store->session, "GetDefaultFolder: no 0x%08x on the Root folder or the Inbox",
+		       tag);
+	return ret;
+}
+
 enum MAPISTATUS GetDefaultFolder(mapi_object_t *store, uint32_t folder, uint64_t *fid)
 {
 	struct rop_request req;
@@ -120,6 +203,13 @@ enum MAPISTATUS GetDefaultFolder(mapi_object_t *store, uint32_t folder, uint64_t
 		}
 		talloc_free(tmp);
 		return ret;
+	/* MS-OXOSFLD 2.2.3: named by entry ID on the Root folder (and the Inbox) */
+	case olFolderCalendar: return folder_from_property(store, PidTagIpmAppointmentEntryId, fid);
+	case olFolderContacts: return folder_from_property(store, PidTagIpmContactEntryId, fid);
+	case olFolderJournal: return folder_from_property(store, PidTagIpmJournalEntryId, fid);
+	case olFolderNotes: return folder_from_property(store, PidTagIpmNoteEntryId, fid);
+	case olFolderTasks: return folder_from_property(store, PidTagIpmTaskEntryId, fid);
+	case olFolderDrafts: return folder_from_property(store, PidTagIpmDraftsEntryId, fid);
 	/* MS-OXCROPS 2.2.3.1.3 (MS-OXCSTOR 2.2.1.1.3): the order of FolderIds */
 	case olFolderRoot: index = 0; break;
 	case olFolderTopInformationStore: index = 3; break;

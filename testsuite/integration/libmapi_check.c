@@ -5,7 +5,7 @@
  *   libmapi_check CONNECTION COMMAND [ARG]
  *   CONNECTION: --server S --user U --password P [--domain D]
  *            or --profile-file F --profile NAME [--password P]
- *   COMMAND: logon | inbox | roundtrip | resolve NAME | threads N | badargs
+ *   COMMAND: logon | inbox | roundtrip | entryids | resolve NAME | threads N | badargs
  *
  * Prints one result line per command ("ok ...", or "error 0xSTATUS NAME:
  * detail") and exits 0 when the command did what it checks, 1 otherwise.
@@ -316,6 +316,70 @@ static int cmd_roundtrip(TALLOC_CTX *mem_ctx)
 	return status;
 }
 
+/*
+ * Entry IDs to folder ids: the store's IPM subtree entry ID is the IPM
+ * subtree; a Calendar named by PidTagIpmAppointmentEntryId on the Root
+ * folder is what GetDefaultFolder(olFolderCalendar) finds.
+ */
+static int entryids(TALLOC_CTX *mem_ctx, struct mapi_session *s)
+{
+	mapi_object_t store, root, top, folder;
+	uint32_t tag = 0x35E00102;	/* PidTagIpmSubtreeEntryId */
+	uint32_t eid_tag = 0x0FFF0102;	/* PidTagEntryId */
+	struct mapi_propval *props, pv;
+	uint64_t top_fid, fid = 0;
+	char name[64];
+	enum MAPISTATUS ret;
+
+	mapi_object_init(&store);
+	mapi_object_init(&root);
+	mapi_object_init(&top);
+	mapi_object_init(&folder);
+	CHECK(s, OpenMsgStore(s, &store));
+	CHECK(s, GetDefaultFolder(&store, olFolderTopInformationStore, &top_fid));
+	CHECK(s, GetProps(mem_ctx, &store, &tag, 1, &props));
+	EXPECT(props[0].tag == tag);
+	CHECK(s, GetFIDFromEntryID(&store, &props[0].value.binary, &fid));
+	EXPECT(fid == top_fid);
+	ret = GetDefaultFolder(&store, olFolderCalendar, &fid);
+	EXPECT(ret == MAPI_E_SUCCESS || ret == MAPI_E_NOT_FOUND);
+	/* a calendar of our own, named on the Root folder */
+	CHECK(s, OpenFolder(&store, top_fid, &top));
+	snprintf(name, sizeof(name), "Календарь %d", (int)getpid());
+	CHECK(s, CreateFolder(&top, MAPI_FOLDER_GENERIC, name, NULL, false, &folder));
+	CHECK(s, GetProps(mem_ctx, &folder, &eid_tag, 1, &props));
+	EXPECT(props[0].tag == eid_tag);
+	CHECK(s, GetDefaultFolder(&store, olFolderRoot, &fid));
+	CHECK(s, OpenFolder(&store, fid, &root));
+	pv.tag = PidTagIpmAppointmentEntryId;
+	pv.value.binary = props[0].value.binary;
+	CHECK(s, SetProps(&root, &pv, 1));
+	CHECK(s, GetDefaultFolder(&store, olFolderCalendar, &fid));
+	EXPECT(fid == folder.id);
+	tag = PidTagIpmAppointmentEntryId;
+	CHECK(s, DeleteProps(&root, &tag, 1));
+	EXPECT(GetDefaultFolder(&store, olFolderCalendar, &fid) == ret);
+	fid = folder.id;
+	CHECK(s, mapi_object_release(&folder));
+	CHECK(s, DeleteFolder(&top, fid, MAPI_DEL_MESSAGES | MAPI_DEL_FOLDERS));
+	mapi_object_release(&root);
+	mapi_object_release(&top);
+	mapi_object_release(&store);
+	printf("ok entryids\n");
+	return 0;
+}
+
+static int cmd_entryids(TALLOC_CTX *mem_ctx)
+{
+	struct mapi_session *s = NULL;
+	int status;
+
+	CHECK(NULL, logon(mem_ctx, &s));
+	status = entryids(mem_ctx, s);
+	MapiLogoff(s);
+	return status;
+}
+
 static int cmd_resolve(TALLOC_CTX *mem_ctx, const char *name)
 {
 	struct mapi_session *s = NULL;
@@ -456,7 +520,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: libmapi_check (--server S --user U --password P [--domain D] | "
 		"--profile-file F --profile NAME [--password P]) "
-		"logon|inbox|roundtrip|resolve NAME|threads N|badargs\n");
+		"logon|inbox|roundtrip|entryids|resolve NAME|threads N|badargs\n");
 	return 2;
 }
 
@@ -493,6 +557,7 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "resolve") == 0 && arg) status = cmd_resolve(mem_ctx, arg);
 	else if (strcmp(cmd, "threads") == 0 && arg) status = cmd_threads(atoi(arg));
 	else if (strcmp(cmd, "badargs") == 0) status = cmd_badargs(mem_ctx);
+	else if (strcmp(cmd, "entryids") == 0) status = cmd_entryids(mem_ctx);
 	else status = usage();
 	fflush(stdout);
 	talloc_free(mem_ctx);

@@ -75,6 +75,12 @@ class LibmapiTest(unittest.TestCase):
         out, _ = self.check(*self.credentials(), "roundtrip")
         self.assertTrue(out.rstrip().endswith("ok roundtrip"), out)
 
+    def test_entry_ids(self):
+        """GetFIDFromEntryID of the store's IPM subtree entry ID; GetDefaultFolder(olFolderCalendar)
+        follows PidTagIpmAppointmentEntryId on the Root folder."""
+        out, _ = self.check(*self.credentials(), "entryids")
+        self.assertEqual(out.strip(), "ok entryids")
+
     def test_resolve_names(self):
         out, _ = self.check(*self.credentials(), "resolve", USER)
         fields = out.rstrip("\n").split("\t")

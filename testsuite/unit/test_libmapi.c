@@ -32,6 +32,7 @@ static void test_empty_objects(void **state)
 	uint16_t id = 0x8000, *ids;
 	uint64_t fid, mid = 1;
 	uint8_t buf[4];
+	struct mapi_binary bin = { sizeof(buf), buf };
 
 	(void)state;
 	mapi_object_init(&empty);
@@ -41,6 +42,7 @@ static void test_empty_objects(void **state)
 	assert_int_equal(OpenPublicFolder(NULL, &out), MAPI_E_INVALID_PARAMETER);
 	assert_int_equal(GetDefaultFolder(&empty, olFolderInbox, &fid), MAPI_E_INVALID_PARAMETER);
 	assert_int_equal(GetDefaultFolder(NULL, olFolderInbox, &fid), MAPI_E_INVALID_PARAMETER);
+	assert_int_equal(GetFIDFromEntryID(&empty, &bin, &fid), MAPI_E_INVALID_PARAMETER);
 	assert_int_equal(OpenFolder(&empty, 1, &out), MAPI_E_INVALID_PARAMETER);
 	assert_int_equal(CreateFolder(&empty, MAPI_FOLDER_GENERIC, "x", NULL, false, &out),
 			 MAPI_E_INVALID_PARAMETER);
