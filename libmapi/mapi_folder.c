@@ -336,13 +336,14 @@ static enum MAPISTATUS open_table(mapi_object_t *folder, uint8_t rop_id, mapi_ob
 	}
 	memset(&req, 0, sizeof(req));
 	req.rop_id = rop_id;
-	/* the two requests have the same layout */
-	req.u.get_hierarchy_table.logon_id = folder->logon_id;
-	req.u.get_hierarchy_table.output_handle_index = 1;
-	req.u.get_hierarchy_table.table_flags = TABLE_FLAG_UNICODE;
 	if (rop_id == RopGetContentsTable) {
-		req.u.get_contents_table = *(struct rop_get_contents_table_request *)
-			&req.u.get_hierarchy_table;
+		req.u.get_contents_table.logon_id = folder->logon_id;
+		req.u.get_contents_table.output_handle_index = 1;
+		req.u.get_contents_table.table_flags = TABLE_FLAG_UNICODE;
+	} else {
+		req.u.get_hierarchy_table.logon_id = folder->logon_id;
+		req.u.get_hierarchy_table.output_handle_index = 1;
+		req.u.get_hierarchy_table.table_flags = TABLE_FLAG_UNICODE;
 	}
 	tmp = talloc_new(folder->session);
 	if (tmp == NULL) {
