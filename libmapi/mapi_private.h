@@ -1,0 +1,58 @@
+/*
+ * OpenChange libmapi: what the client API's files share (not installed).
+ *
+ * Copyright (C) OpenChange developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef LIBMAPI_MAPI_PRIVATE_H
+#define LIBMAPI_MAPI_PRIVATE_H
+
+#include <stdint.h>
+
+#include "libmapi/libmapi.h"
+#include "libmapi/rop_session.h"
+
+struct emsmdb_client;
+struct profile_connection;
+struct mapi_profile;
+
+struct mapi_session {
+	struct tevent_context *ev;
+	struct emsmdb_client *emsmdb;
+	struct rop_session *rops;
+	struct profile_connection *ab;	/* RFR + NSPI, kept for ResolveNames */
+	struct mapi_profile *profile;
+	uint32_t code_page;
+	uint8_t next_logon_id;
+	char *last_error;
+};
+
+#define MAPI_HANDLE_NONE ROP_HANDLE_NONE
+
+/* The codec's request structs are not const; the caller's data is only read */
+#define MAPI_UNCONST(type, ptr) ((type *)(uintptr_t)(ptr))
+
+/* Around every call into samba's client libraries (see mapi_session.c) */
+void mapi_lock(void);
+void mapi_unlock(void);
+
+void mapi_set_error(struct mapi_session *session, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * One ROP on OBJ's handle (index 0 of a two-slot table; index 1 receives a
+ * new object's handle, copied to *new_handle when not NULL).  The call's
+ * status, or the ROP's ReturnValue when the call went through.
+ */
+enum MAPISTATUS mapi_rop(mapi_object_t *obj, TALLOC_CTX *mem_ctx, struct rop_request *req,
+			 struct rop_response *resp, uint32_t *new_handle);
+
+/* OBJ holds a live server object of one of TYPES (a bit per enum mapi_object_type) */
+bool mapi_object_is(const mapi_object_t *obj, unsigned types);
+#define MAPI_T(t) (1u << (t))
+
+/* A child object of PARENT with HANDLE */
+void mapi_object_child(const mapi_object_t *parent, mapi_object_t *child, enum mapi_object_type type,
+		       uint32_t handle);
+
+#endif

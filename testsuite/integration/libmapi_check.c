@@ -1,0 +1,566 @@
+/*
+ * libmapi_check: drives libmapi's public client API (libmapi/libmapi.h
+ * only) against a server for testsuite/integration/test_libmapi.py.
+ *
+ *   libmapi_check CONNECTION COMMAND [ARG]
+ *   CONNECTION: --server S --user U --password P [--domain D]
+ *            or --profile-file F --profile NAME [--password P]
+ *   COMMAND: logon | inbox | roundtrip | entryids | resolve NAME | threads N | badargs
+ *
+ * Prints one result line per command ("ok ...", or "error 0xSTATUS NAME:
+ * detail") and exits 0 when the command did what it checks, 1 otherwise.
+ *
+ * Copyright (C) OpenChange developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libmapi/libmapi.h"
+
+struct conn {
+	struct mapi_connect_params params;
+	const char *profile_file;
+	const char *profile;
+};
+
+static struct conn conn;
+
+#define PidTagAttachMethodValue 0x37050003	/* PidTagAttachMethod */
+#define ATTACH_BY_VALUE 1
+#define ATTACH_SIZE 100000
+#define READ_CHUNK 10000
+
+static const char subject[] = "libmapi: Привет, мир — こんにちは世界";
+static const char body[] = "Тело письма.\nメッセージ本文です。\n";
+static const char attach_name[] = "データ-данные.bin";
+
+static int fail(struct mapi_session *s, const char *what, enum MAPISTATUS ret)
+{
+	const char *name = mapi_errstr(ret);
+	const char *detail = MapiLastError(s);
+
+	printf("error 0x%08x %s: %s%s%s\n", (unsigned)ret, name != NULL ? name : "?", what,
+	       detail != NULL ? ": " : "", detail != NULL ? detail : "");
+	return 1;
+}
+
+#define CHECK(s, call) \
+	do { \
+		enum MAPISTATUS ret_ = (call); \
+		if (ret_ != MAPI_E_SUCCESS) { \
+			return fail((s), #call, ret_); \
+		} \
+	} while (0)
+
+#define EXPECT(cond) \
+	do { \
+		if (!(cond)) { \
+			printf("error 0x00000000 mismatch: %s (line %d)\n", #cond, __LINE__); \
+			return 1; \
+		} \
+	} while (0)
+
+static enum MAPISTATUS logon(TALLOC_CTX *mem_ctx, struct mapi_session **s)
+{
+	if (conn.profile != NULL) {
+		return MapiLogonEx(mem_ctx, conn.profile_file, conn.profile, conn.params.password, s);
+	}
+	return MapiLogonParams(mem_ctx, &conn.params, s);
+}
+
+static int cmd_logon(TALLOC_CTX *mem_ctx)
+{
+	struct mapi_session *s = NULL;
+	mapi_object_t store;
+
+	CHECK(NULL, logon(mem_ctx, &s));
+	mapi_object_init(&store);
+	CHECK(s, OpenMsgStore(s, &store));
+	printf("ok logon %s\n", mapi_session_essdn(s));
+	mapi_object_release(&store);
+	MapiLogoff(s);
+	return 0;
+}
+
+static int cmd_inbox(TALLOC_CTX *mem_ctx)
+{
+	struct mapi_session *s = NULL;
+	mapi_object_t store, pub;
+	uint64_t fid = 0, top = 0;
+
+	CHECK(NULL, logon(mem_ctx, &s));
+	mapi_object_init(&store);
+	mapi_object_init(&pub);
+	CHECK(s, OpenMsgStore(s, &store));
+	CHECK(s, GetDefaultFolder(&store, olFolderInbox, &fid));
+	CHECK(s, GetDefaultFolder(&store, olFolderTopInformationStore, &top));
+	CHECK(s, OpenPublicFolder(s, &pub));
+	printf("ok inbox 0x%016llx ipm_subtree 0x%016llx public_root 0x%016llx\n",
+	       (unsigned long long)fid, (unsigned long long)top,
+	       (unsigned long long)pub.folder_ids[0]);
+	mapi_object_release(&pub);
+	mapi_object_release(&store);
+	MapiLogoff(s);
+	return 0;
+}
+
+static const char *string_of(const struct mapi_propval *v)
+{
+	return MAPI_PROP_TYPE(v->tag) == PTYP_STRING ? v->value.string : NULL;
+}
+
+static int roundtrip(TALLOC_CTX *mem_ctx, struct mapi_session *s)
+{
+	mapi_object_t store, top, folder, msg, attach, stream, table;
+	uint64_t top_fid, mid = 0, folder_fid;
+	struct mapi_propval props[3], *got;
+	struct mapi_recipient recips[2], *rgot;
+	struct mapi_row *rows;
+	struct mapi_restriction res;
+	struct mapi_sort_key key = { PidTagSubject, false };
+	uint32_t cols[] = { PidTagMid, PidTagSubject };
+	uint32_t tags[] = { PidTagSubject, PidTagBody };
+	uint32_t acols[] = { PidTagAttachNumber };
+	uint32_t n, count, i, done, attach_number;
+	struct mapi_nameid nameid, *names;
+	uint16_t *ids;
+	uint8_t *data, *back;
+	char folder_name[64];
+	bool found;
+
+	mapi_object_init(&store);
+	mapi_object_init(&top);
+	mapi_object_init(&folder);
+	mapi_object_init(&msg);
+	mapi_object_init(&attach);
+	mapi_object_init(&stream);
+	mapi_object_init(&table);
+
+	CHECK(s, OpenMsgStore(s, &store));
+	CHECK(s, GetDefaultFolder(&store, olFolderTopInformationStore, &top_fid));
+	CHECK(s, OpenFolder(&store, top_fid, &top));
+	snprintf(folder_name, sizeof(folder_name), "libmapi папка %d", (int)getpid());
+	CHECK(s, CreateFolder(&top, MAPI_FOLDER_GENERIC, folder_name, "test", false, &folder));
+	folder_fid = folder.id;
+
+	/* a message: Unicode subject and body, two recipients, an attachment through a stream */
+	CHECK(s, CreateMessage(&folder, &msg));
+	props[0].tag = PidTagSubject;
+	props[0].value.string = (char *)subject;
+	props[1].tag = PidTagBody;
+	props[1].value.string = (char *)body;
+	props[2].tag = PidTagMessageClass;
+	props[2].value.string = (char *)"IPM.Note";
+	CHECK(s, SetProps(&msg, props, 3));
+	recips[0] = (struct mapi_recipient){ MAPI_TO, mapi_session_display_name(s),
+					     mapi_session_smtp_address(s) };
+	recips[1] = (struct mapi_recipient){ MAPI_CC, "Ольга Иванова 一郎", "olga@example.ru" };
+	if (recips[0].smtp_address == NULL) {
+		recips[0].smtp_address = "self@example.com";
+	}
+	if (recips[0].display_name == NULL) {
+		recips[0].display_name = "Self";
+	}
+	CHECK(s, ModifyRecipients(&msg, recips, 2));
+	CHECK(s, CreateAttach(&msg, &attach));
+	attach_number = (uint32_t)attach.id;
+	props[0].tag = PidTagAttachMethodValue;
+	props[0].value.i32 = ATTACH_BY_VALUE;
+	props[1].tag = PidTagAttachLongFilename;
+	props[1].value.string = (char *)attach_name;
+	CHECK(s, SetProps(&attach, props, 2));
+	data = talloc_array(mem_ctx, uint8_t, ATTACH_SIZE);
+	back = talloc_zero_array(mem_ctx, uint8_t, ATTACH_SIZE);
+	EXPECT(data != NULL && back != NULL);
+	for (i = 0; i < ATTACH_SIZE; i++) {
+		data[i] = (uint8_t)((i * 7919u) >> 3 ^ i);
+	}
+	CHECK(s, OpenStream(&attach, PidTagAttachDataBinary, MAPI_OPEN_CREATE, &stream));
+	CHECK(s, WriteStream(&stream, data, ATTACH_SIZE));
+	CHECK(s, CommitStream(&stream));
+	CHECK(s, mapi_object_release(&stream));
+	CHECK(s, SaveChangesAttachment(&attach));
+	CHECK(s, mapi_object_release(&attach));
+	CHECK(s, SaveChangesMessage(&msg, &mid));
+	CHECK(s, mapi_object_release(&msg));
+	printf("saved 0x%016llx\n", (unsigned long long)mid);
+
+	/* found again by a contents table: sorted, restricted to the subject */
+	CHECK(s, GetContentsTable(&folder, &table, &count));
+	EXPECT(count == 1);
+	CHECK(s, SetColumns(&table, cols, 2));
+	CHECK(s, SortTable(&table, &key, 1));
+	memset(&res, 0, sizeof(res));
+	res.type = MAPI_RES_PROPERTY;
+	res.u.property.relop = MAPI_RELOP_EQ;
+	res.u.property.tag = PidTagSubject;
+	res.u.property.value.tag = PidTagSubject;
+	res.u.property.value.value.string = (char *)subject;
+	CHECK(s, Restrict(&table, &res));
+	CHECK(s, QueryRows(mem_ctx, &table, 10, &rows, &n));
+	EXPECT(n == 1);
+	EXPECT(rows[0].count == 2 && rows[0].props[0].tag == PidTagMid);
+	EXPECT(rows[0].props[0].value.i64 == mid);
+	EXPECT(string_of(&rows[0].props[1]) != NULL && strcmp(string_of(&rows[0].props[1]), subject) == 0);
+	/* a restriction nothing matches */
+	res.u.property.value.value.string = (char *)"no such subject";
+	CHECK(s, Restrict(&table, &res));
+	CHECK(s, QueryRows(mem_ctx, &table, 10, &rows, &n));
+	EXPECT(n == 0);
+	CHECK(s, mapi_object_release(&table));
+
+	/* read back, byte for byte */
+	CHECK(s, OpenMessage(&folder, folder_fid, mid, MAPI_OPEN_READ, &msg));
+	CHECK(s, GetProps(mem_ctx, &msg, tags, 2, &got));
+	EXPECT(string_of(&got[0]) != NULL && strcmp(string_of(&got[0]), subject) == 0);
+	EXPECT(string_of(&got[1]) != NULL && strcmp(string_of(&got[1]), body) == 0);
+	CHECK(s, GetPropsAll(mem_ctx, &msg, &got, &n));
+	found = false;
+	for (i = 0; i < n; i++) {
+		if (got[i].tag == PidTagSubject && strcmp(got[i].value.string, subject) == 0) {
+			found = true;
+		}
+	}
+	EXPECT(found);
+	CHECK(s, ReadRecipients(mem_ctx, &msg, &rgot, &n));
+	EXPECT(n == 2);
+	for (i = 0; i < 2; i++) {
+		EXPECT(rgot[i].type == recips[i].type);
+		EXPECT(rgot[i].display_name != NULL &&
+		       strcmp(rgot[i].display_name, recips[i].display_name) == 0);
+		EXPECT(rgot[i].smtp_address != NULL &&
+		       strcmp(rgot[i].smtp_address, recips[i].smtp_address) == 0);
+	}
+	CHECK(s, GetAttachmentTable(&msg, &table));
+	CHECK(s, SetColumns(&table, acols, 1));
+	CHECK(s, QueryRows(mem_ctx, &table, 10, &rows, &n));
+	EXPECT(n == 1 && rows[0].props[0].tag == PidTagAttachNumber);
+	EXPECT(rows[0].props[0].value.i32 == attach_number);
+	CHECK(s, mapi_object_release(&table));
+	CHECK(s, OpenAttach(&msg, attach_number, &attach));
+	tags[0] = PidTagAttachLongFilename;
+	CHECK(s, GetProps(mem_ctx, &attach, tags, 1, &got));
+	EXPECT(string_of(&got[0]) != NULL && strcmp(string_of(&got[0]), attach_name) == 0);
+	CHECK(s, OpenStream(&attach, PidTagAttachDataBinary, MAPI_OPEN_READ, &stream));
+	EXPECT(stream.stream_size == ATTACH_SIZE);
+	for (done = 0;;) {
+		uint32_t got_bytes = 0;
+
+		CHECK(s, ReadStream(&stream, back + done,
+				    ATTACH_SIZE - done < READ_CHUNK ? (ATTACH_SIZE - done) + 1 : READ_CHUNK,
+				    &got_bytes));
+		if (got_bytes == 0) {
+			break;
+		}
+		done += got_bytes;
+		if (done == ATTACH_SIZE) {
+			/* one more read must say the end */
+			uint8_t extra;
+
+			CHECK(s, ReadStream(&stream, &extra, 1, &got_bytes));
+			EXPECT(got_bytes == 0);
+			break;
+		}
+	}
+	EXPECT(done == ATTACH_SIZE && memcmp(data, back, ATTACH_SIZE) == 0);
+	CHECK(s, mapi_object_release(&stream));
+	CHECK(s, mapi_object_release(&attach));
+	CHECK(s, mapi_object_release(&msg));
+
+	/* named properties both ways (PS_PUBLIC_STRINGS, MS-OXPROPS 1.3.2) */
+	memset(&nameid, 0, sizeof(nameid));
+	memcpy(nameid.guid.bytes, "\x29\x03\x02\x00\x00\x00\x00\x00\xc0\x00\x00\x00\x00\x00\x00\x46", 16);
+	nameid.is_string = true;
+	nameid.name = "libmapi-тест";
+	CHECK(s, GetIDsFromNames(mem_ctx, &folder, &nameid, 1, true, &ids));
+	EXPECT(ids[0] >= 0x8000);
+	CHECK(s, GetNamesFromIDs(mem_ctx, &folder, ids, 1, &names));
+	EXPECT(names[0].is_string && strcmp(names[0].name, nameid.name) == 0);
+	EXPECT(memcmp(names[0].guid.bytes, nameid.guid.bytes, 16) == 0);
+
+	/* DeleteProps on an open message (not saved) */
+	CHECK(s, OpenMessage(&folder, folder_fid, mid, MAPI_OPEN_READWRITE, &msg));
+	tags[0] = PidTagBody;
+	CHECK(s, DeleteProps(&msg, tags, 1));
+	CHECK(s, GetProps(mem_ctx, &msg, tags, 1, &got));
+	EXPECT(MAPI_PROP_TYPE(got[0].tag) == PTYP_ERRORCODE);
+	CHECK(s, mapi_object_release(&msg));
+
+	/* delete it, then the folder */
+	CHECK(s, DeleteMessages(&folder, &mid, 1));
+	CHECK(s, GetContentsTable(&folder, &table, &count));
+	EXPECT(count == 0);
+	CHECK(s, mapi_object_release(&table));
+	EXPECT(OpenMessage(&folder, folder_fid, mid, MAPI_OPEN_READ, &msg) != MAPI_E_SUCCESS);
+	CHECK(s, mapi_object_release(&folder));
+	CHECK(s, DeleteFolder(&top, folder_fid, MAPI_DEL_MESSAGES | MAPI_DEL_FOLDERS));
+	EXPECT(OpenFolder(&top, folder_fid, &folder) != MAPI_E_SUCCESS);
+	CHECK(s, mapi_object_release(&top));
+	CHECK(s, mapi_object_release(&store));
+	printf("ok roundtrip\n");
+	return 0;
+}
+
+static int cmd_roundtrip(TALLOC_CTX *mem_ctx)
+{
+	struct mapi_session *s = NULL;
+	int status;
+
+	CHECK(NULL, logon(mem_ctx, &s));
+	status = roundtrip(mem_ctx, s);
+	MapiLogoff(s);
+	return status;
+}
+
+/*
+ * Entry IDs to folder ids: the store's IPM subtree entry ID is the IPM
+ * subtree; a Calendar named by PidTagIpmAppointmentEntryId on the Root
+ * folder is what GetDefaultFolder(olFolderCalendar) finds.
+ */
+static int entryids(TALLOC_CTX *mem_ctx, struct mapi_session *s)
+{
+	mapi_object_t store, root, top, folder;
+	uint32_t tag = 0x35E00102;	/* PidTagIpmSubtreeEntryId */
+	uint32_t eid_tag = 0x0FFF0102;	/* PidTagEntryId */
+	struct mapi_propval *props, pv;
+	uint64_t top_fid, fid = 0;
+	char name[64];
+	enum MAPISTATUS ret;
+
+	mapi_object_init(&store);
+	mapi_object_init(&root);
+	mapi_object_init(&top);
+	mapi_object_init(&folder);
+	CHECK(s, OpenMsgStore(s, &store));
+	CHECK(s, GetDefaultFolder(&store, olFolderTopInformationStore, &top_fid));
+	CHECK(s, GetProps(mem_ctx, &store, &tag, 1, &props));
+	EXPECT(props[0].tag == tag);
+	CHECK(s, GetFIDFromEntryID(&store, &props[0].value.binary, &fid));
+	EXPECT(fid == top_fid);
+	ret = GetDefaultFolder(&store, olFolderCalendar, &fid);
+	EXPECT(ret == MAPI_E_SUCCESS || ret == MAPI_E_NOT_FOUND);
+	/* a calendar of our own, named on the Root folder */
+	CHECK(s, OpenFolder(&store, top_fid, &top));
+	snprintf(name, sizeof(name), "Календарь %d", (int)getpid());
+	CHECK(s, CreateFolder(&top, MAPI_FOLDER_GENERIC, name, NULL, false, &folder));
+	CHECK(s, GetProps(mem_ctx, &folder, &eid_tag, 1, &props));
+	EXPECT(props[0].tag == eid_tag);
+	CHECK(s, GetDefaultFolder(&store, olFolderRoot, &fid));
+	CHECK(s, OpenFolder(&store, fid, &root));
+	pv.tag = PidTagIpmAppointmentEntryId;
+	pv.value.binary = props[0].value.binary;
+	CHECK(s, SetProps(&root, &pv, 1));
+	CHECK(s, GetDefaultFolder(&store, olFolderCalendar, &fid));
+	EXPECT(fid == folder.id);
+	tag = PidTagIpmAppointmentEntryId;
+	CHECK(s, DeleteProps(&root, &tag, 1));
+	EXPECT(GetDefaultFolder(&store, olFolderCalendar, &fid) == ret);
+	fid = folder.id;
+	CHECK(s, mapi_object_release(&folder));
+	CHECK(s, DeleteFolder(&top, fid, MAPI_DEL_MESSAGES | MAPI_DEL_FOLDERS));
+	mapi_object_release(&root);
+	mapi_object_release(&top);
+	mapi_object_release(&store);
+	printf("ok entryids\n");
+	return 0;
+}
+
+static int cmd_entryids(TALLOC_CTX *mem_ctx)
+{
+	struct mapi_session *s = NULL;
+	int status;
+
+	CHECK(NULL, logon(mem_ctx, &s));
+	status = entryids(mem_ctx, s);
+	MapiLogoff(s);
+	return status;
+}
+
+static int cmd_resolve(TALLOC_CTX *mem_ctx, const char *name)
+{
+	struct mapi_session *s = NULL;
+	struct mapi_ab_entry *e;
+
+	CHECK(NULL, logon(mem_ctx, &s));
+	CHECK(s, ResolveNames(mem_ctx, s, name, &e));
+	printf("ok resolve\t%s\t%s\t%s\n", e->display_name ? e->display_name : "",
+	       e->smtp_address ? e->smtp_address : "", e->essdn ? e->essdn : "");
+	MapiLogoff(s);
+	return 0;
+}
+
+/* What one thread does with its own session: logon, list the IPM subtree */
+struct worker {
+	pthread_t thread;
+	int status;
+	uint32_t folders;
+	char line[512];
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	TALLOC_CTX *mem_ctx = talloc_new(NULL);
+	struct mapi_session *s = NULL;
+	mapi_object_t store, top, table;
+	uint32_t cols[] = { PidTagDisplayName, PidTagFolderId };
+	struct mapi_row *rows;
+	uint64_t fid;
+	uint32_t count, n;
+	enum MAPISTATUS ret;
+
+	mapi_object_init(&store);
+	mapi_object_init(&top);
+	mapi_object_init(&table);
+	w->status = 1;
+	ret = logon(mem_ctx, &s);
+	if (ret == MAPI_E_SUCCESS) ret = OpenMsgStore(s, &store);
+	if (ret == MAPI_E_SUCCESS) ret = GetDefaultFolder(&store, olFolderTopInformationStore, &fid);
+	if (ret == MAPI_E_SUCCESS) ret = OpenFolder(&store, fid, &top);
+	if (ret == MAPI_E_SUCCESS) ret = GetHierarchyTable(&top, &table, &count);
+	if (ret == MAPI_E_SUCCESS) ret = SetColumns(&table, cols, 2);
+	if (ret == MAPI_E_SUCCESS) ret = QueryRows(mem_ctx, &table, 100, &rows, &n);
+	if (ret == MAPI_E_SUCCESS) {
+		w->folders = n;
+		w->status = (n == count && n > 0) ? 0 : 1;
+		snprintf(w->line, sizeof(w->line), "%u of %u folders", n, count);
+	} else {
+		snprintf(w->line, sizeof(w->line), "0x%08x: %s", (unsigned)ret,
+			 MapiLastError(s) ? MapiLastError(s) : "");
+	}
+	if (s != NULL) {
+		mapi_object_release(&table);
+		mapi_object_release(&top);
+		mapi_object_release(&store);
+	}
+	talloc_free(mem_ctx);
+	return NULL;
+}
+
+static int cmd_threads(int n)
+{
+	struct worker *w = calloc(n, sizeof(*w));
+	int i, failed = 0;
+
+	if (w == NULL || n <= 0) {
+		free(w);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0) {
+			w[i].status = 2;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (w[i].status != 2) {
+			pthread_join(w[i].thread, NULL);
+		}
+		if (w[i].status != 0 || w[i].folders != w[0].folders) {
+			printf("thread %d: %s\n", i, w[i].line);
+			failed++;
+		}
+	}
+	if (failed == 0) {
+		printf("ok threads %d %u folders each\n", n, w[0].folders);
+	}
+	free(w);
+	return failed == 0 ? 0 : 1;
+}
+
+/* Every call refuses what it cannot use, before any traffic */
+static int cmd_badargs(TALLOC_CTX *mem_ctx)
+{
+	struct mapi_session *s = NULL;
+	mapi_object_t store, empty, folder;
+	uint64_t fid;
+	uint32_t count;
+	struct mapi_row *rows;
+	struct mapi_propval *props;
+
+	mapi_object_init(&empty);
+	mapi_object_init(&folder);
+	mapi_object_init(&store);
+	EXPECT(MapiLogonParams(mem_ctx, NULL, &s) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(MapiLogonEx(mem_ctx, NULL, NULL, NULL, NULL) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(OpenMsgStore(NULL, &store) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(GetDefaultFolder(&empty, olFolderInbox, &fid) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(OpenFolder(&empty, 1, &folder) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(CreateFolder(&empty, MAPI_FOLDER_GENERIC, "x", NULL, false, &folder) ==
+	       MAPI_E_INVALID_PARAMETER);
+	EXPECT(GetContentsTable(&empty, &folder, &count) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(QueryRows(mem_ctx, &empty, 1, &rows, &count) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(SetProps(&empty, NULL, 0) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(GetPropsAll(mem_ctx, &empty, &props, &count) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(WriteStream(&empty, NULL, 0) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(ResolveNames(mem_ctx, NULL, "x", NULL) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(mapi_object_release(NULL) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(mapi_object_release(&empty) == MAPI_E_SUCCESS);
+	/* with a live session: wrong object types and values */
+	CHECK(NULL, logon(mem_ctx, &s));
+	CHECK(s, OpenMsgStore(s, &store));
+	EXPECT(GetDefaultFolder(&store, 9999, &fid) == MAPI_E_NO_SUPPORT);
+	EXPECT(CreateFolder(&store, MAPI_FOLDER_GENERIC, "x", NULL, false, &folder) ==
+	       MAPI_E_INVALID_PARAMETER);
+	EXPECT(CreateMessage(&store, &folder) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(OpenStream(&store, PidTagSubject + 1, MAPI_OPEN_READ, &folder) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(OpenFolder(&store, 1, &store) == MAPI_E_INVALID_PARAMETER);
+	/* a folder that does not exist: the server's ReturnValue */
+	EXPECT(OpenFolder(&store, 0x0001000000ABCDEFull, &folder) == MAPI_E_NOT_FOUND);
+	mapi_object_release(&store);
+	MapiLogoff(s);
+	printf("ok badargs\n");
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: libmapi_check (--server S --user U --password P [--domain D] | "
+		"--profile-file F --profile NAME [--password P]) "
+		"logon|inbox|roundtrip|entryids|resolve NAME|threads N|badargs\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	TALLOC_CTX *mem_ctx;
+	int i, status;
+	const char *cmd = NULL, *arg = NULL;
+
+	for (i = 1; i < argc; i++) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(argv[i], "--server") == 0 && v) { conn.params.server = v; i++; }
+		else if (strcmp(argv[i], "--user") == 0 && v) { conn.params.username = v; i++; }
+		else if (strcmp(argv[i], "--password") == 0 && v) { conn.params.password = v; i++; }
+		else if (strcmp(argv[i], "--domain") == 0 && v) { conn.params.domain = v; i++; }
+		else if (strcmp(argv[i], "--profile-file") == 0 && v) { conn.profile_file = v; i++; }
+		else if (strcmp(argv[i], "--profile") == 0 && v) { conn.profile = v; i++; }
+		else if (cmd == NULL) { cmd = argv[i]; }
+		else if (arg == NULL) { arg = argv[i]; }
+		else return usage();
+	}
+	if (cmd == NULL) {
+		return usage();
+	}
+	if (MapiInitialize() != MAPI_E_SUCCESS) {
+		printf("error MapiInitialize\n");
+		return 1;
+	}
+	mem_ctx = talloc_new(NULL);
+	if (strcmp(cmd, "logon") == 0) status = cmd_logon(mem_ctx);
+	else if (strcmp(cmd, "inbox") == 0) status = cmd_inbox(mem_ctx);
+	else if (strcmp(cmd, "roundtrip") == 0) status = cmd_roundtrip(mem_ctx);
+	else if (strcmp(cmd, "resolve") == 0 && arg) status = cmd_resolve(mem_ctx, arg);
+	else if (strcmp(cmd, "threads") == 0 && arg) status = cmd_threads(atoi(arg));
+	else if (strcmp(cmd, "badargs") == 0) status = cmd_badargs(mem_ctx);
+	else if (strcmp(cmd, "entryids") == 0) status = cmd_entryids(mem_ctx);
+	else status = usage();
+	fflush(stdout);
+	talloc_free(mem_ctx);
+	MapiUninitialize();
+	return status;
+}
