@@ -1,0 +1,135 @@
+"""utils/openchangeclient against the test bed's DC, as a user runs it.
+
+A blackbox test: only the built program's output, files and exit status.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from oc_testbed_env import TestBedEnv
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+import testbed  # noqa: E402
+
+USER = "occlientuser"
+SUBJECT = "Проверка клиента: привет"
+
+
+def built_tool(name):
+    build = os.environ.get("OC_BUILD_DIR", os.path.join(HERE, "..", "..", "build"))
+    program = os.path.join(build, "utils", name)
+    if not os.access(program, os.X_OK):
+        raise unittest.SkipTest("%s is not built" % program)
+    return program
+
+
+class OpenchangeclientTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.bed = TestBedEnv()
+        cls.bed.require_exchange()
+        cls.program = built_tool("openchangeclient")
+        cls.user = testbed.add_mailbox_user(USER)
+
+    def credentials(self, password=None):
+        return ["--server", self.bed.address, "--user", USER,
+                "--password", password or self.user["password"], "--domain", self.bed.domain]
+
+    def run_tool(self, *args, expect=0, timeout=300):
+        done = subprocess.run([self.program] + list(args), capture_output=True, timeout=timeout)
+        out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+        # a crash is never an acceptable result
+        self.assertGreaterEqual(done.returncode, 0, out + err)
+        if expect is not None:
+            self.assertEqual(done.returncode, expect, out + err[-6000:])
+        return out, err
+
+    def test_list_folders(self):
+        out, _ = self.run_tool(*self.credentials(), "--list-folders")
+        for name in ("Inbox", "Sent Items", "Deleted Items"):
+            self.assertRegex(out, r"(?m)^  +%s \[0x[0-9a-f]{16}\]" % name, out)
+
+    def test_roundtrip(self):
+        tmp = tempfile.TemporaryDirectory(prefix="test_openchangeclient.")
+        self.addCleanup(tmp.cleanup)
+        folder = "occlient папка %d" % os.getpid()
+        payload = bytes((i * 131 + (i >> 7)) & 0xFF for i in range(70000)) + b"\0\r\n\xff"
+        source = os.path.join(tmp.name, "данные.bin")
+        with open(source, "wb") as f:
+            f.write(payload)
+        out, _ = self.run_tool(*self.credentials(), "--create-folder", folder)
+        self.assertIn("Created folder " + folder, out)
+        out, _ = self.run_tool(*self.credentials(), "--list-folders")
+        self.assertIn(folder, out)
+
+        out, _ = self.run_tool(*self.credentials(), "--create-message", "--folder", folder,
+                               "--subject", SUBJECT, "--body", "Тело\nвторая строка",
+                               "--to", "someone@example.com", "--attach", source)
+        self.assertRegex(out, r"Created message 0x[0-9a-f]{16}")
+        mid = out.split()[-1]
+
+        out, _ = self.run_tool(*self.credentials(), "--list-messages", "--folder", folder)
+        lines = [line.split("\t") for line in out.splitlines()]
+        self.assertEqual(len(lines), 1, out)
+        self.assertEqual(lines[0][0], mid)
+        self.assertEqual(lines[0][1], SUBJECT)
+
+        saved = os.path.join(tmp.name, "saved")
+        os.mkdir(saved)
+        out, _ = self.run_tool(*self.credentials(), "--fetch", mid, "--folder", folder,
+                               "--attachments", saved)
+        self.assertIn("Subject: " + SUBJECT, out)
+        self.assertIn("someone@example.com", out)
+        self.assertIn("Тело\nвторая строка", out)
+        self.assertIn("Attachment: ", out)
+        with open(os.path.join(saved, "данные.bin"), "rb") as f:
+            self.assertEqual(f.read(), payload)
+
+        out, _ = self.run_tool(*self.credentials(), "--dump", mid, "--folder", folder)
+        self.assertRegex(out, r"(?m)^PidTagSubject\t0x0037001f\tPtypString\t%s$" % SUBJECT)
+        self.assertIn("PidTagMessageClass", out)
+
+        out, _ = self.run_tool(*self.credentials(), "--delete-message", mid, "--folder", folder)
+        self.assertIn("Deleted message " + mid, out)
+        out, _ = self.run_tool(*self.credentials(), "--list-messages", "--folder", folder)
+        self.assertEqual(out.strip(), "")
+        _, err = self.run_tool(*self.credentials(), "--fetch", mid, "--folder", folder, expect=1)
+        self.assertTrue(err.startswith("openchangeclient: "), err)
+
+        out, _ = self.run_tool(*self.credentials(), "--delete-folder", folder)
+        self.assertIn("Deleted folder", out)
+        out, _ = self.run_tool(*self.credentials(), "--list-folders")
+        self.assertNotIn(folder, out)
+        _, err = self.run_tool(*self.credentials(), "--delete-folder", folder, expect=1)
+        self.assertIn("no folder", err)
+
+    def test_send_is_not_supported(self):
+        _, err = self.run_tool(*self.credentials(), "--send", "--folder", "Drafts", expect=1)
+        self.assertIn("message submission is not supported by this server yet", err)
+
+    def test_bad_password(self):
+        _, err = self.run_tool(*self.credentials("wrong-Password-1"), "--list-folders", expect=1)
+        self.assertIn("cannot log on", err)
+        self.assertEqual(len(err.strip().splitlines()), 1, err)
+
+    def test_usage_errors(self):
+        for args in (["--no-such-option"], [], ["--list-folders"],
+                     self.credentials() + ["--list-messages"],
+                     self.credentials() + ["--list-folders", "--list-messages"]):
+            _, err = self.run_tool(*args, expect=2)
+            self.assertTrue(err.startswith("openchangeclient: "), err)
+        _, err = self.run_tool(*self.credentials(), "--fetch", "not-an-id", "--folder", "Inbox",
+                               expect=1)
+        self.assertIn("not a message id", err)
+        _, err = self.run_tool(*self.credentials(), "--list-messages", "--folder",
+                               "no such folder here", expect=1)
+        self.assertIn("no folder", err)
+        out, _ = self.run_tool("--help")
+        self.assertIn("--list-folders", out)
+
+
+if __name__ == "__main__":
+    unittest.main()
