@@ -39,6 +39,9 @@ enum command {
 	CMD_DELETE_MESSAGE,
 	CMD_DUMP,
 	CMD_SEND,
+	CMD_CREATE_CONTACT,
+	CMD_CREATE_APPOINTMENT,
+	CMD_CREATE_TASK,
 };
 
 struct options {
@@ -47,6 +50,7 @@ struct options {
 	const char *profile, *profile_file;
 	struct mapi_connect_params params;
 	const char *folder, *parent, *attachments, *subject, *body;
+	const char *email, *start, *end, *due;
 	const char *to[MAX_LIST], *attach[MAX_LIST];
 	unsigned n_to, n_attach;
 };
@@ -78,6 +82,11 @@ static void usage(FILE *out)
 		"                                      a message saved in folder F (not sent)\n"
 		"  --delete-message MID --folder F\n"
 		"  --send ...                          not supported by this server yet\n"
+		"  --create-contact NAME [--email ADDR] [--folder F]        (default: Contacts)\n"
+		"  --create-appointment SUBJECT --start T --end T [--body B] [--folder F]\n"
+		"                                                          (default: Calendar)\n"
+		"  --create-task SUBJECT [--due T] [--body B] [--folder F] (default: Tasks)\n"
+		"Times T are UTC: 'YYYY-MM-DD HH:MM' or 'YYYY-MM-DD'.\n"
 		"  --help\n"
 		"A folder F is a display name (searched in the whole tree) or a folder id (0x...).\n");
 }
@@ -968,12 +977,207 @@ static int cmd_delete_message(struct client *c, const struct options *o)
 	return status;
 }
 
+/* --- contacts, appointments, tasks --------------------------------------- */
+
+/* Property sets of MS-OXPROPS 1.3.2, as on the wire (Data1..3 little-endian). */
+static const uint8_t psetid_address[16] = { 0x04, 0x20, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00,
+					    0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 };
+static const uint8_t psetid_appointment[16] = { 0x02, 0x20, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00,
+						0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 };
+static const uint8_t psetid_task[16] = { 0x03, 0x20, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00,
+					 0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 };
+
+/* A named property to set: its set, LID, type and value. */
+struct named_value {
+	const uint8_t *guid;
+	uint32_t lid;
+	struct mapi_propval pv;		/* pv.tag holds only the type */
+};
+
+/* 'YYYY-MM-DD HH:MM' or 'YYYY-MM-DD', UTC, to a FILETIME. */
+static bool parse_time(const char *s, uint64_t *filetime)
+{
+	struct tm tm = { 0 };
+	int y, mo, d, h = 0, mi = 0, n = 0;
+	time_t t;
+
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3) {
+		return false;
+	}
+	if (s[n] != '\0') {
+		const char *rest = s + n;
+		int m = 0;
+
+		if (sscanf(rest, " %2d:%2d%n", &h, &mi, &m) != 2 || rest[m] != '\0') {
+			return false;
+		}
+	}
+	if (y < 1601 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
+	    mi > 59) {
+		return false;
+	}
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	t = timegm(&tm);
+	*filetime = ((uint64_t)(t + 11644473600LL)) * 10000000ULL;
+	return true;
+}
+
+/*
+ * Saves an item of CLASS in folder ARG (or the default folder DEFAULT):
+ * PROPS, and NAMED mapped to ids by GetIDsFromNames (MS-OXCPRPT 2.2.12).
+ */
+static int create_item(struct client *c, const char *arg, uint32_t def, const char *class,
+		       struct mapi_propval *props, uint16_t n_props, struct named_value *named,
+		       uint16_t n_named, const char *what)
+{
+	mapi_object_t folder, msg;
+	struct mapi_nameid *names = talloc_zero_array(c->mem_ctx, struct mapi_nameid, n_named + 1);
+	struct mapi_propval *all = talloc_zero_array(c->mem_ctx, struct mapi_propval,
+						     n_props + n_named + 1);
+	uint16_t *ids = NULL, i;
+	uint64_t fid, mid = 0;
+	enum MAPISTATUS ret;
+	int status;
+
+	mapi_object_init(&folder);
+	mapi_object_init(&msg);
+	if (arg != NULL) {
+		status = open_folder_arg(c, arg, &folder);
+		if (status != 0) {
+			return status;
+		}
+	} else {
+		ret = GetDefaultFolder(&c->store, def, &fid);
+		if (ret == MAPI_E_SUCCESS) {
+			ret = OpenFolder(&c->store, fid, &folder);
+		}
+		if (ret != MAPI_E_SUCCESS) {
+			return fail(c, "cannot open the default folder", ret);
+		}
+	}
+	for (i = 0; i < n_named; i++) {
+		memcpy(names[i].guid.bytes, named[i].guid, 16);
+		names[i].is_string = false;
+		names[i].lid = named[i].lid;
+	}
+	ret = MAPI_E_SUCCESS;
+	if (n_named > 0) {
+		ret = GetIDsFromNames(c->mem_ctx, &folder, names, n_named, true, &ids);
+	}
+	if (ret == MAPI_E_SUCCESS) {
+		all[0].tag = PidTagMessageClass;
+		all[0].value.string = (char *)class;
+		memcpy(all + 1, props, n_props * sizeof(*props));
+		for (i = 0; i < n_named; i++) {
+			all[1 + n_props + i] = named[i].pv;
+			all[1 + n_props + i].tag = MAPI_PROP_TAG(ids[i], MAPI_PROP_TYPE(named[i].pv.tag));
+		}
+		ret = CreateMessage(&folder, &msg);
+	}
+	if (ret == MAPI_E_SUCCESS) {
+		ret = SetProps(&msg, all, 1 + n_props + n_named);
+	}
+	if (ret == MAPI_E_SUCCESS) {
+		ret = SaveChangesMessage(&msg, &mid);
+	}
+	mapi_object_release(&msg);
+	mapi_object_release(&folder);
+	if (ret != MAPI_E_SUCCESS) {
+		return fail(c, what, ret);
+	}
+	printf("Created message 0x%016llx\n", (unsigned long long)mid);
+	return 0;
+}
+
+static int cmd_create_contact(struct client *c, const struct options *o)
+{
+	struct mapi_propval props[2];
+	struct named_value named[2];
+	uint16_t n_named = 0;
+
+	props[0].tag = PidTagDisplayName;
+	props[0].value.string = (char *)o->cmd_arg;
+	props[1].tag = PidTagSubject;
+	props[1].value.string = (char *)o->cmd_arg;
+	/* the first e-mail address of a contact (MS-OXOCNTC 2.2.1.2) */
+	if (o->email != NULL) {
+		named[n_named].guid = psetid_address;
+		named[n_named].lid = 0x8083;	/* PidLidEmail1EmailAddress */
+		named[n_named].pv.tag = PTYP_STRING;
+		named[n_named++].pv.value.string = (char *)o->email;
+		named[n_named].guid = psetid_address;
+		named[n_named].lid = 0x8080;	/* PidLidEmail1DisplayName */
+		named[n_named].pv.tag = PTYP_STRING;
+		named[n_named++].pv.value.string = (char *)o->cmd_arg;
+	}
+	return create_item(c, o->folder, olFolderContacts, "IPM.Contact", props, 2, named, n_named,
+			   "cannot create the contact");
+}
+
+static int cmd_create_appointment(struct client *c, const struct options *o)
+{
+	struct mapi_propval props[4];
+	struct named_value named[2];
+	uint64_t start, end;
+
+	if (!parse_time(o->start, &start) || !parse_time(o->end, &end)) {
+		return error("%s", "--start and --end take 'YYYY-MM-DD HH:MM' or 'YYYY-MM-DD' (UTC)");
+	}
+	if (end < start) {
+		return error("%s", "the appointment ends before it starts");
+	}
+	props[0].tag = PidTagSubject;
+	props[0].value.string = (char *)o->cmd_arg;
+	props[1].tag = PidTagBody;
+	props[1].value.string = (char *)(o->body != NULL ? o->body : "");
+	/* PidTagStartDate/EndDate mirror the whole times (MS-OXOCAL 2.2.1.30, 2.2.1.31) */
+	props[2].tag = PidTagStartDate;
+	props[2].value.time = start;
+	props[3].tag = PidTagEndDate;
+	props[3].value.time = end;
+	named[0].guid = psetid_appointment;
+	named[0].lid = 0x820D;			/* PidLidAppointmentStartWhole */
+	named[0].pv.tag = PTYP_TIME;
+	named[0].pv.value.time = start;
+	named[1].guid = psetid_appointment;
+	named[1].lid = 0x820E;			/* PidLidAppointmentEndWhole */
+	named[1].pv.tag = PTYP_TIME;
+	named[1].pv.value.time = end;
+	return create_item(c, o->folder, olFolderCalendar, "IPM.Appointment", props, 4, named, 2,
+			   "cannot create the appointment");
+}
+
+static int cmd_create_task(struct client *c, const struct options *o)
+{
+	struct mapi_propval props[2];
+	struct named_value named[1];
+	uint64_t due = 0;
+
+	if (o->due != NULL && !parse_time(o->due, &due)) {
+		return error("%s", "--due takes 'YYYY-MM-DD HH:MM' or 'YYYY-MM-DD' (UTC)");
+	}
+	props[0].tag = PidTagSubject;
+	props[0].value.string = (char *)o->cmd_arg;
+	props[1].tag = PidTagBody;
+	props[1].value.string = (char *)(o->body != NULL ? o->body : "");
+	named[0].guid = psetid_task;
+	named[0].lid = 0x8105;			/* PidLidTaskDueDate (MS-OXOTASK 2.2.2.2.5) */
+	named[0].pv.tag = PTYP_TIME;
+	named[0].pv.value.time = due;
+	return create_item(c, o->folder, olFolderTasks, "IPM.Task", props, 2, named,
+			   o->due != NULL ? 1 : 0, "cannot create the task");
+}
+
 /* --- options ------------------------------------------------------------- */
 
 enum {
 	OPT_HELP = 256, OPT_PROFILE, OPT_PROFILE_FILE, OPT_SERVER, OPT_USER, OPT_PASSWORD,
 	OPT_DOMAIN, OPT_FOLDER, OPT_PARENT, OPT_ATTACHMENTS, OPT_SUBJECT, OPT_BODY, OPT_TO,
-	OPT_ATTACH,
+	OPT_ATTACH, OPT_EMAIL, OPT_START, OPT_END, OPT_DUE,
 };
 
 static int set_command(struct options *o, enum command cmd, const char *arg)
@@ -1012,6 +1216,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "delete-message", required_argument, NULL, CMD_DELETE_MESSAGE },
 		{ "dump", required_argument, NULL, CMD_DUMP },
 		{ "send", no_argument, NULL, CMD_SEND },
+		{ "create-contact", required_argument, NULL, CMD_CREATE_CONTACT },
+		{ "create-appointment", required_argument, NULL, CMD_CREATE_APPOINTMENT },
+		{ "create-task", required_argument, NULL, CMD_CREATE_TASK },
+		{ "email", required_argument, NULL, OPT_EMAIL },
+		{ "start", required_argument, NULL, OPT_START },
+		{ "end", required_argument, NULL, OPT_END },
+		{ "due", required_argument, NULL, OPT_DUE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, status;
@@ -1031,6 +1242,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_ATTACHMENTS: o->attachments = optarg; break;
 		case OPT_SUBJECT: o->subject = optarg; break;
 		case OPT_BODY: o->body = optarg; break;
+		case OPT_EMAIL: o->email = optarg; break;
+		case OPT_START: o->start = optarg; break;
+		case OPT_END: o->end = optarg; break;
+		case OPT_DUE: o->due = optarg; break;
 		case OPT_TO:
 			if (o->n_to == MAX_LIST) {
 				return usage_error("%s", "too many --to");
@@ -1045,7 +1260,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case CMD_LIST_FOLDERS: case CMD_LIST_MESSAGES: case CMD_FETCH:
 		case CMD_CREATE_FOLDER: case CMD_DELETE_FOLDER: case CMD_CREATE_MESSAGE:
-		case CMD_DELETE_MESSAGE: case CMD_DUMP: case CMD_SEND:
+		case CMD_DELETE_MESSAGE: case CMD_DUMP: case CMD_SEND: case CMD_CREATE_CONTACT:
+		case CMD_CREATE_APPOINTMENT: case CMD_CREATE_TASK:
 			status = set_command(o, (enum command)c, optarg);
 			if (status != 0) {
 				return status;
@@ -1076,6 +1292,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->cmd == CMD_CREATE_MESSAGE && o->subject == NULL) {
 		return usage_error("%s", "--create-message needs --subject");
+	}
+	if (o->cmd == CMD_CREATE_APPOINTMENT && (o->start == NULL || o->end == NULL)) {
+		return usage_error("%s", "--create-appointment needs --start and --end");
 	}
 	if (o->cmd == CMD_CREATE_FOLDER && *o->cmd_arg == '\0') {
 		return usage_error("%s", "--create-folder needs a non-empty name");
@@ -1111,6 +1330,9 @@ int main(int argc, char **argv)
 		case CMD_DELETE_FOLDER: status = cmd_delete_folder(&c, &o); break;
 		case CMD_CREATE_MESSAGE: status = cmd_create_message(&c, &o); break;
 		case CMD_DELETE_MESSAGE: status = cmd_delete_message(&c, &o); break;
+		case CMD_CREATE_CONTACT: status = cmd_create_contact(&c, &o); break;
+		case CMD_CREATE_APPOINTMENT: status = cmd_create_appointment(&c, &o); break;
+		case CMD_CREATE_TASK: status = cmd_create_task(&c, &o); break;
 		default: break;
 		}
 	}

@@ -106,6 +106,35 @@ class OpenchangeclientTest(unittest.TestCase):
         _, err = self.run_tool(*self.credentials(), "--delete-folder", folder, expect=1)
         self.assertIn("no folder", err)
 
+    def created(self, *args):
+        out, _ = self.run_tool(*self.credentials(), *args)
+        self.assertRegex(out, r"Created message 0x[0-9a-f]{16}")
+        return out.split()[-1]
+
+    def test_contact_appointment_task(self):
+        """Each lands in its default folder with its class and properties."""
+        for folder, args, expected in (
+                ("Contacts", ["--create-contact", "Пётр Контакт", "--email", "petr@example.ru"],
+                 ["IPM.Contact", "PidTagDisplayName\t0x3001001f\tPtypString\tПётр Контакт",
+                  "petr@example.ru"]),
+                ("Calendar", ["--create-appointment", "Встреча", "--start", "2026-03-01 10:00",
+                              "--end", "2026-03-01 11:30"],
+                 ["IPM.Appointment", "PidTagStartDate\t0x00600040\tPtypTime\t2026-03-01 10:00:00 UTC",
+                  "PtypTime\t2026-03-01 11:30:00 UTC"]),
+                ("Tasks", ["--create-task", "Задача", "--due", "2026-04-02"],
+                 ["IPM.Task", "PtypTime\t2026-04-02 00:00:00 UTC"])):
+            mid = self.created(*args)
+            out, _ = self.run_tool(*self.credentials(), "--list-messages", "--folder", folder)
+            self.assertIn(mid, out)
+            out, _ = self.run_tool(*self.credentials(), "--dump", mid, "--folder", folder)
+            for text in expected:
+                self.assertIn(text, out)
+            self.run_tool(*self.credentials(), "--delete-message", mid, "--folder", folder)
+        _, err = self.run_tool(*self.credentials(), "--create-appointment", "x", "--start",
+                               "tomorrow", "--end", "2026-01-01", expect=1)
+        self.assertIn("--start and --end take", err)
+        self.run_tool(*self.credentials(), "--create-appointment", "x", expect=2)
+
     def test_send_is_not_supported(self):
         _, err = self.run_tool(*self.credentials(), "--send", "--folder", "Drafts", expect=1)
         self.assertIn("message submission is not supported by this server yet", err)
