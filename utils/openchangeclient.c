@@ -277,7 +277,8 @@ static int find_folder(struct client *c, const char *arg, uint64_t *fid, uint64_
 	enum MAPISTATUS ret;
 	uint64_t id;
 
-	if (parse_id(arg, &id)) {
+	/* only the 0x form is an id: a folder may well be named "2026" */
+	if ((arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X')) && parse_id(arg, &id)) {
 		if (id == c->top_fid && parent == NULL) {
 			*fid = id;
 			return 0;
@@ -751,8 +752,8 @@ static const char *tag_name(uint32_t tag)
 static int cmd_dump(struct client *c, const struct options *o)
 {
 	mapi_object_t folder, msg;
-	struct mapi_propval *p;
-	uint32_t n, i;
+	struct mapi_propval *p = NULL;
+	uint32_t n = 0, i;
 	uint64_t mid;
 	enum MAPISTATUS ret;
 	int status;

@@ -3,6 +3,7 @@
 A blackbox test: only the built program's output, files and exit status.
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -134,6 +135,44 @@ class OpenchangeclientTest(unittest.TestCase):
                                "tomorrow", "--end", "2026-01-01", expect=1)
         self.assertIn("--start and --end take", err)
         self.run_tool(*self.credentials(), "--create-appointment", "x", expect=2)
+
+    def test_under_valgrind(self):
+        """Create (with an attachment), fetch (saving it), dump and delete without a leak or
+        a memory error."""
+        valgrind = shutil.which("valgrind")
+        if valgrind is None:
+            self.skipTest("valgrind is not installed")
+        suppressions = [os.path.join(HERE, "..", "valgrind", name)
+                        for name in ("samba.supp", "libmapi.supp")]
+        # libtool's wrapper script would be what valgrind runs: run the binary
+        program = os.path.join(os.path.dirname(self.program), ".libs",
+                               os.path.basename(self.program))
+        if not os.access(program, os.X_OK):
+            program = self.program
+        lib = os.path.join(os.path.dirname(self.program), "..", "libmapi", ".libs")
+        env = dict(os.environ, LD_LIBRARY_PATH=os.path.abspath(lib))
+        tmp = tempfile.TemporaryDirectory(prefix="test_openchangeclient.")
+        self.addCleanup(tmp.cleanup)
+        source = os.path.join(tmp.name, "a.bin")
+        with open(source, "wb") as f:
+            f.write(bytes(range(256)) * 50)
+
+        def grind(*args):
+            done = subprocess.run([valgrind, "--error-exitcode=9", "--leak-check=full", "-q",
+                                   *["--suppressions=" + path for path in suppressions],
+                                   program] + self.credentials() + list(args),
+                                  capture_output=True, timeout=600, env=env)
+            out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+            self.assertEqual(done.returncode, 0, out + err[-6000:])
+            return out
+
+        out = grind("--create-message", "--folder", "Drafts", "--subject", "valgrind",
+                    "--attach", source)
+        mid = out.split()[-1]
+        grind("--fetch", mid, "--folder", "Drafts", "--attachments", tmp.name)
+        grind("--dump", mid, "--folder", "Drafts")
+        grind("--list-folders")
+        grind("--delete-message", mid, "--folder", "Drafts")
 
     def test_send_is_not_supported(self):
         _, err = self.run_tool(*self.credentials(), "--send", "--folder", "Drafts", expect=1)
