@@ -232,6 +232,29 @@ class ExportersTest(unittest.TestCase):
         self.assertEqual(props.get("DTSTART"), "20260310T090000Z")
         self.assertEqual(props.get("DTEND"), "20260310T103000Z")
 
+    def test_under_valgrind(self):
+        """Both exports without a leak or a memory error (samba's own leaks suppressed)."""
+        valgrind = shutil.which("valgrind")
+        if valgrind is None:
+            self.skipTest("valgrind is not installed")
+        suppressions = [os.path.join(HERE, "..", "valgrind", name)
+                        for name in ("samba.supp", "libmapi.supp")]
+        for wrapper, out_name in ((self.mbox_tool, "v.mbox"), (self.ical_tool, "v.ics")):
+            # libtool's wrapper script is a shell script: run the real binary
+            program = os.path.join(os.path.dirname(wrapper), ".libs", os.path.basename(wrapper))
+            if not os.access(program, os.X_OK):
+                program = wrapper
+            lib = os.path.join(os.path.dirname(wrapper), "..", "..", "libmapi", ".libs")
+            done = subprocess.run(
+                [valgrind, "--error-exitcode=9", "--leak-check=full", "-q",
+                 *["--suppressions=" + path for path in suppressions], program]
+                + self.credentials() + ["--output", os.path.join(self.tmp, out_name)],
+                capture_output=True, timeout=600, stdin=subprocess.DEVNULL,
+                env=dict(os.environ, LD_LIBRARY_PATH=os.path.abspath(lib)))
+            out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+            self.assertEqual(done.returncode, 0, out + err[-6000:])
+            self.assertIn(" exported", out)
+
     def test_bad_password(self):
         for program in (self.mbox_tool, self.ical_tool):
             _, err = self.run_tool(program, *self.credentials("wrong-password"), "--output",
