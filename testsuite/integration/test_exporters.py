@@ -213,33 +213,71 @@ class ExportersTest(unittest.TestCase):
         self.assertEqual(len(box.keys()), 4)
         box.close()
 
-    def test_ical(self):
-        path = os.path.join(self.tmp, "calendar.ics")
-        out, _ = self.run_tool(self.ical_tool, *self.credentials(), "--output", path)
-        self.assertTrue(out.startswith("1 appointments exported"), out)
+    def events(self, path):
+        """The VEVENTs of an exported .ics: {property name: value} each, the first of each name."""
         with open(path, "rb") as f:
-            raw = f.read()
-        lines = ics_lines(raw.decode("utf-8"))
+            lines = ics_lines(f.read().decode("utf-8"))
         self.assertEqual(lines[0], "BEGIN:VCALENDAR")
         self.assertEqual(lines[-1], "END:VCALENDAR")
         self.assertIn("VERSION:2.0", lines)
-        self.assertEqual(lines.count("BEGIN:VEVENT"), 1)
-        props = {}
-        for line in lines[lines.index("BEGIN:VEVENT") + 1:lines.index("END:VEVENT")]:
-            name, _, value = line.partition(":")
-            props.setdefault(name.split(";")[0], value)
-        self.assertEqual(props.get("SUMMARY"), APPT_SUBJECT)
-        self.assertEqual(props.get("DTSTART"), "20260310T090000Z")
-        self.assertEqual(props.get("DTEND"), "20260310T103000Z")
+        events, current = [], None
+        for line in lines:
+            if line == "BEGIN:VEVENT":
+                current = {}
+            elif line == "END:VEVENT":
+                events.append(current)
+                current = None
+            elif current is not None:
+                name, _, value = line.partition(":")
+                current.setdefault(name.split(";")[0], value)
+        return events
+
+    def test_ical(self):
+        path = os.path.join(self.tmp, "calendar.ics")
+        out, _ = self.run_tool(self.ical_tool, *self.credentials(), "--output", path)
+        self.assertRegex(out, r"^\d+ appointments exported")
+        event = [e for e in self.events(path) if e.get("SUMMARY") == APPT_SUBJECT]
+        self.assertEqual(len(event), 1)
+        self.assertEqual(event[0].get("DTSTART"), "20260310T090000Z")
+        self.assertEqual(event[0].get("DTEND"), "20260310T103000Z")
+
+    def test_import(self):
+        src = os.path.join(self.tmp, "in.ics")
+        with open(src, "w", newline="") as f:
+            f.write("\r\n".join([
+                "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test_exporters//EN",
+                "BEGIN:VEVENT", "UID:test-exporters-import-1", "DTSTAMP:20260101T000000Z",
+                "DTSTART:20260412T140000Z", "DTEND:20260412T150000Z",
+                "SUMMARY:Импорт: встреча", "LOCATION:Переговорная 3",
+                "ATTENDEE;CN=Ivan:mailto:ivan@example.com",
+                "END:VEVENT", "END:VCALENDAR", ""]))
+        out, _ = self.run_tool(self.ical_tool, *self.credentials(), "--import", src)
+        self.assertEqual(out.strip(), "1 appointments imported")
+        path = os.path.join(self.tmp, "after.ics")
+        self.run_tool(self.ical_tool, *self.credentials(), "--output", path)
+        event = [e for e in self.events(path) if e.get("SUMMARY") == "Импорт: встреча"]
+        self.assertEqual(len(event), 1, self.events(path))
+        self.assertEqual(event[0].get("DTSTART"), "20260412T140000Z")
+        self.assertEqual(event[0].get("LOCATION"), "Переговорная 3")
+        self.assertIn("ivan@example.com", event[0].get("ATTENDEE", "").lower())
+        self.run_tool(self.ical_tool, *self.credentials(), "--import", os.path.join(self.tmp, "none"),
+                      expect=1)
 
     def test_under_valgrind(self):
-        """Both exports without a leak or a memory error (samba's own leaks suppressed)."""
+        """Both exports and the import without a leak or a memory error (samba's own leaks suppressed)."""
         valgrind = shutil.which("valgrind")
         if valgrind is None:
             self.skipTest("valgrind is not installed")
         suppressions = [os.path.join(HERE, "..", "valgrind", name)
                         for name in ("samba.supp", "libmapi.supp")]
-        for wrapper, out_name in ((self.mbox_tool, "v.mbox"), (self.ical_tool, "v.ics")):
+        src = os.path.join(self.tmp, "v-in.ics")
+        with open(src, "w") as f:
+            f.write("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\nBEGIN:VEVENT\nUID:v1\n"
+                    "DTSTAMP:20260101T000000Z\nDTSTART:20260501T080000Z\nSUMMARY:valgrind\n"
+                    "ATTENDEE:mailto:a@example.com\nEND:VEVENT\nEND:VCALENDAR\n")
+        for wrapper, args in ((self.mbox_tool, ["--output", os.path.join(self.tmp, "v.mbox")]),
+                              (self.ical_tool, ["--output", os.path.join(self.tmp, "v.ics")]),
+                              (self.ical_tool, ["--import", src])):
             # libtool's wrapper script is a shell script: run the real binary
             program = os.path.join(os.path.dirname(wrapper), ".libs", os.path.basename(wrapper))
             if not os.access(program, os.X_OK):
@@ -248,12 +286,12 @@ class ExportersTest(unittest.TestCase):
             done = subprocess.run(
                 [valgrind, "--error-exitcode=9", "--leak-check=full", "-q",
                  *["--suppressions=" + path for path in suppressions], program]
-                + self.credentials() + ["--output", os.path.join(self.tmp, out_name)],
+                + self.credentials() + args,
                 capture_output=True, timeout=600, stdin=subprocess.DEVNULL,
                 env=dict(os.environ, LD_LIBRARY_PATH=os.path.abspath(lib)))
             out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
             self.assertEqual(done.returncode, 0, out + err[-6000:])
-            self.assertIn(" exported", out)
+            self.assertRegex(out, r"^\d+ (messages|appointments) (exported|imported)")
 
     def test_bad_password(self):
         for program in (self.mbox_tool, self.ical_tool):
@@ -268,6 +306,7 @@ class ExportersTest(unittest.TestCase):
             self.run_tool(program, *self.credentials(), expect=2)  # no --output
             out, _ = self.run_tool(program, "--help")
             self.assertIn("--output", out)
+        self.run_tool(self.ical_tool, *self.credentials(), "--output", "a", "--import", "b", expect=2)
         _, err = self.run_tool(self.mbox_tool, *self.credentials(), "--folder", "No such folder",
                                "--output", os.path.join(self.tmp, "y"), expect=1)
         self.assertIn("no folder", err)

@@ -52,14 +52,15 @@ static const struct wanted_name wanted[] = {
 #define N_WANTED (sizeof(wanted) / sizeof(wanted[0]))
 
 struct opts {
-	const char *profile, *profile_file, *server, *user, *password, *domain, *output;
+	const char *profile, *profile_file, *server, *user, *password, *domain, *output, *import;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: exchange2ical [OPTIONS] --output FILE\n"
-"Export the appointments of the Calendar folder to an iCalendar file.\n"
+"Usage: exchange2ical [OPTIONS] --output FILE | --import FILE\n"
+"Export the appointments of the Calendar folder to an iCalendar file,\n"
+"or import the VEVENTs of one into it.\n"
 "\n"
 "  --profile NAME         log on as the user of profile NAME\n"
 "  --profile-file PATH    the profile store (default ~/.openchange/profiles.ldb)\n"
@@ -67,7 +68,8 @@ static void usage(FILE *f)
 "  --user USER            the user name\n"
 "  --password PASS        its password\n"
 "  --domain DOMAIN        the NetBIOS domain (default: the server's)\n"
-"  --output FILE          the .ics file (replaced)\n"
+"  --output FILE          export to this .ics file (replaced)\n"
+"  --import FILE          import the VEVENTs of this .ics file instead\n"
 "  --help                 this text\n");
 }
 
@@ -210,6 +212,150 @@ out:
 	return ok;
 }
 
+/* The whole of PATH, NUL-terminated, under MEM_CTX; NULL with errno. */
+static char *read_file(TALLOC_CTX *mem_ctx, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (cap - n < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			char *nb = talloc_realloc(mem_ctx, buf, char, cap);
+			if (!nb) {
+				talloc_free(buf);
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	bool err = ferror(f);
+	fclose(f);
+	if (err) {
+		talloc_free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+/*
+ * One imported VEVENT as a new message in FOLDER: its named properties get
+ * the mailbox's ids, created when missing (MS-OXCPRPT 2.2.12, Create), then
+ * RopSetProperties, the attendees as recipients, RopSaveChangesMessage.
+ */
+static bool import_appointment(TALLOC_CTX *tmp, mapi_object_t *store, mapi_object_t *folder,
+			       const struct oxcical_appointment *appt)
+{
+	mapi_object_t msg;
+	bool ok = false;
+	size_t n = appt->prop_count + appt->named_count + 1;
+	struct mapi_propval *props = talloc_zero_array(tmp, struct mapi_propval, n);
+	struct mapi_nameid *names = talloc_zero_array(tmp, struct mapi_nameid,
+						      appt->named_count ? appt->named_count : 1);
+	struct mapi_recipient *recips = talloc_zero_array(tmp, struct mapi_recipient,
+							  appt->recipient_count ? appt->recipient_count : 1);
+	uint16_t *ids = NULL;
+	size_t np = 0;
+	bool has_class = false;
+
+	mapi_object_init(&msg);
+	if (!props || !names || !recips || n > 0xFFFF || appt->named_count > 0xFFFF)
+		return false;
+	for (size_t i = 0; i < appt->prop_count; i++) {
+		props[np++] = appt->props[i];
+		if (appt->props[i].tag == PidTagMessageClass)
+			has_class = true;
+	}
+	if (!has_class) {
+		/* MS-OXOCAL 2.2.1: a Calendar object is of class IPM.Appointment */
+		props[np].tag = PidTagMessageClass;
+		props[np++].value.string = talloc_strdup(props, "IPM.Appointment");
+	}
+	for (size_t i = 0; i < appt->named_count; i++) {
+		names[i].guid = appt->named[i].guid;
+		names[i].is_string = appt->named[i].name != NULL;
+		names[i].lid = appt->named[i].lid;
+		names[i].name = appt->named[i].name;
+	}
+	if (appt->named_count &&
+	    GetIDsFromNames(tmp, store, names, (uint16_t)appt->named_count, true, &ids) != MAPI_E_SUCCESS)
+		return false;
+	for (size_t i = 0; i < appt->named_count; i++) {
+		if (!ids[i])
+			continue;
+		props[np] = appt->named[i].value;
+		props[np++].tag = ((uint32_t)ids[i] << 16) | (appt->named[i].value.tag & 0xFFFF);
+	}
+	for (size_t i = 0; i < appt->recipient_count; i++) {
+		recips[i].type = appt->recipients[i].type ? (uint8_t)appt->recipients[i].type : MAPI_TO;
+		recips[i].display_name = appt->recipients[i].name;
+		recips[i].smtp_address = appt->recipients[i].smtp;
+	}
+	if (CreateMessage(folder, &msg) == MAPI_E_SUCCESS &&
+	    SetProps(&msg, props, (uint16_t)np) == MAPI_E_SUCCESS &&
+	    (appt->recipient_count == 0 ||
+	     ModifyRecipients(&msg, recips, (uint32_t)appt->recipient_count) == MAPI_E_SUCCESS) &&
+	    SaveChangesMessage(&msg, NULL) == MAPI_E_SUCCESS)
+		ok = true;
+	mapi_object_release(&msg);
+	return ok;
+}
+
+static int import_file(struct mapi_session *s, mapi_object_t *store, mapi_object_t *folder,
+		       const char *path)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	char *text = mem ? read_file(mem, path) : NULL;
+	unsigned long imported = 0, failed = 0;
+
+	if (!text) {
+		fprintf(stderr, "exchange2ical: cannot read %s: %s\n", path, strerror(errno));
+		talloc_free(mem);
+		return 1;
+	}
+	icalcomponent *root = icalparser_parse_string(text);
+	if (!root) {
+		fprintf(stderr, "exchange2ical: %s is not an iCalendar file\n", path);
+		talloc_free(mem);
+		return 1;
+	}
+	/* a bare VEVENT, or VEVENTs inside a VCALENDAR (RFC 5545 3.4, 3.6.1) */
+	icalcomponent *ev = icalcomponent_isa(root) == ICAL_VEVENT_COMPONENT ? root :
+			    icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+	for (; ev; ev = ev == root ? NULL : icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
+		TALLOC_CTX *tmp = talloc_new(mem);
+		struct oxcical_appointment *appt = NULL;
+		enum oxcical_error e = oxcical_import_event(tmp, ev, &appt);
+		const char *summary = icalcomponent_get_summary(ev);
+
+		if (e == OXCICAL_OK && import_appointment(tmp, store, folder, appt)) {
+			imported++;
+		} else {
+			failed++;
+			const char *why = e == OXCICAL_ERR_MISSING ? "no DTSTART" :
+					  e != OXCICAL_OK ? "out of memory" : MapiLastError(s);
+			fprintf(stderr, "exchange2ical: event \"%s\" not imported%s%s\n",
+				summary ? summary : "", why ? ": " : "", why ? why : "");
+		}
+		talloc_free(tmp);
+	}
+	icalcomponent_free(root);
+	talloc_free(mem);
+	printf("%lu appointments imported\n", imported);
+	return failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -221,6 +367,7 @@ int main(int argc, char **argv)
 		{ "password", required_argument, NULL, 'p' },
 		{ "domain", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "import", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -236,6 +383,7 @@ int main(int argc, char **argv)
 		case 'p': o.password = optarg; break;
 		case 'd': o.domain = optarg; break;
 		case 'o': o.output = optarg; break;
+		case 'i': o.import = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case ':': return usage_error("option %s needs a value", argv[optind - 1]);
 		default: return usage_error("unknown option %s", argv[optind - 1]);
@@ -243,8 +391,8 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument %s", argv[optind]);
-	if (!o.output)
-		return usage_error("--output FILE is required");
+	if (!o.output == !o.import)
+		return usage_error("give --output FILE or --import FILE");
 	if (o.profile && o.server)
 		return usage_error("give --profile or --server/--user, not both");
 	if (!o.profile && !(o.server && o.user))
@@ -291,6 +439,11 @@ int main(int argc, char **argv)
 	}
 	if ((ret = OpenFolder(&store, fid, &folder)) != MAPI_E_SUCCESS) {
 		rv = fail(s, "OpenFolder(Calendar)", ret);
+		goto out_objects;
+	}
+
+	if (o.import) {
+		rv = import_file(s, &store, &folder, o.import);
 		goto out_objects;
 	}
 
