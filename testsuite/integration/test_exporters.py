@@ -10,6 +10,7 @@ import email
 import email.policy
 import mailbox
 import os
+import pty
 import shutil
 import struct
 import subprocess
@@ -20,6 +21,7 @@ import uuid
 
 from oc_testbed_env import TestBedEnv
 from rop_session import NONE_HANDLE, RopSession
+from test_oxcfold import create_folder_rop
 from test_oxcmsg import RECIPIENTS, create_message_rop, modify_recipients_rop, save_message_rop
 from test_oxcprpt import get_property_ids_from_names, open_stream, set_properties
 from test_oxctabl import USE_UNICODE, get_hierarchy_table, query_rows, read_rows, set_columns
@@ -50,6 +52,8 @@ LID_END_WHOLE = 0x820E
 PTYP_TIME = 0x0040
 
 SUBJECTS = ("Отчёт за квартал", "Счёт с вложением — проверка")
+SUB_FOLDER = "Архив 2026"
+SUB_SUBJECT = "В подпапке"
 BODY = "Добрый день!\nСм. вложение.\n"
 ATTACHMENT = bytes(range(256)) * 40 + b"\0\r\n\x00From \xff"
 ATT_NAME = "данные.bin"
@@ -122,6 +126,11 @@ class ExportersTest(unittest.TestCase):
             cls.create(s, inbox, inbox_fid, [(PID_TAG_SUBJECT_W, SUBJECTS[0]), (PID_TAG_BODY_W, BODY)])
             cls.create(s, inbox, inbox_fid, [(PID_TAG_SUBJECT_W, SUBJECTS[1]), (PID_TAG_BODY_W, BODY)],
                        recipients=RECIPIENTS, attachment=ATTACHMENT)
+
+            # a folder below the Inbox, for --recursive and --folder PATH
+            rest, table = cls.ok(s, create_folder_rop(SUB_FOLDER), [inbox, NONE_HANDLE])
+            sub, sub_fid = table[1], struct.unpack_from("<Q", rest)[0]
+            cls.create(s, sub, sub_fid, [(PID_TAG_SUBJECT_W, SUB_SUBJECT), (PID_TAG_BODY_W, BODY)])
 
             ipm = s.open_folder(s.folder_ids["ipm_subtree"])
             _, table = cls.ok(s, get_hierarchy_table(USE_UNICODE), [ipm, NONE_HANDLE])
@@ -205,13 +214,48 @@ class ExportersTest(unittest.TestCase):
         body = with_att.get_body(preferencelist=("plain",))
         self.assertEqual(body.get_content().replace("\r\n", "\n"), BODY)
 
-        # appended, not replaced
+        # the tree, appended, not replaced
         out, _ = self.run_tool(self.mbox_tool, *self.credentials(), "--folder", "Inbox",
                                "--recursive", "--output", path)
-        self.assertEqual(out.strip(), "2 messages exported")
+        self.assertEqual(out.strip(), "3 messages exported")
         box = mailbox.mbox(path, create=False)
-        self.assertEqual(len(box.keys()), 4)
+        subjects = [email.message_from_bytes(box.get_bytes(k), policy=email.policy.default)["subject"]
+                    for k in box.keys()]
         box.close()
+        self.assertEqual(len(subjects), 5)
+        self.assertEqual(subjects.count(SUB_SUBJECT), 1)
+
+        # a subfolder by its path
+        sub = os.path.join(self.tmp, "sub.mbox")
+        out, _ = self.run_tool(self.mbox_tool, *self.credentials(), "--folder", "Inbox/" + SUB_FOLDER,
+                               "--output", sub)
+        self.assertEqual(out.strip(), "1 messages exported")
+
+    def test_progress_on_a_terminal(self):
+        master, slave = pty.openpty()
+        try:
+            done = subprocess.run([self.mbox_tool] + self.credentials()
+                                  + ["--output", os.path.join(self.tmp, "p.mbox")],
+                                  stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL,
+                                  timeout=300)
+            os.close(slave)
+            slave = None
+            seen = b""
+            while True:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+        finally:
+            if slave is not None:
+                os.close(slave)
+            os.close(master)
+        self.assertEqual(done.returncode, 0, seen)
+        self.assertIn("Inbox: 2/2", seen.decode("utf-8"))
+        self.assertEqual(done.stdout.decode().strip(), "2 messages exported")
 
     def events(self, path):
         """The VEVENTs of an exported .ics: {property name: value} each, the first of each name."""
