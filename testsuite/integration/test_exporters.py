@@ -1,0 +1,360 @@
+"""exchange2mbox and exchange2ical (issue 6) against the test bed, as black boxes.
+
+Messages and an appointment are put into a fresh user's mailbox through
+independent ROP builders (rop_session.py and the family tests' builders,
+written from MS-OXCROPS), then the programs export them and the results are
+read back by parsers that share nothing with the programs: Python's mailbox
+and email modules for the mbox, a minimal RFC 5545 line reader for the .ics.
+"""
+import email
+import email.policy
+import mailbox
+import os
+import pty
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import unittest
+import uuid
+
+from oc_testbed_env import TestBedEnv
+from rop_session import NONE_HANDLE, RopSession
+from test_oxcfold import create_folder_rop
+from test_oxcmsg import RECIPIENTS, create_message_rop, modify_recipients_rop, save_message_rop
+from test_oxcprpt import get_property_ids_from_names, open_stream, set_properties
+from test_oxctabl import USE_UNICODE, get_hierarchy_table, query_rows, read_rows, set_columns
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+import testbed  # noqa: E402
+
+USER = "exportuser"
+EC_SUCCESS = 0
+
+PID_TAG_DISPLAY_NAME_W = 0x3001001F
+PID_TAG_FOLDER_ID = 0x67480014
+PID_TAG_SUBJECT_W = 0x0037001F
+PID_TAG_BODY_W = 0x1000001F
+PID_TAG_MESSAGE_CLASS_W = 0x001A001F
+PID_TAG_ATTACH_METHOD = 0x37050003
+PID_TAG_ATTACH_LONG_FILENAME_W = 0x3707001F
+PID_TAG_ATTACH_DATA_BINARY = 0x37010102
+ATTACH_BY_VALUE = 1
+STREAM_CREATE = 0x02
+KEEP_OPEN_READ_WRITE = 0x02
+
+# MS-OXPROPS 1.3.2 and 2.29 / 2.90 (PidLidAppointmentStartWhole/EndWhole)
+PSETID_APPOINTMENT = uuid.UUID("00062002-0000-0000-c000-000000000046")
+LID_START_WHOLE = 0x820D
+LID_END_WHOLE = 0x820E
+PTYP_TIME = 0x0040
+
+SUBJECTS = ("Отчёт за квартал", "Счёт с вложением — проверка")
+SUB_FOLDER = "Архив 2026"
+SUB_SUBJECT = "В подпапке"
+BODY = "Добрый день!\nСм. вложение.\n"
+ATTACHMENT = bytes(range(256)) * 40 + b"\0\r\n\x00From \xff"
+ATT_NAME = "данные.bin"
+APPT_SUBJECT = "Совещание по проекту"
+# 2026-03-10 09:00 to 10:30 UTC as FILETIME (100 ns since 1601)
+EPOCH_DIFF = 11644473600
+START = (1773133200 + EPOCH_DIFF) * 10 ** 7
+END = (1773138600 + EPOCH_DIFF) * 10 ** 7
+
+
+def tool(name):
+    build = os.environ.get("OC_BUILD_DIR", os.path.join(HERE, "..", "..", "build"))
+    program = os.path.join(build, "utils", name, name)
+    if not os.access(program, os.X_OK):
+        raise unittest.SkipTest("%s is not built" % program)
+    return program
+
+
+def lid_name(guid, lid):
+    """A PropertyName of Kind MNID_ID (MS-OXCDATA 2.6.1)."""
+    return bytes([0x00]) + guid.bytes_le + struct.pack("<I", lid)
+
+
+def set_times(values, index=0):
+    """RopSetProperties (MS-OXCROPS 2.2.8.6.1) of PtypTime values (MS-OXCDATA 2.11.1: 8 bytes)."""
+    body = b"".join(struct.pack("<IQ", tag, value) for tag, value in values)
+    return bytes([0x0A, 0, index]) + struct.pack("<HH", len(body) + 2, len(values)) + body
+
+
+def write_stream_rop(data, index=0):
+    """RopWriteStream (MS-OXCROPS 2.2.9.3.1)."""
+    return bytes([0x2D, 0, index]) + struct.pack("<H", len(data)) + data
+
+
+def ics_lines(text):
+    """The content lines of an iCalendar stream, unfolded (RFC 5545 3.1)."""
+    lines = []
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        if raw[:1] in (" ", "\t") and lines:
+            lines[-1] += raw[1:]
+        elif raw:
+            lines.append(raw)
+    return lines
+
+
+class ExportersTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.bed = TestBedEnv()
+        cls.bed.require_exchange()
+        cls.mbox_tool = tool("exchange2mbox")
+        cls.ical_tool = tool("exchange2ical")
+        cls.user = testbed.add_mailbox_user(USER)
+        cls.populate()
+
+    @classmethod
+    def ok(cls, s, rop, handles):
+        value, rest, table = s.one(rop, handles)
+        if value != EC_SUCCESS:
+            raise AssertionError("ROP 0x%02x failed: 0x%08x" % (rop[0], value))
+        return rest, table
+
+    @classmethod
+    def populate(cls):
+        s = RopSession(cls.bed, USER, cls.user)
+        try:
+            s.logon()
+            inbox_fid = s.folder_ids["inbox"]
+            inbox = s.open_folder(inbox_fid)
+            cls.create(s, inbox, inbox_fid, [(PID_TAG_SUBJECT_W, SUBJECTS[0]), (PID_TAG_BODY_W, BODY)])
+            cls.create(s, inbox, inbox_fid, [(PID_TAG_SUBJECT_W, SUBJECTS[1]), (PID_TAG_BODY_W, BODY)],
+                       recipients=RECIPIENTS, attachment=ATTACHMENT)
+
+            # a folder below the Inbox, for --recursive and --folder PATH
+            rest, table = cls.ok(s, create_folder_rop(SUB_FOLDER), [inbox, NONE_HANDLE])
+            sub, sub_fid = table[1], struct.unpack_from("<Q", rest)[0]
+            cls.create(s, sub, sub_fid, [(PID_TAG_SUBJECT_W, SUB_SUBJECT), (PID_TAG_BODY_W, BODY)])
+
+            ipm = s.open_folder(s.folder_ids["ipm_subtree"])
+            _, table = cls.ok(s, get_hierarchy_table(USE_UNICODE), [ipm, NONE_HANDLE])
+            columns = [PID_TAG_DISPLAY_NAME_W, PID_TAG_FOLDER_ID]
+            cls.ok(s, set_columns(columns), [table[1]])
+            rest, _ = cls.ok(s, query_rows(100), [table[1]])
+            n = struct.unpack_from("<H", rest, 1)[0]
+            folders = dict(read_rows(rest, 3, n, columns)[0])
+            s.release(table[1])
+            cal_fid = folders["Calendar"]
+            cal = s.open_folder(cal_fid)
+            # the mailbox's ids for the two named properties, created (MS-OXCPRPT 2.2.12)
+            rest, _ = cls.ok(s, get_property_ids_from_names(
+                [lid_name(PSETID_APPOINTMENT, LID_START_WHOLE),
+                 lid_name(PSETID_APPOINTMENT, LID_END_WHOLE)], create=True), [s.logon_handle])
+            count, start_id, end_id = struct.unpack_from("<HHH", rest)
+            assert count == 2 and start_id >= 0x8000 and end_id >= 0x8000, rest
+            cls.create(s, cal, cal_fid, [(PID_TAG_MESSAGE_CLASS_W, "IPM.Appointment"),
+                                         (PID_TAG_SUBJECT_W, APPT_SUBJECT)],
+                       times=[(start_id << 16 | PTYP_TIME, START), (end_id << 16 | PTYP_TIME, END)])
+        finally:
+            s.close()
+
+    @classmethod
+    def create(cls, s, folder, fid, props, recipients=(), attachment=None, times=()):
+        _, table = cls.ok(s, create_message_rop(fid), [folder, NONE_HANDLE])
+        message = table[1]
+        cls.ok(s, set_properties(props), [message])
+        if times:
+            cls.ok(s, set_times(times), [message])
+        if recipients:
+            cls.ok(s, modify_recipients_rop(recipients), [message])
+        if attachment is not None:
+            _, table = cls.ok(s, bytes([0x23, 0, 0, 1]), [message, NONE_HANDLE])  # RopCreateAttachment
+            att = table[1]
+            cls.ok(s, set_properties([(PID_TAG_ATTACH_METHOD, ATTACH_BY_VALUE),
+                                      (PID_TAG_ATTACH_LONG_FILENAME_W, ATT_NAME)]), [att])
+            _, table = cls.ok(s, open_stream(PID_TAG_ATTACH_DATA_BINARY, STREAM_CREATE), [att, NONE_HANDLE])
+            stream = table[1]
+            for offset in range(0, len(attachment), 4096):
+                cls.ok(s, write_stream_rop(attachment[offset:offset + 4096]), [stream])
+            cls.ok(s, bytes([0x5D, 0, 0]), [stream])  # RopCommitStream
+            s.release(stream)
+            cls.ok(s, bytes([0x25, 0, 0, 1, KEEP_OPEN_READ_WRITE]), [message, att])  # RopSaveChangesAttachment
+            s.release(att)
+        cls.ok(s, save_message_rop(KEEP_OPEN_READ_WRITE), [message])
+        s.release(message)
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="exporters-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+
+    def credentials(self, password=None):
+        return ["--server", self.bed.address, "--user", USER,
+                "--password", password or self.user["password"], "--domain", self.bed.domain]
+
+    def run_tool(self, program, *args, expect=0):
+        done = subprocess.run([program] + list(args), capture_output=True, timeout=300,
+                              stdin=subprocess.DEVNULL)
+        out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+        self.assertGreaterEqual(done.returncode, 0, "crashed: " + out + err)
+        self.assertEqual(done.returncode, expect, out + err[-4000:])
+        return out, err
+
+    def test_mbox(self):
+        path = os.path.join(self.tmp, "inbox.mbox")
+        out, err = self.run_tool(self.mbox_tool, *self.credentials(), "--output", path)
+        self.assertEqual(out.strip(), "2 messages exported")
+        self.assertEqual(err, "", "no progress when stderr is not a terminal")
+        box = mailbox.mbox(path, create=False)
+        messages = [email.message_from_bytes(box.get_bytes(k), policy=email.policy.default)
+                    for k in box.keys()]
+        box.close()
+        self.assertEqual(sorted(str(m["subject"]) for m in messages), sorted(SUBJECTS))
+        with_att = [m for m in messages if str(m["subject"]) == SUBJECTS[1]][0]
+        atts = list(with_att.iter_attachments())
+        self.assertEqual(len(atts), 1)
+        self.assertEqual(atts[0].get_filename(), ATT_NAME)
+        self.assertEqual(atts[0].get_content(), ATTACHMENT)
+        self.assertIn("ivan@example.com", str(with_att["to"]))
+        body = with_att.get_body(preferencelist=("plain",))
+        self.assertEqual(body.get_content().replace("\r\n", "\n"), BODY)
+
+        # the tree, appended, not replaced
+        out, _ = self.run_tool(self.mbox_tool, *self.credentials(), "--folder", "Inbox",
+                               "--recursive", "--output", path)
+        self.assertEqual(out.strip(), "3 messages exported")
+        box = mailbox.mbox(path, create=False)
+        subjects = [email.message_from_bytes(box.get_bytes(k), policy=email.policy.default)["subject"]
+                    for k in box.keys()]
+        box.close()
+        self.assertEqual(len(subjects), 5)
+        self.assertEqual(subjects.count(SUB_SUBJECT), 1)
+
+        # a subfolder by its path
+        sub = os.path.join(self.tmp, "sub.mbox")
+        out, _ = self.run_tool(self.mbox_tool, *self.credentials(), "--folder", "Inbox/" + SUB_FOLDER,
+                               "--output", sub)
+        self.assertEqual(out.strip(), "1 messages exported")
+
+    def test_progress_on_a_terminal(self):
+        master, slave = pty.openpty()
+        try:
+            done = subprocess.run([self.mbox_tool] + self.credentials()
+                                  + ["--output", os.path.join(self.tmp, "p.mbox")],
+                                  stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL,
+                                  timeout=300)
+            os.close(slave)
+            slave = None
+            seen = b""
+            while True:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+        finally:
+            if slave is not None:
+                os.close(slave)
+            os.close(master)
+        self.assertEqual(done.returncode, 0, seen)
+        self.assertIn("Inbox: 2/2", seen.decode("utf-8"))
+        self.assertEqual(done.stdout.decode().strip(), "2 messages exported")
+
+    def events(self, path):
+        """The VEVENTs of an exported .ics: {property name: value} each, the first of each name."""
+        with open(path, "rb") as f:
+            lines = ics_lines(f.read().decode("utf-8"))
+        self.assertEqual(lines[0], "BEGIN:VCALENDAR")
+        self.assertEqual(lines[-1], "END:VCALENDAR")
+        self.assertIn("VERSION:2.0", lines)
+        events, current = [], None
+        for line in lines:
+            if line == "BEGIN:VEVENT":
+                current = {}
+            elif line == "END:VEVENT":
+                events.append(current)
+                current = None
+            elif current is not None:
+                name, _, value = line.partition(":")
+                current.setdefault(name.split(";")[0], value)
+        return events
+
+    def test_ical(self):
+        path = os.path.join(self.tmp, "calendar.ics")
+        out, _ = self.run_tool(self.ical_tool, *self.credentials(), "--output", path)
+        self.assertRegex(out, r"^\d+ appointments exported")
+        event = [e for e in self.events(path) if e.get("SUMMARY") == APPT_SUBJECT]
+        self.assertEqual(len(event), 1)
+        self.assertEqual(event[0].get("DTSTART"), "20260310T090000Z")
+        self.assertEqual(event[0].get("DTEND"), "20260310T103000Z")
+
+    def test_import(self):
+        src = os.path.join(self.tmp, "in.ics")
+        with open(src, "w", newline="") as f:
+            f.write("\r\n".join([
+                "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test_exporters//EN",
+                "BEGIN:VEVENT", "UID:test-exporters-import-1", "DTSTAMP:20260101T000000Z",
+                "DTSTART:20260412T140000Z", "DTEND:20260412T150000Z",
+                "SUMMARY:Импорт: встреча", "LOCATION:Переговорная 3",
+                "ATTENDEE;CN=Ivan:mailto:ivan@example.com",
+                "END:VEVENT", "END:VCALENDAR", ""]))
+        out, _ = self.run_tool(self.ical_tool, *self.credentials(), "--import", src)
+        self.assertEqual(out.strip(), "1 appointments imported")
+        path = os.path.join(self.tmp, "after.ics")
+        self.run_tool(self.ical_tool, *self.credentials(), "--output", path)
+        event = [e for e in self.events(path) if e.get("SUMMARY") == "Импорт: встреча"]
+        self.assertEqual(len(event), 1, self.events(path))
+        self.assertEqual(event[0].get("DTSTART"), "20260412T140000Z")
+        self.assertEqual(event[0].get("LOCATION"), "Переговорная 3")
+        self.assertIn("ivan@example.com", event[0].get("ATTENDEE", "").lower())
+        self.run_tool(self.ical_tool, *self.credentials(), "--import", os.path.join(self.tmp, "none"),
+                      expect=1)
+
+    def test_under_valgrind(self):
+        """Both exports and the import without a leak or a memory error (samba's own leaks suppressed)."""
+        valgrind = shutil.which("valgrind")
+        if valgrind is None:
+            self.skipTest("valgrind is not installed")
+        suppressions = [os.path.join(HERE, "..", "valgrind", name)
+                        for name in ("samba.supp", "libmapi.supp")]
+        src = os.path.join(self.tmp, "v-in.ics")
+        with open(src, "w") as f:
+            f.write("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\nBEGIN:VEVENT\nUID:v1\n"
+                    "DTSTAMP:20260101T000000Z\nDTSTART:20260501T080000Z\nSUMMARY:valgrind\n"
+                    "ATTENDEE:mailto:a@example.com\nEND:VEVENT\nEND:VCALENDAR\n")
+        for wrapper, args in ((self.mbox_tool, ["--output", os.path.join(self.tmp, "v.mbox")]),
+                              (self.ical_tool, ["--output", os.path.join(self.tmp, "v.ics")]),
+                              (self.ical_tool, ["--import", src])):
+            # libtool's wrapper script is a shell script: run the real binary
+            program = os.path.join(os.path.dirname(wrapper), ".libs", os.path.basename(wrapper))
+            if not os.access(program, os.X_OK):
+                program = wrapper
+            lib = os.path.join(os.path.dirname(wrapper), "..", "..", "libmapi", ".libs")
+            done = subprocess.run(
+                [valgrind, "--error-exitcode=9", "--leak-check=full", "-q",
+                 *["--suppressions=" + path for path in suppressions], program]
+                + self.credentials() + args,
+                capture_output=True, timeout=600, stdin=subprocess.DEVNULL,
+                env=dict(os.environ, LD_LIBRARY_PATH=os.path.abspath(lib)))
+            out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+            self.assertEqual(done.returncode, 0, out + err[-6000:])
+            self.assertRegex(out, r"^\d+ (messages|appointments) (exported|imported)")
+
+    def test_bad_password(self):
+        for program in (self.mbox_tool, self.ical_tool):
+            _, err = self.run_tool(program, *self.credentials("wrong-password"), "--output",
+                                   os.path.join(self.tmp, "x"), expect=1)
+            self.assertEqual(len(err.strip().splitlines()), 1, err)
+
+    def test_usage(self):
+        for program in (self.mbox_tool, self.ical_tool):
+            self.run_tool(program, expect=2)
+            self.run_tool(program, "--bogus", expect=2)
+            self.run_tool(program, *self.credentials(), expect=2)  # no --output
+            out, _ = self.run_tool(program, "--help")
+            self.assertIn("--output", out)
+        self.run_tool(self.ical_tool, *self.credentials(), "--output", "a", "--import", "b", expect=2)
+        _, err = self.run_tool(self.mbox_tool, *self.credentials(), "--folder", "No such folder",
+                               "--output", os.path.join(self.tmp, "y"), expect=1)
+        self.assertIn("no folder", err)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,550 @@
+/*
+ * exchange2ical: export the Calendar folder of a mailbox to an iCalendar
+ * file (RFC 5545), over the public client API (libmapi/libmapi.h) and the
+ * MS-OXCICAL conversion core (oxcical.c).
+ *
+ * The converter takes named properties in their canonical (property set,
+ * LID) form; a mailbox stores them under ids of its own, so the ids are
+ * looked up once with GetIDsFromNames (MS-OXCPRPT 2.2.12, without create:
+ * a name the mailbox never saw has no value on any message) and every
+ * message's values are mapped back.
+ *
+ * Copyright (C) OpenChange developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libmapi/libmapi.h"
+#include "utils/exchange2ical/oxcical.h"
+
+/* The named properties the converter reads (oxcical.h), with their types. */
+struct wanted_name {
+	const struct mapi_guid *guid;
+	uint32_t lid;
+	const char *name;
+	uint16_t type;
+};
+
+static const struct wanted_name wanted[] = {
+	{ &oxcical_psetid_appointment, OXCICAL_LID_BUSY_STATUS, NULL, PTYP_INTEGER32 },
+	{ &oxcical_psetid_appointment, OXCICAL_LID_LOCATION, NULL, PTYP_STRING },
+	{ &oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, NULL, PTYP_TIME },
+	{ &oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE, NULL, PTYP_TIME },
+	{ &oxcical_psetid_appointment, OXCICAL_LID_SUB_TYPE, NULL, PTYP_BOOLEAN },
+	{ &oxcical_psetid_appointment, OXCICAL_LID_RECUR, NULL, PTYP_BINARY },
+	{ &oxcical_psetid_appointment, OXCICAL_LID_STATE_FLAGS, NULL, PTYP_INTEGER32 },
+	{ &oxcical_psetid_appointment, OXCICAL_LID_RECURRING, NULL, PTYP_BOOLEAN },
+	{ &oxcical_psetid_common, OXCICAL_LID_REMINDER_DELTA, NULL, PTYP_INTEGER32 },
+	{ &oxcical_psetid_common, OXCICAL_LID_REMINDER_SET, NULL, PTYP_BOOLEAN },
+	{ &oxcical_psetid_meeting, OXCICAL_LID_GLOBAL_OBJECT_ID, NULL, PTYP_BINARY },
+	{ &oxcical_psetid_meeting, OXCICAL_LID_CLEAN_GLOBAL_OBJECT_ID, NULL, PTYP_BINARY },
+	{ &oxcical_ps_public_strings, 0, OXCICAL_NAME_KEYWORDS, PTYP_MULTIPLE_STRING },
+};
+#define N_WANTED (sizeof(wanted) / sizeof(wanted[0]))
+
+struct opts {
+	const char *profile, *profile_file, *server, *user, *password, *domain, *output, *import;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: exchange2ical [OPTIONS] --output FILE | --import FILE\n"
+"Export the appointments of the Calendar folder to an iCalendar file,\n"
+"or import the VEVENTs of one into it.\n"
+"\n"
+"  --profile NAME         log on as the user of profile NAME\n"
+"  --profile-file PATH    the profile store (default ~/.openchange/profiles.ldb)\n"
+"  --server SERVER        the server's address or host name (instead of a profile)\n"
+"  --user USER            the user name\n"
+"  --password PASS        its password\n"
+"  --domain DOMAIN        the NetBIOS domain (default: the server's)\n"
+"  --output FILE          export to this .ics file (replaced)\n"
+"  --import FILE          import the VEVENTs of this .ics file instead\n"
+"  --help                 this text\n");
+}
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "exchange2ical: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (try --help)\n");
+	return 2;
+}
+
+static int fail(struct mapi_session *s, const char *what, enum MAPISTATUS st)
+{
+	const char *why = MapiLastError(s);
+	fprintf(stderr, "exchange2ical: %s failed: 0x%08x%s%s\n", what, (unsigned)st,
+		why ? ": " : "", why ? why : "");
+	return 1;
+}
+
+static const struct mapi_propval *find_prop(const struct mapi_propval *props, uint32_t count,
+					    uint32_t tag)
+{
+	for (uint32_t i = 0; i < count; i++)
+		if (props[i].tag == tag)
+			return &props[i];
+	return NULL;
+}
+
+/*
+ * The Calendar folder: PidTagIpmAppointmentEntryId through GetDefaultFolder
+ * (MS-OXOSFLD 2.2.3); a store without that entry id gets the folder
+ * named "Calendar" under the IPM subtree.
+ */
+static bool calendar_folder(mapi_object_t *store, uint64_t *fid)
+{
+	if (GetDefaultFolder(store, olFolderCalendar, fid) == MAPI_E_SUCCESS)
+		return true;
+
+	uint64_t ipm;
+	mapi_object_t folder, table;
+	uint32_t count = 0, cols[] = { PidTagFolderId, PidTagDisplayName };
+	bool found = false;
+	TALLOC_CTX *tmp = talloc_new(NULL);
+
+	mapi_object_init(&folder);
+	mapi_object_init(&table);
+	if (!tmp || GetDefaultFolder(store, olFolderTopInformationStore, &ipm) != MAPI_E_SUCCESS ||
+	    OpenFolder(store, ipm, &folder) != MAPI_E_SUCCESS ||
+	    GetHierarchyTable(&folder, &table, &count) != MAPI_E_SUCCESS ||
+	    SetColumns(&table, cols, 2) != MAPI_E_SUCCESS)
+		goto out;
+	while (!found) {
+		struct mapi_row *rows = NULL;
+		uint32_t n = 0;
+		if (QueryRows(tmp, &table, 50, &rows, &n) != MAPI_E_SUCCESS || n == 0)
+			break;
+		for (uint32_t i = 0; i < n && !found; i++) {
+			const struct mapi_propval *f = find_prop(rows[i].props, rows[i].count, PidTagFolderId);
+			const struct mapi_propval *d = find_prop(rows[i].props, rows[i].count, PidTagDisplayName);
+			if (f && d && d->value.string && strcasecmp(d->value.string, "Calendar") == 0) {
+				*fid = f->value.i64;
+				found = true;
+			}
+		}
+	}
+out:
+	mapi_object_release(&table);
+	mapi_object_release(&folder);
+	talloc_free(tmp);
+	return found;
+}
+
+/* One appointment into CAL; false when it could not be read. */
+static bool export_appointment(mapi_object_t *folder, uint64_t fid, uint64_t mid,
+			       const uint16_t *ids, icalcomponent *cal, time_t now, bool *skipped)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	mapi_object_t msg;
+	struct mapi_propval *props = NULL;
+	uint32_t pc = 0;
+	struct mapi_recipient *recips = NULL;
+	uint32_t rc = 0;
+	bool ok = false;
+
+	*skipped = false;
+	mapi_object_init(&msg);
+	if (!tmp || OpenMessage(folder, fid, mid, MAPI_OPEN_READ, &msg) != MAPI_E_SUCCESS ||
+	    GetPropsAll(tmp, &msg, &props, &pc) != MAPI_E_SUCCESS)
+		goto out;
+	if (ReadRecipients(tmp, &msg, &recips, &rc) != MAPI_E_SUCCESS)
+		rc = 0;
+
+	struct oxcical_named_prop *named = talloc_zero_array(tmp, struct oxcical_named_prop, N_WANTED);
+	struct oxcical_recipient *orc = talloc_zero_array(tmp, struct oxcical_recipient, rc ? rc : 1);
+	size_t nn = 0;
+	if (!named || !orc)
+		goto out;
+	for (size_t w = 0; w < N_WANTED; w++) {
+		if (ids[w] == 0)
+			continue;	/* the mailbox has no id for it: no message has it */
+		const struct mapi_propval *pv =
+			find_prop(props, pc, ((uint32_t)ids[w] << 16) | wanted[w].type);
+		if (!pv)
+			continue;
+		named[nn].guid = *wanted[w].guid;
+		named[nn].lid = wanted[w].lid;
+		named[nn].name = wanted[w].name;
+		named[nn].value = *pv;
+		nn++;
+	}
+	for (uint32_t i = 0; i < rc; i++) {
+		orc[i].type = recips[i].type;
+		orc[i].name = recips[i].display_name;
+		orc[i].smtp = recips[i].smtp_address;
+		orc[i].track_status = OXCICAL_RESP_NONE;
+	}
+	struct oxcical_appointment appt = {
+		.props = props, .prop_count = pc,
+		.named = named, .named_count = nn,
+		.recipients = orc, .recipient_count = rc,
+	};
+	switch (oxcical_append_event(cal, &appt, now)) {
+	case OXCICAL_OK:
+	case OXCICAL_ERR_BAD_RECUR:	/* the first instance is kept */
+		ok = true;
+		break;
+	case OXCICAL_ERR_MISSING:	/* no start: not an appointment (a note in the folder) */
+		ok = true;
+		*skipped = true;
+		break;
+	default:
+		break;
+	}
+out:
+	mapi_object_release(&msg);
+	talloc_free(tmp);
+	return ok;
+}
+
+/* The whole of PATH, NUL-terminated, under MEM_CTX; NULL with errno. */
+static char *read_file(TALLOC_CTX *mem_ctx, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (cap - n < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			char *nb = talloc_realloc(mem_ctx, buf, char, cap);
+			if (!nb) {
+				talloc_free(buf);
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	bool err = ferror(f);
+	fclose(f);
+	if (err) {
+		talloc_free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+/*
+ * One imported VEVENT as a new message in FOLDER: its named properties get
+ * the mailbox's ids, created when missing (MS-OXCPRPT 2.2.12, Create), then
+ * RopSetProperties, the attendees as recipients, RopSaveChangesMessage.
+ */
+static bool import_appointment(TALLOC_CTX *tmp, mapi_object_t *store, mapi_object_t *folder,
+			       const struct oxcical_appointment *appt)
+{
+	mapi_object_t msg;
+	bool ok = false;
+	size_t n = appt->prop_count + appt->named_count + 1;
+	struct mapi_propval *props = talloc_zero_array(tmp, struct mapi_propval, n);
+	struct mapi_nameid *names = talloc_zero_array(tmp, struct mapi_nameid,
+						      appt->named_count ? appt->named_count : 1);
+	struct mapi_recipient *recips = talloc_zero_array(tmp, struct mapi_recipient,
+							  appt->recipient_count ? appt->recipient_count : 1);
+	uint16_t *ids = NULL;
+	size_t np = 0;
+	bool has_class = false;
+
+	mapi_object_init(&msg);
+	if (!props || !names || !recips || n > 0xFFFF || appt->named_count > 0xFFFF)
+		return false;
+	for (size_t i = 0; i < appt->prop_count; i++) {
+		props[np++] = appt->props[i];
+		if (appt->props[i].tag == PidTagMessageClass)
+			has_class = true;
+	}
+	if (!has_class) {
+		/* MS-OXOCAL 2.2.1: a Calendar object is of class IPM.Appointment */
+		props[np].tag = PidTagMessageClass;
+		props[np++].value.string = talloc_strdup(props, "IPM.Appointment");
+	}
+	for (size_t i = 0; i < appt->named_count; i++) {
+		names[i].guid = appt->named[i].guid;
+		names[i].is_string = appt->named[i].name != NULL;
+		names[i].lid = appt->named[i].lid;
+		names[i].name = appt->named[i].name;
+	}
+	if (appt->named_count &&
+	    GetIDsFromNames(tmp, store, names, (uint16_t)appt->named_count, true, &ids) != MAPI_E_SUCCESS)
+		return false;
+	for (size_t i = 0; i < appt->named_count; i++) {
+		if (!ids[i])
+			continue;
+		props[np] = appt->named[i].value;
+		props[np++].tag = ((uint32_t)ids[i] << 16) | (appt->named[i].value.tag & 0xFFFF);
+	}
+	for (size_t i = 0; i < appt->recipient_count; i++) {
+		recips[i].type = appt->recipients[i].type ? (uint8_t)appt->recipients[i].type : MAPI_TO;
+		recips[i].display_name = appt->recipients[i].name;
+		recips[i].smtp_address = appt->recipients[i].smtp;
+	}
+	if (CreateMessage(folder, &msg) == MAPI_E_SUCCESS &&
+	    SetProps(&msg, props, (uint16_t)np) == MAPI_E_SUCCESS &&
+	    (appt->recipient_count == 0 ||
+	     ModifyRecipients(&msg, recips, (uint32_t)appt->recipient_count) == MAPI_E_SUCCESS) &&
+	    SaveChangesMessage(&msg, NULL) == MAPI_E_SUCCESS)
+		ok = true;
+	mapi_object_release(&msg);
+	return ok;
+}
+
+static int import_file(struct mapi_session *s, mapi_object_t *store, mapi_object_t *folder,
+		       const char *path)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	char *text = mem ? read_file(mem, path) : NULL;
+	unsigned long imported = 0, failed = 0;
+
+	if (!text) {
+		fprintf(stderr, "exchange2ical: cannot read %s: %s\n", path, strerror(errno));
+		talloc_free(mem);
+		return 1;
+	}
+	icalcomponent *root = icalparser_parse_string(text);
+	if (!root) {
+		fprintf(stderr, "exchange2ical: %s is not an iCalendar file\n", path);
+		talloc_free(mem);
+		return 1;
+	}
+	/* a bare VEVENT, or VEVENTs inside a VCALENDAR (RFC 5545 3.4, 3.6.1) */
+	icalcomponent *ev = icalcomponent_isa(root) == ICAL_VEVENT_COMPONENT ? root :
+			    icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+	for (; ev; ev = ev == root ? NULL : icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
+		TALLOC_CTX *tmp = talloc_new(mem);
+		struct oxcical_appointment *appt = NULL;
+		enum oxcical_error e = oxcical_import_event(tmp, ev, &appt);
+		const char *summary = icalcomponent_get_summary(ev);
+
+		if (e == OXCICAL_OK && import_appointment(tmp, store, folder, appt)) {
+			imported++;
+		} else {
+			failed++;
+			const char *why = e == OXCICAL_ERR_MISSING ? "no DTSTART" :
+					  e != OXCICAL_OK ? "out of memory" : MapiLastError(s);
+			fprintf(stderr, "exchange2ical: event \"%s\" not imported%s%s\n",
+				summary ? summary : "", why ? ": " : "", why ? why : "");
+		}
+		talloc_free(tmp);
+	}
+	icalcomponent_free(root);
+	talloc_free(mem);
+	printf("%lu appointments imported\n", imported);
+	return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	static const struct option long_options[] = {
+		{ "profile", required_argument, NULL, 'P' },
+		{ "profile-file", required_argument, NULL, 'F' },
+		{ "server", required_argument, NULL, 's' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "password", required_argument, NULL, 'p' },
+		{ "domain", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "import", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'P': o.profile = optarg; break;
+		case 'F': o.profile_file = optarg; break;
+		case 's': o.server = optarg; break;
+		case 'u': o.user = optarg; break;
+		case 'p': o.password = optarg; break;
+		case 'd': o.domain = optarg; break;
+		case 'o': o.output = optarg; break;
+		case 'i': o.import = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case ':': return usage_error("option %s needs a value", argv[optind - 1]);
+		default: return usage_error("unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument %s", argv[optind]);
+	if (!o.output == !o.import)
+		return usage_error("give --output FILE or --import FILE");
+	if (o.profile && o.server)
+		return usage_error("give --profile or --server/--user, not both");
+	if (!o.profile && !(o.server && o.user))
+		return usage_error("give --profile NAME, or --server, --user and --password");
+
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct mapi_session *s = NULL;
+	enum MAPISTATUS ret;
+	int rv = 1;
+	icalcomponent *cal = NULL;
+
+	if ((ret = MapiInitialize()) != MAPI_E_SUCCESS) {
+		fprintf(stderr, "exchange2ical: MapiInitialize failed: 0x%08x\n", (unsigned)ret);
+		talloc_free(mem);
+		return 1;
+	}
+	if (o.profile) {
+		ret = MapiLogonEx(mem, o.profile_file, o.profile, o.password, &s);
+	} else {
+		struct mapi_connect_params p = {
+			.server = o.server, .username = o.user,
+			.password = o.password ? o.password : "", .domain = o.domain,
+		};
+		ret = MapiLogonParams(mem, &p, &s);
+	}
+	if (ret != MAPI_E_SUCCESS) {
+		rv = fail(NULL, "logon", ret);
+		goto out;
+	}
+
+	mapi_object_t store, folder, table;
+	mapi_object_init(&store);
+	mapi_object_init(&folder);
+	mapi_object_init(&table);
+	uint64_t fid;
+	uint32_t count = 0;
+	if ((ret = OpenMsgStore(s, &store)) != MAPI_E_SUCCESS) {
+		rv = fail(s, "OpenMsgStore", ret);
+		goto out_session;
+	}
+	if (!calendar_folder(&store, &fid)) {
+		fprintf(stderr, "exchange2ical: the mailbox has no Calendar folder\n");
+		goto out_objects;
+	}
+	if ((ret = OpenFolder(&store, fid, &folder)) != MAPI_E_SUCCESS) {
+		rv = fail(s, "OpenFolder(Calendar)", ret);
+		goto out_objects;
+	}
+
+	if (o.import) {
+		rv = import_file(s, &store, &folder, o.import);
+		goto out_objects;
+	}
+
+	struct mapi_nameid names[N_WANTED];
+	memset(names, 0, sizeof(names));
+	for (size_t i = 0; i < N_WANTED; i++) {
+		names[i].guid = *wanted[i].guid;
+		names[i].is_string = wanted[i].name != NULL;
+		names[i].lid = wanted[i].lid;
+		names[i].name = wanted[i].name;
+	}
+	uint16_t *ids = NULL;
+	/* MS-OXCPRPT 3.2.5.8: an unknown name without create comes back as id 0 */
+	if ((ret = GetIDsFromNames(mem, &store, names, N_WANTED, false, &ids)) != MAPI_E_SUCCESS &&
+	    ret != MAPI_W_ERRORS_RETURNED) {
+		rv = fail(s, "GetIDsFromNames", ret);
+		goto out_objects;
+	}
+
+	uint32_t cols[] = { PidTagFolderId, PidTagMid };
+	if ((ret = GetContentsTable(&folder, &table, &count)) != MAPI_E_SUCCESS ||
+	    (ret = SetColumns(&table, cols, 2)) != MAPI_E_SUCCESS) {
+		rv = fail(s, "GetContentsTable", ret);
+		goto out_objects;
+	}
+	cal = oxcical_calendar_new();
+	if (!cal) {
+		fprintf(stderr, "exchange2ical: out of memory\n");
+		goto out_objects;
+	}
+	time_t now = time(NULL);
+	unsigned long exported = 0, skipped = 0, failed = 0;
+	bool progress = isatty(STDERR_FILENO);
+	uint32_t done = 0;
+	for (;;) {
+		TALLOC_CTX *tmp = talloc_new(NULL);
+		struct mapi_row *rows = NULL;
+		uint32_t n = 0;
+		if ((ret = QueryRows(tmp, &table, 50, &rows, &n)) != MAPI_E_SUCCESS) {
+			talloc_free(tmp);
+			rv = fail(s, "QueryRows", ret);
+			goto out_objects;
+		}
+		if (n == 0) {
+			talloc_free(tmp);
+			break;
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			const struct mapi_propval *f = find_prop(rows[i].props, rows[i].count, PidTagFolderId);
+			const struct mapi_propval *m = find_prop(rows[i].props, rows[i].count, PidTagMid);
+			bool skip = false;
+			done++;
+			if (m && export_appointment(&folder, f ? f->value.i64 : fid, m->value.i64, ids,
+						    cal, now, &skip)) {
+				if (skip)
+					skipped++;
+				else
+					exported++;
+			} else {
+				failed++;
+				fprintf(stderr, "exchange2ical: message 0x%016" PRIx64 " not exported\n",
+					m ? m->value.i64 : 0);
+			}
+			if (progress)
+				fprintf(stderr, "\rCalendar: %u/%u", done, count);
+		}
+		talloc_free(tmp);
+	}
+	if (progress && count)
+		fprintf(stderr, "\n");
+
+	char *text = icalcomponent_as_ical_string(cal);	/* owned by libical's ring buffer */
+	FILE *out = fopen(o.output, "w");
+	if (!out) {
+		fprintf(stderr, "exchange2ical: cannot open %s: %s\n", o.output, strerror(errno));
+		goto out_objects;
+	}
+	size_t len = text ? strlen(text) : 0;
+	bool wok = fwrite(text ? text : "", 1, len, out) == len;
+	if (fclose(out) != 0 || !wok) {
+		fprintf(stderr, "exchange2ical: writing %s failed: %s\n", o.output, strerror(errno));
+		goto out_objects;
+	}
+	rv = failed ? 1 : 0;
+	if (failed)
+		fprintf(stderr, "exchange2ical: %lu appointments could not be exported\n", failed);
+	printf("%lu appointments exported", exported);
+	if (skipped)
+		printf(" (%lu items without a start skipped)", skipped);
+	printf("\n");
+
+out_objects:
+	if (cal)
+		icalcomponent_free(cal);
+	mapi_object_release(&table);
+	mapi_object_release(&folder);
+	mapi_object_release(&store);
+out_session:
+	MapiLogoff(s);
+out:
+	talloc_free(mem);
+	MapiUninitialize();
+	return rv;
+}
