@@ -263,6 +263,8 @@ enum MAPISTATUS GetProps(TALLOC_CTX *mem_ctx, mapi_object_t *obj, const uint32_t
 			 uint16_t count, struct mapi_propval **props);
 enum MAPISTATUS GetPropsAll(TALLOC_CTX *mem_ctx, mapi_object_t *obj, struct mapi_propval **props,
 			    uint32_t *count);
+/* The value of TAG among PROPS[0..count) (as GetPropsAll returns them), or NULL: MAPI's PpropFindProp. */
+const struct mapi_propval *GetPropValue(const struct mapi_propval *props, uint32_t count, uint32_t tag);
 enum MAPISTATUS DeleteProps(mapi_object_t *obj, const uint32_t *tags, uint16_t count);
 enum MAPISTATUS GetIDsFromNames(TALLOC_CTX *mem_ctx, mapi_object_t *obj,
 				const struct mapi_nameid *names, uint16_t count, bool create,

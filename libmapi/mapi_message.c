@@ -423,6 +423,16 @@ enum MAPISTATUS GetProps(TALLOC_CTX *mem_ctx, mapi_object_t *obj, const uint32_t
 	return MAPI_E_SUCCESS;
 }
 
+const struct mapi_propval *GetPropValue(const struct mapi_propval *props, uint32_t count, uint32_t tag)
+{
+	for (uint32_t i = 0; props != NULL && i < count; i++) {
+		if (props[i].tag == tag) {
+			return &props[i];
+		}
+	}
+	return NULL;
+}
+
 enum MAPISTATUS GetPropsAll(TALLOC_CTX *mem_ctx, mapi_object_t *obj, struct mapi_propval **props,
 			    uint32_t *count)
 {

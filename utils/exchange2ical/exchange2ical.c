@@ -92,15 +92,6 @@ static int fail(struct mapi_session *s, const char *what, enum MAPISTATUS st)
 	return 1;
 }
 
-static const struct mapi_propval *find_prop(const struct mapi_propval *props, uint32_t count,
-					    uint32_t tag)
-{
-	for (uint32_t i = 0; i < count; i++)
-		if (props[i].tag == tag)
-			return &props[i];
-	return NULL;
-}
-
 /*
  * The Calendar folder: PidTagIpmAppointmentEntryId through GetDefaultFolder
  * (MS-OXOSFLD 2.2.3); a store without that entry id gets the folder
@@ -130,8 +121,8 @@ static bool calendar_folder(mapi_object_t *store, uint64_t *fid)
 		if (QueryRows(tmp, &table, 50, &rows, &n) != MAPI_E_SUCCESS || n == 0)
 			break;
 		for (uint32_t i = 0; i < n && !found; i++) {
-			const struct mapi_propval *f = find_prop(rows[i].props, rows[i].count, PidTagFolderId);
-			const struct mapi_propval *d = find_prop(rows[i].props, rows[i].count, PidTagDisplayName);
+			const struct mapi_propval *f = GetPropValue(rows[i].props, rows[i].count, PidTagFolderId);
+			const struct mapi_propval *d = GetPropValue(rows[i].props, rows[i].count, PidTagDisplayName);
 			if (f && d && d->value.string && strcasecmp(d->value.string, "Calendar") == 0) {
 				*fid = f->value.i64;
 				found = true;
@@ -174,7 +165,7 @@ static bool export_appointment(mapi_object_t *folder, uint64_t fid, uint64_t mid
 		if (ids[w] == 0)
 			continue;	/* the mailbox has no id for it: no message has it */
 		const struct mapi_propval *pv =
-			find_prop(props, pc, ((uint32_t)ids[w] << 16) | wanted[w].type);
+			GetPropValue(props, pc, ((uint32_t)ids[w] << 16) | wanted[w].type);
 		if (!pv)
 			continue;
 		named[nn].guid = *wanted[w].guid;
@@ -492,8 +483,8 @@ int main(int argc, char **argv)
 			break;
 		}
 		for (uint32_t i = 0; i < n; i++) {
-			const struct mapi_propval *f = find_prop(rows[i].props, rows[i].count, PidTagFolderId);
-			const struct mapi_propval *m = find_prop(rows[i].props, rows[i].count, PidTagMid);
+			const struct mapi_propval *f = GetPropValue(rows[i].props, rows[i].count, PidTagFolderId);
+			const struct mapi_propval *m = GetPropValue(rows[i].props, rows[i].count, PidTagMid);
 			bool skip = false;
 			done++;
 			if (m && export_appointment(&folder, f ? f->value.i64 : fid, m->value.i64, ids,

@@ -72,16 +72,6 @@ static int fail(struct mapi_session *s, const char *what, enum MAPISTATUS st)
 	return 1;
 }
 
-/* The value of TAG in PROPS, or NULL. */
-static const struct mapi_propval *find_prop(const struct mapi_propval *props, uint32_t count,
-					    uint32_t tag)
-{
-	for (uint32_t i = 0; i < count; i++)
-		if (props[i].tag == tag)
-			return &props[i];
-	return NULL;
-}
-
 /* Reads a whole stream (PidTagAttachDataBinary can exceed one GetProps buffer, MS-OXCPRPT 3.2.5.1). */
 static bool read_stream(TALLOC_CTX *mem_ctx, mapi_object_t *obj, uint32_t tag, uint8_t **data,
 			size_t *len)
@@ -259,8 +249,8 @@ static int export_folder(struct mapi_session *s, struct export_state *st, mapi_o
 			break;
 		}
 		for (uint32_t i = 0; i < n; i++) {
-			const struct mapi_propval *f = find_prop(rows[i].props, rows[i].count, PidTagFolderId);
-			const struct mapi_propval *m = find_prop(rows[i].props, rows[i].count, PidTagMid);
+			const struct mapi_propval *f = GetPropValue(rows[i].props, rows[i].count, PidTagFolderId);
+			const struct mapi_propval *m = GetPropValue(rows[i].props, rows[i].count, PidTagMid);
 			done++;
 			if (!m) {
 				st->failed++;
@@ -303,9 +293,9 @@ static int export_folder(struct mapi_session *s, struct export_state *st, mapi_o
 				if (n == 0)
 					break;
 				for (uint32_t i = 0; i < n; i++) {
-					const struct mapi_propval *f = find_prop(rows[i].props, rows[i].count,
+					const struct mapi_propval *f = GetPropValue(rows[i].props, rows[i].count,
 										 PidTagFolderId);
-					const struct mapi_propval *d = find_prop(rows[i].props, rows[i].count,
+					const struct mapi_propval *d = GetPropValue(rows[i].props, rows[i].count,
 										 PidTagDisplayName);
 					if (!f)
 						continue;
@@ -349,8 +339,8 @@ static bool find_subfolder(mapi_object_t *parent, const char *name, uint64_t *fi
 		if (QueryRows(tmp, &table, 50, &rows, &n) != MAPI_E_SUCCESS || n == 0)
 			break;
 		for (uint32_t i = 0; i < n && !found; i++) {
-			const struct mapi_propval *f = find_prop(rows[i].props, rows[i].count, PidTagFolderId);
-			const struct mapi_propval *d = find_prop(rows[i].props, rows[i].count, PidTagDisplayName);
+			const struct mapi_propval *f = GetPropValue(rows[i].props, rows[i].count, PidTagFolderId);
+			const struct mapi_propval *d = GetPropValue(rows[i].props, rows[i].count, PidTagDisplayName);
 			if (f && d && d->value.string && strcasecmp(d->value.string, name) == 0) {
 				*fid = f->value.i64;
 				found = true;
