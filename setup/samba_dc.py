@@ -429,16 +429,17 @@ def user_exists(datadir, name):
 
 # ---------------------------------------------------------------- running samba
 
-def start(datadir, options=None, process_model="single"):
+def start(datadir, options=None, process_model="single", prefix=()):
     """Starts samba in the foreground, logging to DATADIR/log/samba.log.
 
     samba runs in a session of its own, so stop() can kill all it forks and
     a terminal's Ctrl-C reaches only us.  -i makes samba exit when its stdin
     reaches EOF: stdin is a pipe only we hold, so samba dies with us even if
-    we are killed with SIGKILL."""
+    we are killed with SIGKILL.  PREFIX: a command samba runs under (a
+    memory checker), which must exec samba in the same process."""
     datadir = os.path.abspath(datadir)
     make_run_dirs(datadir)
-    argv = [find_program("samba"), "-i", "-M", process_model,
+    argv = list(prefix) + [find_program("samba"), "-i", "-M", process_model,
             "--configfile=" + smb_conf_path(datadir)] + option_args(options or {})
     with open(log_path(datadir), "ab") as log:
         return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=log,

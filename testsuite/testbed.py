@@ -157,12 +157,16 @@ class TestBed:
 
     def __init__(self, module=None, keep=None, options=None, realm=REALM, domain=DOMAIN,
                  process_model="single", mapiproxy=None, timeout=30.0, exchange=True,
-                 organization=DEFAULT_ORGANIZATION, admin_group=DEFAULT_ADMIN_GROUP):
+                 organization=DEFAULT_ORGANIZATION, admin_group=DEFAULT_ADMIN_GROUP,
+                 server_prefix=(), stop_grace=samba_dc.STOP_GRACE_SECONDS):
         """MODULE: a built mapiproxy.so to install first.  MAPIPROXY: enable
         it in smb.conf; None means "if a mapiproxy.so is installed", so the
         bed also runs before the module exists.  OPTIONS: extra smb.conf
         settings, e.g. {"mapiproxy:port": "5000"}.  EXCHANGE: run
-        openchange_provision (ORGANIZATION, ADMIN_GROUP) before samba starts."""
+        openchange_provision (ORGANIZATION, ADMIN_GROUP) before samba starts.
+        SERVER_PREFIX: a command samba runs under, e.g. valgrind; STOP_GRACE:
+        how long samba may take to exit on SIGTERM (valgrind's leak check
+        runs then)."""
         self.module = module
         self.keep = keep if keep is not None else os.environ.get("OC_TESTBED_KEEP") == "1"
         self.options = dict(options or {})
@@ -173,6 +177,8 @@ class TestBed:
         self.exchange = exchange
         self.organization = organization
         self.admin_group = admin_group
+        self.server_prefix = tuple(server_prefix)
+        self.stop_grace = stop_grace
         self.layout = None
         self._directory = None
         self.admin_password = samba_dc.generate_password()
@@ -232,7 +238,8 @@ class TestBed:
     def _start_samba(self):
         started = time.monotonic()
         log_start = samba_dc.log_size(self.dir)
-        self._proc = samba_dc.start(self.dir, process_model=self.process_model)
+        self._proc = samba_dc.start(self.dir, process_model=self.process_model,
+                                    prefix=self.server_prefix)
         try:
             samba_dc.wait_ready(self.address, self.timeout, self._proc)
         except samba_dc.SambaDCError as error:
@@ -263,7 +270,7 @@ class TestBed:
         if self._proc is None:
             return
         started = time.monotonic()
-        samba_dc.stop(self._proc)
+        samba_dc.stop(self._proc, self.stop_grace)
         self.timings["stop"] = time.monotonic() - started
         note("samba stopped in %.2f s" % self.timings["stop"])
 
