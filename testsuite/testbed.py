@@ -135,6 +135,57 @@ def add_mailbox_user(name, password=None, given_name=None, surname=None, environ
     return result
 
 
+def move_mailbox_away(name, server, address, environ=None):
+    """Makes user NAME's mailbox one that another server of the organization
+    hosts, as a mailbox move would leave it: server SERVER (an
+    msExchExchangeServer next to this one, created if needed, its
+    networkAddress ncacn_ip_tcp:ADDRESS so RFR gives ADDRESS as its FQDN)
+    becomes the user's msExchHomeServerName, and this server's
+    openchange.ldb forgets the mailbox.  Returns SERVER's legacyExchangeDN."""
+    import ldb
+    from openchange.recipients import Directory
+    environ = os.environ if environ is None else environ
+    datadir = environ.get(ENV_PREFIX + "DIR")
+    if not datadir:
+        raise TestBedError(ENV_PREFIX + "DIR is not set: not inside a test bed")
+    samdb = Directory(configfile=samba_dc.smb_conf_path(datadir)).samdb
+    this = ldb.Dn(samdb, environ[ENV_PREFIX + "SERVER_DN"])
+    this_legacy = environ[ENV_PREFIX + "SERVER_LEGACY_DN"]
+    legacy = this_legacy[:this_legacy.rindex("/cn=") + 4] + server
+    dn = this.parent()
+    dn.add_child("CN=%s" % server)
+    if not _exists(samdb, dn):
+        (template,) = samdb.search(base=this, scope=ldb.SCOPE_BASE, attrs=["objectClass"])
+        msg = ldb.Message(dn)
+        msg["objectClass"] = ldb.MessageElement([str(v) for v in template["objectClass"]],
+                                                ldb.FLAG_MOD_ADD, "objectClass")
+        msg["legacyExchangeDN"] = ldb.MessageElement(legacy, ldb.FLAG_MOD_ADD, "legacyExchangeDN")
+        msg["networkAddress"] = ldb.MessageElement("ncacn_ip_tcp:%s" % address, ldb.FLAG_MOD_ADD,
+                                                   "networkAddress")
+        samdb.add(msg)
+    (user,) = samdb.search(base=samdb.domain_dn(), scope=ldb.SCOPE_SUBTREE,
+                           expression="(sAMAccountName=%s)" % ldb.binary_encode(name),
+                           attrs=["legacyExchangeDN"])
+    change = ldb.Message(user.dn)
+    change["msExchHomeServerName"] = ldb.MessageElement(legacy, ldb.FLAG_MOD_REPLACE,
+                                                        "msExchHomeServerName")
+    samdb.modify(change)
+    ocdb = ldb.Ldb(environ[ENV_PREFIX + "OPENCHANGE_LDB"])
+    for record in ocdb.search(expression="(&(objectClass=mailbox)(legacyExchangeDN=%s))"
+                              % ldb.binary_encode(str(user["legacyExchangeDN"])), attrs=[]):
+        ocdb.delete(record.dn)
+    return legacy
+
+
+def _exists(samdb, dn):
+    import ldb
+    try:
+        samdb.search(base=dn, scope=ldb.SCOPE_BASE, attrs=[])
+        return True
+    except ldb.LdbError:
+        return False
+
+
 # Display names for populate_address_book(): several scripts, so that the
 # address book's sorting, ANR and UTF-16 conversion meet more than ASCII.
 SAMPLE_NAMES = (

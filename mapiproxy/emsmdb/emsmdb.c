@@ -75,6 +75,7 @@ struct emsmdb_rpc_session {
 	const void *connection;			/* for the per-connection limit */
 	char *user_sid;
 	char *openchange_ldb;			/* the mailbox directory RopLogon reads */
+	struct ldb_context *samdb;		/* the process's sam.ldb (not ours) */
 	bool has_acxh;
 	struct GUID acxh;
 	struct emsmdb_async_wait *waits;
@@ -456,6 +457,53 @@ done:
 }
 
 /*
+ * Where the mailbox of ESSDN lives when this server has no record of it
+ * (oxcstor.c, redirect_or_unknown()): the msExchHomeServerName of the mail
+ * user whose legacyExchangeDN is ESSDN, unless that is this server (the
+ * legacyExchangeDN of openchange.ldb's server record).
+ */
+static enum MAPISTATUS openchange_home_server_lookup(void *private_data, TALLOC_CTX *mem_ctx,
+						     const char *essdn, const char **server)
+{
+	static const char * const attrs[] = { "msExchHomeServerName", NULL };
+	struct emsmdb_rpc_session *rs = private_data;
+	struct emsmdb_public_store_info self;
+	TALLOC_CTX *tmp = talloc_new(mem_ctx);
+	struct ldb_result *res = NULL;
+	enum MAPISTATUS status = MAPI_E_NOT_FOUND;
+	const char *home;
+	char *escaped;
+	int ret;
+
+	if (tmp == NULL || rs->samdb == NULL) {
+		talloc_free(tmp);
+		return MAPI_E_NOT_FOUND;
+	}
+	escaped = ldb_binary_encode_string(tmp, essdn);
+	if (escaped == NULL) {
+		goto done;
+	}
+	ret = ldb_search(rs->samdb, tmp, &res, ldb_get_default_basedn(rs->samdb), LDB_SCOPE_SUBTREE,
+			 attrs, "(&(objectClass=user)(legacyExchangeDN=%s)(msExchHomeServerName=*))",
+			 escaped);
+	if (ret != LDB_SUCCESS || res->count != 1) {
+		goto done;
+	}
+	home = ldb_msg_find_attr_as_string(res->msgs[0], "msExchHomeServerName", NULL);
+	if (home == NULL || home[0] == '\0' ||
+	    openchange_public_store_lookup(rs->openchange_ldb, tmp, &self) != MAPI_E_SUCCESS ||
+	    strcasecmp(home, self.server_legacy_dn) == 0) {
+		goto done;
+	}
+	DEBUG(3, ("mapiproxy: RopLogon: %s is homed on %s: redirecting\n", essdn, home));
+	*server = talloc_strdup(mem_ctx, home);
+	status = *server != NULL ? MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
+done:
+	talloc_free(tmp);
+	return status;
+}
+
+/*
  * The mailbox record of ESSDN in openchange.ldb (doc/directory.md), for
  * RopLogon (oxcstor.c).  The file is opened read-only for each logon: a
  * logon is rare, and openchange_newuser may have added the record since
@@ -692,6 +740,9 @@ static NTSTATUS emsmdb_connect_ex(struct dcesrv_call_state *dce_call, TALLOC_CTX
 	session->mailbox_lookup = openchange_mailbox_lookup;
 	session->public_store_lookup = openchange_public_store_lookup;
 	session->mailbox_lookup_data = rs->openchange_ldb;
+	rs->samdb = mapiproxy_samdb(dce_call);
+	session->home_server_lookup = openchange_home_server_lookup;
+	session->home_server_lookup_data = rs;
 	h->data = rs;
 	DLIST_ADD_HEAD(registry, rs);
 	talloc_set_destructor(rs, rpc_session_destructor);

@@ -377,6 +377,43 @@ static enum MAPISTATUS public_logon(struct emsmdb_rop_ctx *ctx, struct rop_respo
 	return MAPI_E_SUCCESS;
 }
 
+/* LogonFlags the redirect response returns unchanged (MS-OXCSTOR 2.2.1.1.2) */
+#define LOGON_FLAGS_ECHOED 0x07	/* Private, Undercover, Ghosted */
+
+/*
+ * An ESSDN with no mailbox here (MS-OXCSTOR 3.2.5.1.1): a mail user whose
+ * mailbox another server of the organization hosts gets ecWrongServer in
+ * the redirect response (2.2.1.1.2), whose ServerName is that server's
+ * ESSDN: the client asks RFR for its FQDN and logs on there.  Anyone else
+ * is ecUnknownUser.
+ */
+static enum MAPISTATUS redirect_or_unknown(struct emsmdb_rop_ctx *ctx,
+					   struct rop_response *response, const char *essdn)
+{
+	const struct rop_logon_request *req = &ctx->request->u.logon;
+	struct rop_logon_response *res = &response->u.logon;
+	struct emsmdb_session *session = ctx->session;
+	const char *server = NULL;
+	size_t len;
+
+	if (session->home_server_lookup == NULL ||
+	    session->home_server_lookup(session->home_server_lookup_data, ctx->mem_ctx, essdn,
+					&server) != MAPI_E_SUCCESS) {
+		return EC_UNKNOWN_USER;
+	}
+	/* ServerNameSize is one byte and counts the NUL */
+	len = strlen(server) + 1;
+	if (len > UINT8_MAX) {
+		/* no redirect can name it: the logon cannot be served anywhere from here */
+		return MAPI_E_LOGON_FAILED;
+	}
+	res->return_value = EC_WRONG_SERVER;
+	res->u.redirect.logon_flags = req->logon_flags & LOGON_FLAGS_ECHOED;
+	res->u.redirect.server_name_size = (uint8_t)len;
+	res->u.redirect.server_name = (uint8_t *)talloc_strdup(ctx->mem_ctx, server);
+	return res->u.redirect.server_name != NULL ? MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
+}
+
 /*
  * MS-OXCSTOR 3.2.5.1 RopLogon.
  *
@@ -423,7 +460,7 @@ enum MAPISTATUS emsmdb_rop_logon(struct emsmdb_rop_ctx *ctx, struct rop_response
 	memset(&info, 0, sizeof(info));
 	status = session->mailbox_lookup(session->mailbox_lookup_data, ctx->mem_ctx, essdn, &info);
 	if (status == MAPI_E_NOT_FOUND) {
-		return EC_UNKNOWN_USER;
+		return redirect_or_unknown(ctx, response, essdn);
 	}
 	if (status != MAPI_E_SUCCESS) {
 		return MAPI_E_LOGON_FAILED;

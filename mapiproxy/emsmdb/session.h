@@ -98,6 +98,16 @@ struct emsmdb_public_store_info {
 typedef enum MAPISTATUS (*emsmdb_public_store_lookup_fn)(void *private_data, TALLOC_CTX *mem_ctx,
 							 struct emsmdb_public_store_info *out);
 
+/*
+ * The ESSDN of the server that hosts ESSDN's mailbox, for a mail user of
+ * the directory whose mailbox is not on this server (MS-OXCSTOR 3.2.5.1.1:
+ * the server "determines the name of the correct server hosting the user's
+ * mailbox"): MAPI_E_SUCCESS with *server under MEM_CTX; MAPI_E_NOT_FOUND
+ * when ESSDN names no such user, or one homed on this server.
+ */
+typedef enum MAPISTATUS (*emsmdb_home_server_lookup_fn)(void *private_data, TALLOC_CTX *mem_ctx,
+							const char *essdn, const char **server);
+
 /* One Server object.  private_data belongs to the ROP family that made it. */
 struct emsmdb_object {
 	struct emsmdb_session *session;
@@ -139,6 +149,8 @@ struct emsmdb_session {
 	emsmdb_mailbox_lookup_fn mailbox_lookup;
 	emsmdb_public_store_lookup_fn public_store_lookup;	/* with mailbox_lookup_data */
 	void *mailbox_lookup_data;
+	emsmdb_home_server_lookup_fn home_server_lookup;	/* NULL: no redirects */
+	void *home_server_lookup_data;
 
 	/* notifications (MS-OXCNOTIF): nothing raises them yet */
 	bool notifications_pending;

@@ -23,6 +23,7 @@ import testbed  # noqa: E402
 EC_ACCESS_DENIED = 0x80070005
 EC_LOGIN_FAILURE = 0x80040111
 EC_INVALID_PARAMETER = 0x80070057
+EC_WRONG_SERVER = 0x00000478
 
 ROP_GET_RECEIVE_FOLDER = 0x27
 ROP_LONG_TERM_ID_FROM_ID = 0x43
@@ -155,6 +156,30 @@ class OxcstorTest(unittest.TestCase):
 
     def test_unknown_essdn(self):
         self.expect_error(logon("/o=Nowhere/ou=None/cn=Recipients/cn=nobody"), EC_UNKNOWN_USER)
+
+    def test_mailbox_on_another_server_redirects(self):
+        """MS-OXCSTOR 3.2.5.1.1 and 2.2.1.1.2: a user whose mailbox another
+        server of the organization hosts gets ecWrongServer in the redirect
+        form, LogonFlags echoed and ServerName that server's ESSDN, which
+        RFR maps to its address.  A user homed here without a mailbox record
+        stays ecUnknownUser."""
+        moved = testbed.add_mailbox_user("oxcstormv")
+        self.users["oxcstormv"] = moved
+        server = testbed.move_mailbox_away("oxcstormv", "MBX2", "127.0.0.1")
+        result, reply = self.run_rops([logon(moved["legacyExchangeDN"], logon_flags=LOGON_PRIVATE | 0x04)],
+                                      user="oxcstormv")
+        self.assertEqual(result, EC_SUCCESS)
+        rops, _ = split(bytes.fromhex(reply))
+        rop, index, value, flags, size = struct.unpack_from("<BBIBB", rops)
+        self.assertEqual((rop, index, value, flags), (ROP_LOGON, 0, EC_WRONG_SERVER, 0x05))
+        self.assertEqual(len(rops), 8 + size)
+        self.assertEqual(rops[8:8 + size], server.encode("ascii") + b"\0")
+        self.assertTrue(server.lower().endswith("/cn=servers/cn=mbx2"), server)
+        # the same user, homed here again but without a mailbox record
+        testbed.move_mailbox_away("oxcstormv", os.environ["OC_TESTBED_SERVER_NAME"], "127.0.0.1")
+        result, reply = self.run_rops([logon(moved["legacyExchangeDN"])], user="oxcstormv")
+        rops, _ = split(bytes.fromhex(reply))
+        self.assertEqual(struct.unpack_from("<I", rops, 2)[0], EC_UNKNOWN_USER)
 
     def test_public_folder_logon(self):
         """MS-OXCSTOR 3.2.5.1.2 and 2.2.1.1.4: every mailbox user logs on to the
