@@ -402,6 +402,10 @@ enum MAPISTATUS mapi_object_release(mapi_object_t *obj)
 	ret = rop_session_call(obj->session->rops, tmp, &req, 1, handles, 1, 0, &list);
 	mapi_unlock();
 	talloc_free(tmp);
+	/* the Logon object is gone with its handle: its LogonId may serve again */
+	if (obj->type == MAPI_OBJECT_STORE) {
+		mapi_logon_id_free(obj->session, obj->logon_id);
+	}
 	mapi_object_init(obj);
 	return ret;
 }

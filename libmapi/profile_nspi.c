@@ -64,6 +64,11 @@ const char *profile_connection_error(const struct profile_connection *conn)
 	return conn->last_error;
 }
 
+struct nspi_client *profile_connection_nspi(struct profile_connection *conn)
+{
+	return conn->nspi;
+}
+
 const char *profile_connection_binding(const struct profile_connection *conn)
 {
 	return conn->binding;

@@ -19,6 +19,7 @@
 #include "libmapi/profile.h"
 
 struct profile_connection;
+struct nspi_client;
 
 /* One address book entry as --resolve shows it; strings are UTF-8 */
 struct profile_ab_entry {
@@ -44,6 +45,9 @@ enum MAPISTATUS profile_connect(TALLOC_CTX *mem_ctx, const struct mapi_profile *
 
 /* What went wrong last, in words, or NULL */
 const char *profile_connection_error(const struct profile_connection *conn);
+
+/* The bound NSPI session (the STAT it keeps, its server GUID), or NULL */
+struct nspi_client *profile_connection_nspi(struct profile_connection *conn);
 
 /* The binding string used, and the workstation name NTLM sent */
 const char *profile_connection_binding(const struct profile_connection *conn);
