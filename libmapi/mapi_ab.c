@@ -96,7 +96,7 @@ static enum MAPISTATUS ab_fail(struct mapi_session *session, struct nspi_client 
  * every string comes back as UTF-8 from the NDR layer.
  */
 static struct PropertyTagArray_r *wire_columns(TALLOC_CTX *mem_ctx, const uint32_t *tags,
-					       uint16_t count)
+					       uint32_t count)
 {
 	struct PropertyTagArray_r *cols = nspi_tag_array(mem_ctx, tags, count);
 	uint32_t i;
@@ -578,6 +578,7 @@ enum MAPISTATUS GetABProps(TALLOC_CTX *mem_ctx, struct mapi_session *session, co
 	struct mapi_propval *out;
 	enum MAPISTATUS ret;
 	TALLOC_CTX *tmp;
+	uint32_t *all;
 	uint16_t i;
 
 	if (session == NULL || tags == NULL || count == 0 || props == NULL ||
@@ -594,8 +595,20 @@ enum MAPISTATUS GetABProps(TALLOC_CTX *mem_ctx, struct mapi_session *session, co
 	if (nspi == NULL) {
 		return MAPI_E_NOT_INITIALIZED;
 	}
+	/*
+	 * NspiGetProps answers an unknown MId with error values, not an error
+	 * (MS-OXNSPI 3.1.4.1.7 rule 11); every object has PidTagEntryId
+	 * (MS-OXOABK 2.2.3.2), so asking for it too tells the two apart.
+	 */
 	tmp = talloc_new(mem_ctx);
-	cols = tmp != NULL ? wire_columns(tmp, tags, count) : NULL;
+	all = tmp != NULL ? talloc_array(tmp, uint32_t, count + 1u) : NULL;
+	if (all == NULL) {
+		talloc_free(tmp);
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	memcpy(all, tags, count * sizeof(uint32_t));
+	all[count] = PidTagEntryId;
+	cols = wire_columns(tmp, all, count + 1u);
 	if (cols == NULL) {
 		talloc_free(tmp);
 		return MAPI_E_NOT_ENOUGH_MEMORY;
@@ -623,7 +636,9 @@ enum MAPISTATUS GetABProps(TALLOC_CTX *mem_ctx, struct mapi_session *session, co
 	if (ret == MAPI_W_ERRORS_RETURNED) {
 		ret = MAPI_E_SUCCESS;
 	}
-	if (ret == MAPI_E_SUCCESS && row == NULL) {
+	if (ret == MAPI_E_SUCCESS &&
+	    (row == NULL || row->cValues != count + 1u ||
+	     MAPI_PROP_TYPE(row->lpProps[count].ulPropTag) != PT_BINARY)) {
 		ret = MAPI_E_NOT_FOUND;
 	}
 	if (ret != MAPI_E_SUCCESS) {
