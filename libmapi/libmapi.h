@@ -81,6 +81,12 @@ typedef struct mapi_object {
 	uint32_t stream_size;		/* a stream: its size when opened */
 } mapi_object_t;
 
+/* How a session authenticates to the server */
+enum mapi_auth {
+	MAPI_AUTH_NTLM = 0,		/* NTLMSSP with the password (the default) */
+	MAPI_AUTH_KERBEROS = 1,		/* Kerberos only: a ticket for the server's name from the realm's KDC */
+};
+
 /* Explicit connection parameters (instead of a stored profile). */
 struct mapi_connect_params {
 	const char *server;		/* address or host name (or binding) */
@@ -90,6 +96,14 @@ struct mapi_connect_params {
 	const char *domain;		/* NetBIOS domain; NULL: the server's */
 	const char *workstation;	/* NULL: this host's name */
 	bool sign_only;			/* sign instead of seal */
+	/*
+	 * MAPI_AUTH_KERBEROS needs REALM and the server's host name as its
+	 * service principal knows it: SERVER is that name, or BINDING names it
+	 * (ncacn_ip_tcp:ADDRESS[seal,target_hostname=NAME]); the KDC is the
+	 * one krb5.conf (KRB5_CONFIG) gives for REALM.
+	 */
+	enum mapi_auth auth;
+	const char *realm;		/* Kerberos realm (DNS domain, e.g. EXAMPLE.COM) */
 };
 
 /* Default folders (Outlook's OlDefaultFolders numbers). */

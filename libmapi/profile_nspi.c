@@ -69,6 +69,11 @@ struct nspi_client *profile_connection_nspi(struct profile_connection *conn)
 	return conn->nspi;
 }
 
+struct cli_credentials *profile_connection_credentials(struct profile_connection *conn)
+{
+	return conn->creds;
+}
+
 const char *profile_connection_binding(const struct profile_connection *conn)
 {
 	return conn->binding;
@@ -126,7 +131,22 @@ enum MAPISTATUS profile_connect(TALLOC_CTX *mem_ctx, const struct mapi_profile *
 	if (profile->workstation != NULL) {
 		cli_credentials_set_workstation(conn->creds, profile->workstation, CRED_SPECIFIED);
 	}
-	cli_credentials_set_kerberos_state(conn->creds, CRED_USE_KERBEROS_DISABLED, CRED_SPECIFIED);
+	if (profile->auth == PROFILE_AUTH_KERBEROS) {
+		/*
+		 * Kerberos or nothing: a silent fallback to NTLM would hide a
+		 * broken Kerberos setup.  The principal is USER@REALM; the ticket
+		 * is for host/NAME, NAME the binding's host or target_hostname.
+		 */
+		if (profile->realm == NULL || profile->realm[0] == '\0') {
+			return conn_fail(conn, MAPI_E_INVALID_PARAMETER,
+					 "Kerberos needs the realm (e.g. EXAMPLE.COM)");
+		}
+		cli_credentials_set_kerberos_state(conn->creds, CRED_USE_KERBEROS_REQUIRED,
+						   CRED_SPECIFIED);
+	} else {
+		cli_credentials_set_kerberos_state(conn->creds, CRED_USE_KERBEROS_DISABLED,
+						   CRED_SPECIFIED);
+	}
 
 	/*
 	 * RFR first: its connect tells a refused logon from an unreachable

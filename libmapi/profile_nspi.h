@@ -20,6 +20,7 @@
 
 struct profile_connection;
 struct nspi_client;
+struct cli_credentials;
 
 /* One address book entry as --resolve shows it; strings are UTF-8 */
 struct profile_ab_entry {
@@ -48,6 +49,9 @@ const char *profile_connection_error(const struct profile_connection *conn);
 
 /* The bound NSPI session (the STAT it keeps, its server GUID), or NULL */
 struct nspi_client *profile_connection_nspi(struct profile_connection *conn);
+
+/* The credentials it logged on with (NTLM or Kerberos, with any ticket obtained) */
+struct cli_credentials *profile_connection_credentials(struct profile_connection *conn);
 
 /* The binding string used, and the workstation name NTLM sent */
 const char *profile_connection_binding(const struct profile_connection *conn);

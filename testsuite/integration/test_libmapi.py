@@ -43,6 +43,18 @@ class LibmapiTest(unittest.TestCase):
         cls.bed.require_exchange()
         cls.program = TestBedEnv.built_program("libmapi_check")
         cls.user = testbed.add_mailbox_user(USER, given_name="Либ", surname="マピ")
+        # enough entries that pages of 7 split the GAL several times, users,
+        # a group and contacts among them (they land in different address lists)
+        from openchange.recipients import Directory
+        directory = Directory(configfile=cls.bed.smb_conf)
+        for i in range(20):
+            directory.mailbox_enable("galpage%02d" % i, create=True,
+                                     password=cls.user["password"],
+                                     display_name="Galpage %02d Ω" % (19 - i))
+        directory.mail_enable_group("galgroup", create=True, display_name="Galgroup Ж")
+        for i in range(3):
+            directory.add_contact("galcontact%d" % i, "galcontact%d@example.org" % i,
+                                  display_name="Galcontact %d" % i)
 
     def credentials(self, password=None):
         return ["--server", self.bed.address, "--user", USER,
