@@ -165,6 +165,9 @@ static enum MAPISTATUS connect_locked(struct mapi_session *s, struct mapi_profil
 		ret = MAPI_E_NOT_ENOUGH_MEMORY;
 		return ret;
 	}
+	if (profile->auth == PROFILE_AUTH_KERBEROS) {
+		profile_allow_kdc_calls(s->ev);
+	}
 	s->code_page = profile->codepage != 0 ? profile->codepage : 1252;
 	emsmdb_connect_params_default(&params);
 	params.code_page = s->code_page;

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 #include <talloc.h>
+/* for tevent_loop_allow_nesting(): see profile_allow_kdc_calls() */
+#define TEVENT_DEPRECATED
 #include <tevent.h>
 #include <param.h>
 #include <credentials.h>
@@ -62,6 +64,20 @@ static enum MAPISTATUS conn_fail(struct profile_connection *conn, enum MAPISTATU
 const char *profile_connection_error(const struct profile_connection *conn)
 {
 	return conn->last_error;
+}
+
+/*
+ * Samba's Kerberos client talks to the KDC from inside the RPC bind (the
+ * gensec step runs in a tevent handler, and its send-to-KDC hook runs a
+ * loop of its own on the same event context), which tevent aborts unless
+ * nesting is allowed: Samba's own clients allow it on every context.
+ */
+void profile_allow_kdc_calls(struct tevent_context *ev)
+{
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+	tevent_loop_allow_nesting(ev);
+#pragma GCC diagnostic pop
 }
 
 struct nspi_client *profile_connection_nspi(struct profile_connection *conn)
@@ -143,6 +159,7 @@ enum MAPISTATUS profile_connect(TALLOC_CTX *mem_ctx, const struct mapi_profile *
 		}
 		cli_credentials_set_kerberos_state(conn->creds, CRED_USE_KERBEROS_REQUIRED,
 						   CRED_SPECIFIED);
+		profile_allow_kdc_calls(conn->ev);
 	} else {
 		cli_credentials_set_kerberos_state(conn->creds, CRED_USE_KERBEROS_DISABLED,
 						   CRED_SPECIFIED);

@@ -50,6 +50,10 @@ const char *profile_connection_error(const struct profile_connection *conn);
 /* The bound NSPI session (the STAT it keeps, its server GUID), or NULL */
 struct nspi_client *profile_connection_nspi(struct profile_connection *conn);
 
+/* Lets Kerberos reach the KDC from within an RPC bind on EV (Kerberos logons only) */
+struct tevent_context;
+void profile_allow_kdc_calls(struct tevent_context *ev);
+
 /* The credentials it logged on with (NTLM or Kerberos, with any ticket obtained) */
 struct cli_credentials *profile_connection_credentials(struct profile_connection *conn);
 

@@ -3,7 +3,8 @@
  * only) against a server for testsuite/integration/test_libmapi.py.
  *
  *   libmapi_check CONNECTION COMMAND [ARG]
- *   CONNECTION: --server S --user U --password P [--domain D]
+ *   CONNECTION: --server S --user U --password P [--domain D] [--kerberos --realm R]
+ *              [--binding B]
  *            or --profile-file F --profile NAME [--password P]
  *   COMMAND: logon | inbox | roundtrip | entryids | resolve NAME | threads N | badargs
  *            | hierarchy | gal PAGE [CONTAINER] | seek PREFIX | logons
@@ -776,6 +777,9 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--domain") == 0 && v) { conn.params.domain = v; i++; }
 		else if (strcmp(argv[i], "--profile-file") == 0 && v) { conn.profile_file = v; i++; }
 		else if (strcmp(argv[i], "--profile") == 0 && v) { conn.profile = v; i++; }
+		else if (strcmp(argv[i], "--realm") == 0 && v) { conn.params.realm = v; i++; }
+		else if (strcmp(argv[i], "--binding") == 0 && v) { conn.params.binding = v; i++; }
+		else if (strcmp(argv[i], "--kerberos") == 0) { conn.params.auth = MAPI_AUTH_KERBEROS; }
 		else if (cmd == NULL) { cmd = argv[i]; }
 		else if (arg == NULL) { arg = argv[i]; }
 		else if (arg2 == NULL) { arg2 = argv[i]; }
