@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
@@ -100,6 +101,15 @@ const char *profile_connection_workstation(const struct profile_connection *conn
 	return cli_credentials_get_workstation(conn->creds);
 }
 
+/* An IPv4 or IPv6 literal: no service principal names one (RFC 4120 6.2.1 host names) */
+static bool is_address(const char *host)
+{
+	unsigned char buf[16];
+
+	return host != NULL && (inet_pton(AF_INET, host, buf) == 1 ||
+				inet_pton(AF_INET6, host, buf) == 1);
+}
+
 enum MAPISTATUS profile_connect(TALLOC_CTX *mem_ctx, const struct mapi_profile *profile,
 				const char *password, bool seal,
 				struct profile_connection **out)
@@ -157,6 +167,12 @@ enum MAPISTATUS profile_connect(TALLOC_CTX *mem_ctx, const struct mapi_profile *
 			return conn_fail(conn, MAPI_E_INVALID_PARAMETER,
 					 "Kerberos needs the realm (e.g. EXAMPLE.COM)");
 		}
+		if (profile->binding == NULL && is_address(profile->server)) {
+			return conn_fail(conn, MAPI_E_INVALID_PARAMETER,
+					 "Kerberos needs the server's DNS host name, not an address "
+					 "(%s): give the name, or a binding with target_hostname=NAME",
+					 profile->server);
+		}
 		cli_credentials_set_kerberos_state(conn->creds, CRED_USE_KERBEROS_REQUIRED,
 						   CRED_SPECIFIED);
 		profile_allow_kdc_calls(conn->ev);
@@ -172,6 +188,25 @@ enum MAPISTATUS profile_connect(TALLOC_CTX *mem_ctx, const struct mapi_profile *
 	 */
 	ret = rfr_client_connect(conn, conn->ev, conn->lp_ctx, conn->binding, conn->creds,
 				 &conn->rfr);
+	if (ret != MAPI_E_SUCCESS && profile->auth == PROFILE_AUTH_KERBEROS) {
+		const char *detail = conn->rfr != NULL && conn->rfr->last_error != NULL ?
+			conn->rfr->last_error : conn->binding;
+
+		if (ret == MAPI_E_LOGON_FAILED) {
+			return conn_fail(conn, ret, "Kerberos logon refused (wrong user name, realm "
+					 "or password?): %s", detail);
+		}
+		/* samba's status for a KDC that never answered, and for a ticket it
+		 * could not get (an address as host name, an unknown principal) */
+		if (strstr(detail, "NT_STATUS_NO_LOGON_SERVERS") != NULL) {
+			return conn_fail(conn, ret, "Kerberos: no KDC of realm %s answered (see "
+					 "krb5.conf or $KRB5_CONFIG): %s", profile->realm, detail);
+		}
+		return conn_fail(conn, ret, "Kerberos: no ticket for the server; it must be named "
+				 "by the DNS host name its service principal has (a host name, "
+				 "or target_hostname=NAME in the binding), not an address: %s",
+				 detail);
+	}
 	if (ret != MAPI_E_SUCCESS) {
 		return conn_fail(conn, ret, "%s: %s",
 				 ret == MAPI_E_LOGON_FAILED ? "logon refused (wrong user name or password?)" :

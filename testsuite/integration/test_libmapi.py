@@ -199,6 +199,47 @@ class LibmapiTest(unittest.TestCase):
         self.assertIn("ok logons 255 25", out)
         self.assertIn("LogonIds of the session are in use", out)
 
+    def test_kerberos(self):
+        """MapiLogonParams with MAPI_AUTH_KERBEROS: a ticket from the bed's KDC for the
+        DC's DNS name, then the GAL and the mailbox over it; with the KDC unreachable the
+        logon fails cleanly (no fallback to NTLM)."""
+        realm = os.environ["OC_TESTBED_REALM"]
+        samdb = self.directory()
+        (dc,) = samdb.search(base=samdb.domain_dn(), scope=ldb.SCOPE_SUBTREE,
+                             expression="(&(objectClass=computer)(primaryGroupID=516))",
+                             attrs=["dNSHostName"])
+        host = str(dc["dNSHostName"])
+        tmp = tempfile.TemporaryDirectory(prefix="test_libmapi.")
+        self.addCleanup(tmp.cleanup)
+
+        def krb5_conf(kdc):
+            path = os.path.join(tmp.name, "krb5-%s.conf" % kdc.replace(":", "_"))
+            with open(path, "w") as f:
+                f.write("[libdefaults]\n\tdefault_realm = %s\n\tdns_lookup_kdc = false\n"
+                        "[realms]\n%s = {\n\tkdc = %s\n}\n" % (realm, realm, kdc))
+            return path
+
+        args = self.credentials() + ["--kerberos", "--realm", realm, "--binding",
+                                     "ncacn_ip_tcp:%s[seal,target_hostname=%s]"
+                                     % (self.bed.address, host)]
+        program = self.program
+        good = dict(os.environ, KRB5_CONFIG=krb5_conf(self.bed.address))
+        dead = dict(os.environ, KRB5_CONFIG=krb5_conf("127.0.0.1:9"))
+        done = subprocess.run([program] + args + ["inbox"], capture_output=True, timeout=120,
+                              env=good)
+        self.assertEqual(done.returncode, 0, done.stdout.decode() + done.stderr.decode())
+        self.assertTrue(done.stdout.decode().startswith("ok inbox"), done.stdout.decode())
+        done = subprocess.run([program] + args + ["logon"], capture_output=True, timeout=120,
+                              env=dead)
+        self.assertEqual(done.returncode, 1, done.stdout.decode())
+        self.assertIn("MAPI_E_NETWORK_ERROR", done.stdout.decode())
+        self.assertIn("Kerberos: no KDC of realm", done.stdout.decode())
+        # no realm: refused before any traffic
+        done = subprocess.run([program] + self.credentials() + ["--kerberos", "logon"],
+                              capture_output=True, timeout=120, env=good)
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("Kerberos needs the realm", done.stdout.decode())
+
     def test_bad_password(self):
         out, _ = self.check(*self.credentials("wrong-Password-1"), "logon", expect=1)
         self.assertIn("MAPI_E_LOGON_FAILED", out)
