@@ -284,18 +284,22 @@ class LibmapiTest(unittest.TestCase):
         if not os.access(program, os.X_OK):
             program = self.program
         env_lib = os.path.join(os.path.dirname(self.program), "..", "..", "libmapi", ".libs")
-        done = subprocess.run(
-            [valgrind, "--error-exitcode=9", "--leak-check=full", "-q",
-             *["--suppressions=" + path for path in suppressions], program] + self.credentials() + ["roundtrip"],
-            capture_output=True, timeout=600,
-            env=dict(os.environ, LD_LIBRARY_PATH=os.path.abspath(env_lib)))
-        out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
-        if done.returncode != 0:
-            with open(os.path.join(os.environ.get("TMPDIR", "/tmp"), "libmapi.valgrind.log"),
-                      "w") as log:
-                log.write(err)
-        self.assertEqual(done.returncode, 0, out + err[-6000:])
-        self.assertIn("ok roundtrip", out)
+        # the round trip, and the address book and logon-id calls
+        for command in (["roundtrip"], ["gal", "7"], ["seek", "либ"], ["hierarchy"],
+                        ["badargs"], ["logons"]):
+            done = subprocess.run(
+                [valgrind, "--error-exitcode=9", "--leak-check=full", "-q",
+                 *["--suppressions=" + path for path in suppressions], program]
+                + self.credentials() + command,
+                capture_output=True, timeout=600,
+                env=dict(os.environ, LD_LIBRARY_PATH=os.path.abspath(env_lib)))
+            out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+            if done.returncode != 0:
+                with open(os.path.join(os.environ.get("TMPDIR", "/tmp"), "libmapi.valgrind.log"),
+                          "w") as log:
+                    log.write(err)
+            self.assertEqual(done.returncode, 0, " ".join(command) + "\n" + out[-3000:] + err[-6000:])
+            self.assertIn("ok " + command[0], out)
 
 
 if __name__ == "__main__":
