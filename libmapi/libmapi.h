@@ -26,7 +26,8 @@
  * each thread may own its own.  Samba's client libraries underneath keep
  * process-wide state, so the library itself lets one network call through
  * at a time (a process-wide lock around connect, each ROP call, RopRelease,
- * ResolveNames and disconnect): threads are safe, not faster.  Call
+ * every address book (NSPI) call and disconnect): threads are safe, not
+ * faster.  A struct mapi_ab_table belongs to its session's thread too.  Call
  * MapiInitialize() once before the first session (it is safe to call again
  * and from several threads: the setup runs once).
  *

@@ -20,7 +20,7 @@ struct mapi_session {
 	struct tevent_context *ev;
 	struct emsmdb_client *emsmdb;
 	struct rop_session *rops;
-	struct profile_connection *ab;	/* RFR + NSPI, kept for ResolveNames */
+	struct profile_connection *ab;	/* RFR + NSPI, kept for the address book calls */
 	struct mapi_profile *profile;
 	uint32_t code_page;
 	/* LogonIds in use, a bit each (MS-OXCROPS 3.1.4.2: unique per session) */

@@ -35,8 +35,10 @@ struct profile_ab_entry {
  * Connects to the server of PROFILE (its binding, or ncacn_ip_tcp:SERVER
  * with sign or SEAL) as its user with PASSWORD, first RFR then NSPI, bound
  * with the profile's code page and locale (defaults 1252 and 0x0409 when
- * they are 0).  NTLM only: a client outside the domain's DNS cannot find a
- * KDC.  MAPI_E_LOGON_FAILED: the credentials were refused;
+ * they are 0).  NTLM, or Kerberos only when profile->auth says so (the
+ * realm is then required, and the server must be named by its DNS host
+ * name, directly or by target_hostname= in the binding: an address is
+ * MAPI_E_INVALID_PARAMETER).  MAPI_E_LOGON_FAILED: the credentials were refused;
  * MAPI_E_NETWORK_ERROR: the server could not be reached; the detail is in
  * profile_connection_error() when *out is set.
  */
