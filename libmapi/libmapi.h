@@ -26,7 +26,8 @@
  * each thread may own its own.  Samba's client libraries underneath keep
  * process-wide state, so the library itself lets one network call through
  * at a time (a process-wide lock around connect, each ROP call, RopRelease,
- * ResolveNames and disconnect): threads are safe, not faster.  Call
+ * every address book (NSPI) call and disconnect): threads are safe, not
+ * faster.  A struct mapi_ab_table belongs to its session's thread too.  Call
  * MapiInitialize() once before the first session (it is safe to call again
  * and from several threads: the setup runs once).
  *
@@ -81,6 +82,12 @@ typedef struct mapi_object {
 	uint32_t stream_size;		/* a stream: its size when opened */
 } mapi_object_t;
 
+/* How a session authenticates to the server */
+enum mapi_auth {
+	MAPI_AUTH_NTLM = 0,		/* NTLMSSP with the password (the default) */
+	MAPI_AUTH_KERBEROS = 1,		/* Kerberos only: a ticket for the server's name from the realm's KDC */
+};
+
 /* Explicit connection parameters (instead of a stored profile). */
 struct mapi_connect_params {
 	const char *server;		/* address or host name (or binding) */
@@ -90,6 +97,14 @@ struct mapi_connect_params {
 	const char *domain;		/* NetBIOS domain; NULL: the server's */
 	const char *workstation;	/* NULL: this host's name */
 	bool sign_only;			/* sign instead of seal */
+	/*
+	 * MAPI_AUTH_KERBEROS needs REALM and the server's host name as its
+	 * service principal knows it: SERVER is that name, or BINDING names it
+	 * (ncacn_ip_tcp:ADDRESS[seal,target_hostname=NAME]); the KDC is the
+	 * one krb5.conf (KRB5_CONFIG) gives for REALM.
+	 */
+	enum mapi_auth auth;
+	const char *realm;		/* Kerberos realm (DNS domain, e.g. EXAMPLE.COM) */
 };
 
 /* Default folders (Outlook's OlDefaultFolders numbers). */
@@ -292,6 +307,84 @@ enum MAPISTATUS CommitStream(mapi_object_t *stream);
  */
 enum MAPISTATUS ResolveNames(TALLOC_CTX *mem_ctx, struct mapi_session *session, const char *name,
 			     struct mapi_ab_entry **entry);
+
+/*
+ * Browsing the address book (MS-OXNSPI 3.1.4.1, MS-OXOABK 3.1.4), through
+ * the session's NSPI connection.  Entries are named by their Minimal Entry
+ * ID (MId, MS-OXNSPI 2.2.9.1), valid for this session only: a row's
+ * PidTagInstanceKey holds it (4 bytes, little-endian), SeekGALTable()
+ * returns it.  Strings come back as PtypString (UTF-8) whatever type the
+ * tag asked for.
+ */
+
+/* One address book container: a row of the hierarchy table (MS-OXNSPI 3.1.4.1.3) */
+struct mapi_ab_container {
+	const char *display_name;	/* PidTagDisplayName */
+	uint32_t container_id;		/* PidTagAddressBookContainerId: 0 for the GAL */
+	uint32_t flags;			/* PidTagContainerFlags (MS-OXOABK 2.2.2.1) */
+	uint32_t depth;			/* PidTagDepth: 0 at the top level */
+	bool is_master;			/* PidTagAddressBookIsMaster */
+	struct mapi_binary entryid;	/* PidTagEntryId */
+};
+
+/* The Global Address List: a STAT ContainerID of 0 (MS-OXNSPI 2.2.8) */
+#define MAPI_AB_GAL 0
+
+/* The address lists the server offers, GAL first; *containers under MEM_CTX */
+enum MAPISTATUS GetABHierarchy(TALLOC_CTX *mem_ctx, struct mapi_session *session,
+			       struct mapi_ab_container **containers, uint32_t *count);
+
+/*
+ * A browsing cursor over one container, sorted by display name: the STAT
+ * of MS-OXNSPI 2.2.8 kept on the client.  A talloc child of MEM_CTX that
+ * must not outlive its session; free it with talloc_free().
+ */
+struct mapi_ab_table;
+
+/* A cursor at the beginning of CONTAINER_ID (MAPI_AB_GAL or a GetABHierarchy() id) */
+enum MAPISTATUS OpenGALTable(TALLOC_CTX *mem_ctx, struct mapi_session *session,
+			     uint32_t container_id, struct mapi_ab_table **table);
+
+/*
+ * Up to MAX rows (at most 1000 a call) from the cursor on, with the
+ * columns TAGS, and moves the cursor past them (NspiQueryRows): *count 0
+ * at the end of the table.  *rows under MEM_CTX, as QueryRows().
+ */
+enum MAPISTATUS GetGALTable(TALLOC_CTX *mem_ctx, struct mapi_ab_table *table, const uint32_t *tags,
+			    uint16_t tag_count, uint32_t max, struct mapi_row **rows,
+			    uint32_t *count);
+
+/* Rows in the container (the STAT's TotalRecs, NspiUpdateStat); *position (may be NULL): the cursor's row */
+enum MAPISTATUS GetGALTableCount(struct mapi_ab_table *table, uint32_t *total, uint32_t *position);
+
+/*
+ * Moves the cursor to the first entry whose display name sorts at or after
+ * PREFIX, case-insensitively (NspiSeekEntries on PidTagDisplayName); *mid
+ * (may be NULL) gets that entry's MId.  MAPI_E_NOT_FOUND when every name
+ * sorts before PREFIX.  The entry found need not start with PREFIX.
+ */
+enum MAPISTATUS SeekGALTable(struct mapi_ab_table *table, const char *prefix, uint32_t *mid);
+
+/* Where SeekGALTableRow() counts from (the MIds of MS-OXNSPI 2.2.1.8) */
+enum mapi_ab_origin {
+	MAPI_AB_BEGINNING = 0,		/* MID_BEGINNING_OF_TABLE */
+	MAPI_AB_CURRENT = 1,		/* the cursor */
+	MAPI_AB_END = 2,		/* MID_END_OF_TABLE */
+};
+
+/* Moves the cursor DELTA rows from ORIGIN, clamped to the table (NspiUpdateStat) */
+enum MAPISTATUS SeekGALTableRow(struct mapi_ab_table *table, enum mapi_ab_origin origin,
+				int32_t delta);
+
+/*
+ * The properties TAGS of one entry (NspiGetProps), named by ESSDN
+ * (legacyExchangeDN; NspiDNToMId) or, when ESSDN is NULL, by MID.
+ * (*props)[i] for tags[i]; a missing one is PtypErrorCode.
+ * MAPI_E_NOT_FOUND: no such entry.
+ */
+enum MAPISTATUS GetABProps(TALLOC_CTX *mem_ctx, struct mapi_session *session, const char *essdn,
+			   uint32_t mid, const uint32_t *tags, uint16_t count,
+			   struct mapi_propval **props);
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,27 @@
 /* TableFlags: Unicode strings in rows (MS-OXCFOLD 2.2.1.13.1, 2.2.1.14.1) */
 #define TABLE_FLAG_UNICODE 0x40
 
+/* The lowest free LogonId, now taken, or -1 when MAPI_MAX_LOGONS are */
+static int logon_id_take(struct mapi_session *session)
+{
+	int id;
+
+	for (id = 0; id < MAPI_MAX_LOGONS; id++) {
+		uint32_t bit = 1u << (id % 32);
+
+		if ((session->logon_ids[id / 32] & bit) == 0) {
+			session->logon_ids[id / 32] |= bit;
+			return id;
+		}
+	}
+	return -1;
+}
+
+void mapi_logon_id_free(struct mapi_session *session, uint8_t logon_id)
+{
+	session->logon_ids[logon_id / 32] &= ~(1u << (logon_id % 32));
+}
+
 static enum MAPISTATUS store_logon(struct mapi_session *session, bool private_store,
 				   mapi_object_t *store)
 {
@@ -35,14 +56,23 @@ static enum MAPISTATUS store_logon(struct mapi_session *session, bool private_st
 	TALLOC_CTX *tmp;
 	const char *essdn = session->profile->essdn;
 
+	int logon_id;
+
 	mapi_object_init(store);
 	mapi_object_init(&none);
 	none.session = session;
+	logon_id = logon_id_take(session);
+	if (logon_id < 0) {
+		mapi_set_error(session, "%s: all %d LogonIds of the session are in use; "
+			       "release a store first", private_store ? "OpenMsgStore" :
+			       "OpenPublicFolder", MAPI_MAX_LOGONS);
+		return MAPI_E_NOT_ENOUGH_RESOURCES;
+	}
 	/* The logon is the first object: no input handle */
 	memset(&req, 0, sizeof(req));
 	req.rop_id = RopLogon;
 	/* MS-OXCROPS 2.2.3.1.1: LogonId names this logon in every later ROP */
-	req.u.logon.logon_id = session->next_logon_id;
+	req.u.logon.logon_id = (uint8_t)logon_id;
 	req.u.logon.output_handle_index = 1;
 	if (private_store) {
 		req.u.logon.logon_flags = LOGON_FLAG_PRIVATE;
@@ -54,6 +84,7 @@ static enum MAPISTATUS store_logon(struct mapi_session *session, bool private_st
 	}
 	tmp = talloc_new(session);
 	if (tmp == NULL) {
+		mapi_logon_id_free(session, (uint8_t)logon_id);
 		return MAPI_E_NOT_ENOUGH_MEMORY;
 	}
 	none.logon_id = req.u.logon.logon_id;
@@ -66,7 +97,8 @@ static enum MAPISTATUS store_logon(struct mapi_session *session, bool private_st
 		store->private_store = private_store;
 		memcpy(store->folder_ids, private_store ? resp.u.logon.u.private_mailbox.folder_ids :
 		       resp.u.logon.u.public_folders.folder_ids, sizeof(store->folder_ids));
-		session->next_logon_id++;
+	} else {
+		mapi_logon_id_free(session, (uint8_t)logon_id);
 	}
 	talloc_free(tmp);
 	return ret;

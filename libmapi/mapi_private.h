@@ -20,14 +20,26 @@ struct mapi_session {
 	struct tevent_context *ev;
 	struct emsmdb_client *emsmdb;
 	struct rop_session *rops;
-	struct profile_connection *ab;	/* RFR + NSPI, kept for ResolveNames */
+	struct profile_connection *ab;	/* RFR + NSPI, kept for the address book calls */
 	struct mapi_profile *profile;
 	uint32_t code_page;
-	uint8_t next_logon_id;
+	/* LogonIds in use, a bit each (MS-OXCROPS 3.1.4.2: unique per session) */
+	uint32_t logon_ids[256 / 32];
 	char *last_error;
 };
 
 #define MAPI_HANDLE_NONE ROP_HANDLE_NONE
+
+/*
+ * Stores a session may hold at once: LogonIds 0x00-0xFE.  The field is one
+ * byte (MS-OXCROPS 2.2.3.1.1) and a RopLogon with an active LogonId would
+ * silently replace that logon (3.1.4.2), so the library never wraps around;
+ * 0xFF stays unused, keeping the documented limit of 255 logons.
+ */
+#define MAPI_MAX_LOGONS 255
+
+/* A store's LogonId is free again (mapi_object_release) */
+void mapi_logon_id_free(struct mapi_session *session, uint8_t logon_id);
 
 /* The codec's request structs are not const; the caller's data is only read */
 #define MAPI_UNCONST(type, ptr) ((type *)(uintptr_t)(ptr))

@@ -159,22 +159,15 @@ static enum MAPISTATUS connect_locked(struct mapi_session *s, struct mapi_profil
 	binding = profile->binding != NULL ? profile->binding :
 		talloc_asprintf(s, "ncacn_ip_tcp:%s[%s]", profile->server, seal ? "seal" : "sign");
 	s->ev = tevent_context_init(s);
-	creds = cli_credentials_init(s);
+	/* the address book's credentials: the same mechanism, and Kerberos' tickets reused */
+	creds = profile_connection_credentials(s->ab);
 	if (binding == NULL || s->ev == NULL || creds == NULL) {
 		ret = MAPI_E_NOT_ENOUGH_MEMORY;
 		return ret;
 	}
-	cli_credentials_set_conf(creds, loadparm_init_global(false));
-	cli_credentials_set_username(creds, profile->username, CRED_SPECIFIED);
-	cli_credentials_set_password(creds, password, CRED_SPECIFIED);
-	if (profile->domain != NULL) {
-		cli_credentials_set_domain(creds, profile->domain, CRED_SPECIFIED);
+	if (profile->auth == PROFILE_AUTH_KERBEROS) {
+		profile_allow_kdc_calls(s->ev);
 	}
-	if (profile->workstation != NULL) {
-		cli_credentials_set_workstation(creds, profile->workstation, CRED_SPECIFIED);
-	}
-	/* NTLM, as profile_connect(): a client outside the domain's DNS has no KDC */
-	cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_DISABLED, CRED_SPECIFIED);
 	s->code_page = profile->codepage != 0 ? profile->codepage : 1252;
 	emsmdb_connect_params_default(&params);
 	params.code_page = s->code_page;
@@ -315,6 +308,14 @@ enum MAPISTATUS MapiLogonParams(TALLOC_CTX *mem_ctx, const struct mapi_connect_p
 	profile->server = talloc_strdup(profile, params->server);
 	profile->binding = talloc_strdup(profile, params->binding);
 	profile->workstation = talloc_strdup(profile, params->workstation);
+	profile->realm = talloc_strdup(profile, params->realm);
+	if (params->auth != MAPI_AUTH_NTLM && params->auth != MAPI_AUTH_KERBEROS) {
+		talloc_free(profile);
+		mapi_set_error(NULL, "unknown authentication %d", (int)params->auth);
+		return MAPI_E_INVALID_PARAMETER;
+	}
+	profile->auth = params->auth == MAPI_AUTH_KERBEROS ? PROFILE_AUTH_KERBEROS :
+		PROFILE_AUTH_NTLM;
 	return logon(mem_ctx, profile, params->password, !params->sign_only, session);
 }
 
@@ -402,6 +403,10 @@ enum MAPISTATUS mapi_object_release(mapi_object_t *obj)
 	ret = rop_session_call(obj->session->rops, tmp, &req, 1, handles, 1, 0, &list);
 	mapi_unlock();
 	talloc_free(tmp);
+	/* the Logon object is gone with its handle: its LogonId may serve again */
+	if (obj->type == MAPI_OBJECT_STORE) {
+		mapi_logon_id_free(obj->session, obj->logon_id);
+	}
 	mapi_object_init(obj);
 	return ret;
 }

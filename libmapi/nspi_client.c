@@ -125,16 +125,20 @@ enum MAPISTATUS nspi_client_unbind(struct nspi_client *nspi)
 	return r.out.result == 1 ? MAPI_E_SUCCESS : (enum MAPISTATUS)r.out.result;
 }
 
-enum MAPISTATUS nspi_client_update_stat(struct nspi_client *nspi, int32_t *delta)
+enum MAPISTATUS nspi_client_update_stat(struct nspi_client *nspi, struct STAT *stat,
+					int32_t *delta)
 {
 	struct NspiUpdateStat r;
 	enum MAPISTATUS ret;
 
+	if (stat == NULL) {
+		stat = &nspi->stat;
+	}
 	memset(&r, 0, sizeof(r));
 	r.in.hRpc = nspi->handle;
-	r.in.pStat = &nspi->stat;
+	r.in.pStat = stat;
 	r.in.plDelta = delta;
-	r.out.pStat = &nspi->stat;
+	r.out.pStat = stat;
 	r.out.plDelta = delta;
 	ret = call_nspi(nspi, "NspiUpdateStat", NDR_NSPIUPDATESTAT, nspi, &r);
 	return ret != MAPI_E_SUCCESS ? ret : (enum MAPISTATUS)r.out.result;
@@ -160,6 +164,68 @@ enum MAPISTATUS nspi_client_query_rows(struct nspi_client *nspi, TALLOC_CTX *mem
 	r.out.pStat = &nspi->stat;
 	r.out.ppRows = rows;
 	ret = call_nspi(nspi, "NspiQueryRows", NDR_NSPIQUERYROWS, mem_ctx, &r);
+	return ret != MAPI_E_SUCCESS ? ret : (enum MAPISTATUS)r.out.result;
+}
+
+enum MAPISTATUS nspi_client_query_rows_stat(struct nspi_client *nspi, TALLOC_CTX *mem_ctx,
+					    struct STAT *stat, uint32_t flags, uint32_t count,
+					    const struct PropertyTagArray_r *columns,
+					    struct PropertyRowSet_r **rows)
+{
+	struct NspiQueryRows r;
+	enum MAPISTATUS ret;
+
+	*rows = NULL;
+	memset(&r, 0, sizeof(r));
+	r.in.hRpc = nspi->handle;
+	r.in.dwFlags = flags;
+	r.in.pStat = stat;
+	r.in.Count = count;
+	r.in.pPropTags = discard_const_p(struct PropertyTagArray_r, columns);
+	r.out.pStat = stat;
+	r.out.ppRows = rows;
+	ret = call_nspi(nspi, "NspiQueryRows", NDR_NSPIQUERYROWS, mem_ctx, &r);
+	return ret != MAPI_E_SUCCESS ? ret : (enum MAPISTATUS)r.out.result;
+}
+
+enum MAPISTATUS nspi_client_get_special_table(struct nspi_client *nspi, TALLOC_CTX *mem_ctx,
+					      uint32_t flags, uint32_t *version,
+					      struct PropertyRowSet_r **rows)
+{
+	struct NspiGetSpecialTable r;
+	enum MAPISTATUS ret;
+
+	*rows = NULL;
+	memset(&r, 0, sizeof(r));
+	r.in.hRpc = nspi->handle;
+	r.in.dwFlags = flags;
+	r.in.pStat = &nspi->stat;
+	r.in.lpVersion = version;
+	r.out.lpVersion = version;
+	r.out.ppRows = rows;
+	ret = call_nspi(nspi, "NspiGetSpecialTable", NDR_NSPIGETSPECIALTABLE, mem_ctx, &r);
+	return ret != MAPI_E_SUCCESS ? ret : (enum MAPISTATUS)r.out.result;
+}
+
+enum MAPISTATUS nspi_client_seek_entries(struct nspi_client *nspi, struct STAT *stat,
+					 const struct PropertyValue_r *target)
+{
+	struct NspiSeekEntries r;
+	struct PropertyRowSet_r *rows = NULL;
+	enum MAPISTATUS ret;
+	TALLOC_CTX *tmp = talloc_new(nspi);
+
+	if (tmp == NULL) {
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	memset(&r, 0, sizeof(r));
+	r.in.hRpc = nspi->handle;
+	r.in.pStat = stat;
+	r.in.pTarget = discard_const_p(struct PropertyValue_r, target);
+	r.out.pStat = stat;
+	r.out.ppRows = &rows;
+	ret = call_nspi(nspi, "NspiSeekEntries", NDR_NSPISEEKENTRIES, tmp, &r);
+	talloc_free(tmp);
 	return ret != MAPI_E_SUCCESS ? ret : (enum MAPISTATUS)r.out.result;
 }
 

@@ -46,8 +46,12 @@ enum MAPISTATUS nspi_client_connect(TALLOC_CTX *mem_ctx, struct tevent_context *
 
 enum MAPISTATUS nspi_client_unbind(struct nspi_client *nspi);
 
-/* NspiUpdateStat: moves the STAT by nspi->stat.Delta; *delta gets the rows moved */
-enum MAPISTATUS nspi_client_update_stat(struct nspi_client *nspi, int32_t *delta);
+/*
+ * NspiUpdateStat: moves STAT (NULL: nspi->stat) by its Delta and fills
+ * NumPos and TotalRecs; *delta (may be NULL) gets the rows moved.
+ */
+enum MAPISTATUS nspi_client_update_stat(struct nspi_client *nspi, struct STAT *stat,
+					int32_t *delta);
 
 /* NspiQueryRows from the STAT's position (mids == NULL) or of explicit MIds */
 enum MAPISTATUS nspi_client_query_rows(struct nspi_client *nspi, TALLOC_CTX *mem_ctx,
@@ -55,11 +59,29 @@ enum MAPISTATUS nspi_client_query_rows(struct nspi_client *nspi, TALLOC_CTX *mem
 				       uint32_t count, const struct PropertyTagArray_r *columns,
 				       struct PropertyRowSet_r **rows);
 
+/* The same with a STAT of the caller's (a browsing cursor of its own) */
+enum MAPISTATUS nspi_client_query_rows_stat(struct nspi_client *nspi, TALLOC_CTX *mem_ctx,
+					    struct STAT *stat, uint32_t flags, uint32_t count,
+					    const struct PropertyTagArray_r *columns,
+					    struct PropertyRowSet_r **rows);
+
 /* NspiGetProps of the entry at stat.CurrentRec = MID */
 enum MAPISTATUS nspi_client_get_props(struct nspi_client *nspi, TALLOC_CTX *mem_ctx,
 				      uint32_t flags, uint32_t mid,
 				      const struct PropertyTagArray_r *columns,
 				      struct PropertyRow_r **row);
+
+/* NspiGetSpecialTable: the address book hierarchy table (MS-OXNSPI 3.1.4.1.3) */
+enum MAPISTATUS nspi_client_get_special_table(struct nspi_client *nspi, TALLOC_CTX *mem_ctx,
+					      uint32_t flags, uint32_t *version,
+					      struct PropertyRowSet_r **rows);
+
+/*
+ * NspiSeekEntries with STAT (moved by the server, MS-OXNSPI 3.1.4.1.9): the
+ * first entry at or after TARGET in the table's sort order; no rows asked.
+ */
+enum MAPISTATUS nspi_client_seek_entries(struct nspi_client *nspi, struct STAT *stat,
+					 const struct PropertyValue_r *target);
 
 enum MAPISTATUS nspi_client_compare_mids(struct nspi_client *nspi, uint32_t mid1,
 					 uint32_t mid2, int32_t *result);

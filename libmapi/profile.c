@@ -464,6 +464,9 @@ enum MAPISTATUS profile_create(struct profile_store *store, const struct mapi_pr
 	if (lret == LDB_SUCCESS) {
 		lret = ldb_msg_add_fmt(msg, "localeId", "%u", p->locale_id);
 	}
+	if (lret == LDB_SUCCESS && p->auth == PROFILE_AUTH_KERBEROS) {
+		lret = ldb_msg_add_string(msg, "authType", "kerberos");
+	}
 	if (lret != LDB_SUCCESS) {
 		talloc_free(tmp);
 		return MAPI_E_NOT_ENOUGH_MEMORY;
@@ -562,6 +565,9 @@ enum MAPISTATUS profile_get(struct profile_store *store, TALLOC_CTX *mem_ctx,
 	}
 	p->codepage = ldb_msg_find_attr_as_uint(msg, "codepage", 0);
 	p->locale_id = ldb_msg_find_attr_as_uint(msg, "localeId", 0);
+	/* a record written before the attribute existed, or "ntlm": NTLM */
+	p->auth = strcasecmp(ldb_msg_find_attr_as_string(msg, "authType", "ntlm"), "kerberos") == 0 ?
+		PROFILE_AUTH_KERBEROS : PROFILE_AUTH_NTLM;
 	def = read_default(store, tmp);
 	p->is_default = def != NULL && p->name != NULL && strcasecmp(def, p->name) == 0;
 	talloc_free(tmp);

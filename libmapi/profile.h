@@ -36,6 +36,10 @@
 /* profile_create(): also write the profile's password (the file is 0600) */
 #define PROFILE_STORE_PASSWORD 0x00000001
 
+/* How the client authenticates (the values of libmapi.h's enum mapi_auth) */
+#define PROFILE_AUTH_NTLM 0
+#define PROFILE_AUTH_KERBEROS 1
+
 struct mapi_profile {
 	const char *name;
 	const char *username;		/* the account, as given to the logon */
@@ -54,6 +58,7 @@ struct mapi_profile {
 	uint32_t codepage;		/* an 8-bit Windows code page, e.g. 1252 */
 	uint32_t locale_id;		/* LCID for templates and sorting, e.g. 0x0409 */
 	bool is_default;
+	uint32_t auth;			/* PROFILE_AUTH_*: stored as authType (absent: NTLM) */
 };
 
 struct profile_store;

@@ -6,10 +6,13 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
 #include <talloc.h>
+/* for tevent_loop_allow_nesting(): see profile_allow_kdc_calls() */
+#define TEVENT_DEPRECATED
 #include <tevent.h>
 #include <param.h>
 #include <credentials.h>
@@ -64,6 +67,30 @@ const char *profile_connection_error(const struct profile_connection *conn)
 	return conn->last_error;
 }
 
+/*
+ * Samba's Kerberos client talks to the KDC from inside the RPC bind (the
+ * gensec step runs in a tevent handler, and its send-to-KDC hook runs a
+ * loop of its own on the same event context), which tevent aborts unless
+ * nesting is allowed: Samba's own clients allow it on every context.
+ */
+void profile_allow_kdc_calls(struct tevent_context *ev)
+{
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+	tevent_loop_allow_nesting(ev);
+#pragma GCC diagnostic pop
+}
+
+struct nspi_client *profile_connection_nspi(struct profile_connection *conn)
+{
+	return conn->nspi;
+}
+
+struct cli_credentials *profile_connection_credentials(struct profile_connection *conn)
+{
+	return conn->creds;
+}
+
 const char *profile_connection_binding(const struct profile_connection *conn)
 {
 	return conn->binding;
@@ -72,6 +99,15 @@ const char *profile_connection_binding(const struct profile_connection *conn)
 const char *profile_connection_workstation(const struct profile_connection *conn)
 {
 	return cli_credentials_get_workstation(conn->creds);
+}
+
+/* An IPv4 or IPv6 literal: no service principal names one (RFC 4120 6.2.1 host names) */
+static bool is_address(const char *host)
+{
+	unsigned char buf[16];
+
+	return host != NULL && (inet_pton(AF_INET, host, buf) == 1 ||
+				inet_pton(AF_INET6, host, buf) == 1);
 }
 
 enum MAPISTATUS profile_connect(TALLOC_CTX *mem_ctx, const struct mapi_profile *profile,
@@ -121,7 +157,29 @@ enum MAPISTATUS profile_connect(TALLOC_CTX *mem_ctx, const struct mapi_profile *
 	if (profile->workstation != NULL) {
 		cli_credentials_set_workstation(conn->creds, profile->workstation, CRED_SPECIFIED);
 	}
-	cli_credentials_set_kerberos_state(conn->creds, CRED_USE_KERBEROS_DISABLED, CRED_SPECIFIED);
+	if (profile->auth == PROFILE_AUTH_KERBEROS) {
+		/*
+		 * Kerberos or nothing: a silent fallback to NTLM would hide a
+		 * broken Kerberos setup.  The principal is USER@REALM; the ticket
+		 * is for host/NAME, NAME the binding's host or target_hostname.
+		 */
+		if (profile->realm == NULL || profile->realm[0] == '\0') {
+			return conn_fail(conn, MAPI_E_INVALID_PARAMETER,
+					 "Kerberos needs the realm (e.g. EXAMPLE.COM)");
+		}
+		if (profile->binding == NULL && is_address(profile->server)) {
+			return conn_fail(conn, MAPI_E_INVALID_PARAMETER,
+					 "Kerberos needs the server's DNS host name, not an address "
+					 "(%s): give the name, or a binding with target_hostname=NAME",
+					 profile->server);
+		}
+		cli_credentials_set_kerberos_state(conn->creds, CRED_USE_KERBEROS_REQUIRED,
+						   CRED_SPECIFIED);
+		profile_allow_kdc_calls(conn->ev);
+	} else {
+		cli_credentials_set_kerberos_state(conn->creds, CRED_USE_KERBEROS_DISABLED,
+						   CRED_SPECIFIED);
+	}
 
 	/*
 	 * RFR first: its connect tells a refused logon from an unreachable
@@ -130,6 +188,25 @@ enum MAPISTATUS profile_connect(TALLOC_CTX *mem_ctx, const struct mapi_profile *
 	 */
 	ret = rfr_client_connect(conn, conn->ev, conn->lp_ctx, conn->binding, conn->creds,
 				 &conn->rfr);
+	if (ret != MAPI_E_SUCCESS && profile->auth == PROFILE_AUTH_KERBEROS) {
+		const char *detail = conn->rfr != NULL && conn->rfr->last_error != NULL ?
+			conn->rfr->last_error : conn->binding;
+
+		if (ret == MAPI_E_LOGON_FAILED) {
+			return conn_fail(conn, ret, "Kerberos logon refused (wrong user name, realm "
+					 "or password?): %s", detail);
+		}
+		/* samba's status for a KDC that never answered, and for a ticket it
+		 * could not get (an address as host name, an unknown principal) */
+		if (strstr(detail, "NT_STATUS_NO_LOGON_SERVERS") != NULL) {
+			return conn_fail(conn, ret, "Kerberos: no KDC of realm %s answered (see "
+					 "krb5.conf or $KRB5_CONFIG): %s", profile->realm, detail);
+		}
+		return conn_fail(conn, ret, "Kerberos: no ticket for the server; it must be named "
+				 "by the DNS host name its service principal has (a host name, "
+				 "or target_hostname=NAME in the binding), not an address: %s",
+				 detail);
+	}
 	if (ret != MAPI_E_SUCCESS) {
 		return conn_fail(conn, ret, "%s: %s",
 				 ret == MAPI_E_LOGON_FAILED ? "logon refused (wrong user name or password?)" :

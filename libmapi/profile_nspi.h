@@ -19,6 +19,8 @@
 #include "libmapi/profile.h"
 
 struct profile_connection;
+struct nspi_client;
+struct cli_credentials;
 
 /* One address book entry as --resolve shows it; strings are UTF-8 */
 struct profile_ab_entry {
@@ -33,8 +35,10 @@ struct profile_ab_entry {
  * Connects to the server of PROFILE (its binding, or ncacn_ip_tcp:SERVER
  * with sign or SEAL) as its user with PASSWORD, first RFR then NSPI, bound
  * with the profile's code page and locale (defaults 1252 and 0x0409 when
- * they are 0).  NTLM only: a client outside the domain's DNS cannot find a
- * KDC.  MAPI_E_LOGON_FAILED: the credentials were refused;
+ * they are 0).  NTLM, or Kerberos only when profile->auth says so (the
+ * realm is then required, and the server must be named by its DNS host
+ * name, directly or by target_hostname= in the binding: an address is
+ * MAPI_E_INVALID_PARAMETER).  MAPI_E_LOGON_FAILED: the credentials were refused;
  * MAPI_E_NETWORK_ERROR: the server could not be reached; the detail is in
  * profile_connection_error() when *out is set.
  */
@@ -44,6 +48,16 @@ enum MAPISTATUS profile_connect(TALLOC_CTX *mem_ctx, const struct mapi_profile *
 
 /* What went wrong last, in words, or NULL */
 const char *profile_connection_error(const struct profile_connection *conn);
+
+/* The bound NSPI session (the STAT it keeps, its server GUID), or NULL */
+struct nspi_client *profile_connection_nspi(struct profile_connection *conn);
+
+/* Lets Kerberos reach the KDC from within an RPC bind on EV (Kerberos logons only) */
+struct tevent_context;
+void profile_allow_kdc_calls(struct tevent_context *ev);
+
+/* The credentials it logged on with (NTLM or Kerberos, with any ticket obtained) */
+struct cli_credentials *profile_connection_credentials(struct profile_connection *conn);
 
 /* The binding string used, and the workstation name NTLM sent */
 const char *profile_connection_binding(const struct profile_connection *conn);

@@ -52,6 +52,11 @@ static const char usage_text[] =
 "  -r, --realm REALM    the DNS realm, kept in the profile\n"
 "  -w, --workstation W  the workstation name NTLM sends (default: this host)\n"
 "  -I, --server SERVER  the server's address or host name\n"
+"  --binding BINDING    a DCE/RPC binding instead of -I, e.g.\n"
+"                       'ncacn_ip_tcp:192.0.2.1[seal,target_hostname=dc.example.com]'\n"
+"  --kerberos           log on with Kerberos (needs -r REALM and the server's DNS\n"
+"                       host name; the KDC from krb5.conf or $KRB5_CONFIG), kept\n"
+"                       in the profile; NTLM otherwise\n"
 "  -N, --name NAME      with --create: the name to resolve instead of USER\n"
 "  --seal               seal (encrypt) the connection instead of signing it\n"
 "  --debug              also show the RPC library's own messages on stderr\n"
@@ -79,6 +84,8 @@ struct options {
 	bool seal;
 	bool store_password;
 	bool debug;
+	bool kerberos;
+	const char *binding;
 	uint32_t codepage;
 	uint32_t locale_id;
 };
@@ -86,6 +93,7 @@ struct options {
 enum long_only {
 	OPT_CREATE = 256, OPT_LIST, OPT_DUMP, OPT_DELETE, OPT_DEFAULT, OPT_RESOLVE, OPT_HELP,
 	OPT_SEAL, OPT_DEBUG, OPT_STORE_PASSWORD, OPT_CODEPAGE, OPT_LOCALE, OPT_PROFILE_FILE,
+	OPT_KERBEROS, OPT_BINDING,
 };
 
 static const struct option long_options[] = {
@@ -110,6 +118,8 @@ static const struct option long_options[] = {
 	{ "codepage", required_argument, NULL, OPT_CODEPAGE },
 	{ "locale", required_argument, NULL, OPT_LOCALE },
 	{ "profile-file", required_argument, NULL, OPT_PROFILE_FILE },
+	{ "kerberos", no_argument, NULL, OPT_KERBEROS },
+	{ "binding", required_argument, NULL, OPT_BINDING },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -193,6 +203,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			}
 			break;
 		case OPT_PROFILE_FILE: opt->profile_file = optarg; break;
+		case OPT_KERBEROS: opt->kerberos = true; break;
+		case OPT_BINDING: opt->binding = optarg; break;
 		case ':':
 			return usage_error("%s needs a value", argv[optind - 1]);
 		default:
@@ -208,6 +220,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	if (opt->command == CMD_NONE) {
 		return usage_error("say what to do: --create, --list, --dump, --delete, --default "
 				   "or --resolve%s", "");
+	}
+	if (opt->kerberos && opt->realm == NULL) {
+		return usage_error("--kerberos needs the realm: -r REALM (e.g. EXAMPLE.COM)%s", "");
 	}
 	return 0;
 }
@@ -272,7 +287,7 @@ static int cmd_create(TALLOC_CTX *mem_ctx, const struct options *opt)
 	int status;
 
 	if (opt->profile == NULL || opt->username == NULL || opt->password == NULL ||
-	    opt->server == NULL) {
+	    (opt->server == NULL && opt->binding == NULL)) {
 		return usage_error("--create needs -P NAME, -u USER, -p PASSWORD and -I SERVER%s", "");
 	}
 	if (!profile_name_is_valid(opt->profile)) {
@@ -307,6 +322,8 @@ static int cmd_create(TALLOC_CTX *mem_ctx, const struct options *opt)
 	profile->realm = opt->realm;
 	profile->workstation = opt->workstation;
 	profile->server = opt->server;
+	profile->binding = opt->binding;
+	profile->auth = opt->kerberos ? PROFILE_AUTH_KERBEROS : PROFILE_AUTH_NTLM;
 	profile->codepage = opt->codepage;
 	profile->locale_id = opt->locale_id;
 	profile->password = password;
@@ -420,6 +437,7 @@ static int cmd_dump(TALLOC_CTX *mem_ctx, const struct options *opt)
 	dump_field("home_mdb", p->home_mdb);
 	printf("codepage: %u\n", p->codepage);
 	printf("locale_id: 0x%04x\n", p->locale_id);
+	dump_field("auth", p->auth == PROFILE_AUTH_KERBEROS ? "kerberos" : "ntlm");
 	return 0;
 }
 
@@ -500,9 +518,10 @@ static int cmd_resolve(TALLOC_CTX *mem_ctx, const struct options *opt)
 		fprintf(stderr, "mapiprofile: no password on stdin\n");
 		return EXIT_FAILED;
 	}
-	if (opt->server != NULL || opt->username != NULL) {
+	if (opt->server != NULL || opt->binding != NULL || opt->username != NULL) {
 		/* direct credentials: a profile that lives only for this call */
-		if (opt->server == NULL || opt->username == NULL || password == NULL) {
+		if ((opt->server == NULL && opt->binding == NULL) || opt->username == NULL ||
+		    password == NULL) {
 			return usage_error("--resolve with direct credentials needs -u USER, "
 					   "-p PASSWORD and -I SERVER%s", "");
 		}
@@ -516,6 +535,8 @@ static int cmd_resolve(TALLOC_CTX *mem_ctx, const struct options *opt)
 		profile->realm = opt->realm;
 		profile->workstation = opt->workstation;
 		profile->server = opt->server;
+		profile->binding = opt->binding;
+		profile->auth = opt->kerberos ? PROFILE_AUTH_KERBEROS : PROFILE_AUTH_NTLM;
 		profile->codepage = opt->codepage;
 		profile->locale_id = opt->locale_id;
 	} else {

@@ -42,6 +42,7 @@ enum command {
 	CMD_CREATE_CONTACT,
 	CMD_CREATE_APPOINTMENT,
 	CMD_CREATE_TASK,
+	CMD_GAL,
 };
 
 struct options {
@@ -51,6 +52,7 @@ struct options {
 	struct mapi_connect_params params;
 	const char *folder, *parent, *attachments, *subject, *body;
 	const char *email, *start, *end, *due;
+	const char *container, *count;
 	const char *to[MAX_LIST], *attach[MAX_LIST];
 	unsigned n_to, n_attach;
 };
@@ -86,6 +88,10 @@ static void usage(FILE *out)
 		"  --create-appointment SUBJECT --start T --end T [--body B] [--folder F]\n"
 		"                                                          (default: Calendar)\n"
 		"  --create-task SUBJECT [--due T] [--body B] [--folder F] (default: Tasks)\n"
+		"  --gal [--container NAME] [--count N]\n"
+		"                                      the address book: display name, SMTP address and\n"
+		"                                      account of every entry of the GAL (or of address\n"
+		"                                      list NAME), read N entries at a time (default 100)\n"
 		"Times T are UTC: 'YYYY-MM-DD HH:MM' or 'YYYY-MM-DD'.\n"
 		"  --help\n"
 		"A folder F is a display name (searched in the whole tree) or a folder id (0x...).\n");
@@ -1178,8 +1184,81 @@ static int cmd_create_task(struct client *c, const struct options *o)
 enum {
 	OPT_HELP = 256, OPT_PROFILE, OPT_PROFILE_FILE, OPT_SERVER, OPT_USER, OPT_PASSWORD,
 	OPT_DOMAIN, OPT_FOLDER, OPT_PARENT, OPT_ATTACHMENTS, OPT_SUBJECT, OPT_BODY, OPT_TO,
-	OPT_ATTACH, OPT_EMAIL, OPT_START, OPT_END, OPT_DUE,
+	OPT_ATTACH, OPT_EMAIL, OPT_START, OPT_END, OPT_DUE, OPT_CONTAINER, OPT_COUNT,
 };
+
+/* --- the address book ---------------------------------------------------- */
+
+/*
+ * --gal: every entry of the GAL or of the address list --container names,
+ * one line each (display name, SMTP address, account; tab-separated), read
+ * --count rows per NspiQueryRows.
+ */
+static int cmd_gal(struct client *c, const struct options *o)
+{
+	static const uint32_t cols[] = { PidTagDisplayName, PidTagSmtpAddress, PidTagAccount };
+	uint32_t container = MAPI_AB_GAL, page = 100, n, i, j, total = 0, shown = 0;
+	struct mapi_ab_container *lists;
+	struct mapi_ab_table *table;
+	struct mapi_row *rows;
+	enum MAPISTATUS ret;
+	char *end;
+
+	if (o->count != NULL) {
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(o->count, &end, 10);
+		if (errno != 0 || *o->count == '-' || end == o->count || *end != '\0' || v == 0 ||
+		    v > 1000) {
+			return error("--count %s: give a number of entries from 1 to 1000", o->count);
+		}
+		page = (uint32_t)v;
+	}
+	if (o->container != NULL) {
+		ret = GetABHierarchy(c->mem_ctx, c->session, &lists, &n);
+		if (ret != MAPI_E_SUCCESS) {
+			return fail(c, "cannot read the address lists", ret);
+		}
+		for (i = 0; i < n && strcasecmp(lists[i].display_name, o->container) != 0; i++) {
+		}
+		if (i == n) {
+			fprintf(stderr, PROGRAM ": no address list named '%s'; there are:", o->container);
+			for (i = 0; i < n; i++) {
+				fprintf(stderr, "%s '%s'", i ? "," : "", lists[i].display_name);
+			}
+			fputc('\n', stderr);
+			return EXIT_FAILURE;
+		}
+		container = lists[i].container_id;
+	}
+	ret = OpenGALTable(c->mem_ctx, c->session, container, &table);
+	if (ret == MAPI_E_SUCCESS) {
+		ret = GetGALTableCount(table, &total, NULL);
+	}
+	if (ret != MAPI_E_SUCCESS) {
+		return fail(c, "cannot open the address book", ret);
+	}
+	do {
+		ret = GetGALTable(c->mem_ctx, table, cols, 3, page, &rows, &n);
+		if (ret != MAPI_E_SUCCESS) {
+			return fail(c, "cannot read the address book", ret);
+		}
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < 3; j++) {
+				const char *v = str_of(&rows[i].props[j]);
+
+				printf("%s%s", j ? "\t" : "", v != NULL ? v : "");
+			}
+			putchar('\n');
+		}
+		shown += n;
+		talloc_free(rows);
+	} while (n > 0);
+	printf("%u of %u entries\n", shown, total);
+	talloc_free(table);
+	return 0;
+}
 
 static int set_command(struct options *o, enum command cmd, const char *arg)
 {
@@ -1224,6 +1303,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "start", required_argument, NULL, OPT_START },
 		{ "end", required_argument, NULL, OPT_END },
 		{ "due", required_argument, NULL, OPT_DUE },
+		{ "gal", no_argument, NULL, CMD_GAL },
+		{ "container", required_argument, NULL, OPT_CONTAINER },
+		{ "count", required_argument, NULL, OPT_COUNT },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, status;
@@ -1247,6 +1329,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_START: o->start = optarg; break;
 		case OPT_END: o->end = optarg; break;
 		case OPT_DUE: o->due = optarg; break;
+		case OPT_CONTAINER: o->container = optarg; break;
+		case OPT_COUNT: o->count = optarg; break;
 		case OPT_TO:
 			if (o->n_to == MAX_LIST) {
 				return usage_error("%s", "too many --to");
@@ -1262,7 +1346,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case CMD_LIST_FOLDERS: case CMD_LIST_MESSAGES: case CMD_FETCH:
 		case CMD_CREATE_FOLDER: case CMD_DELETE_FOLDER: case CMD_CREATE_MESSAGE:
 		case CMD_DELETE_MESSAGE: case CMD_DUMP: case CMD_SEND: case CMD_CREATE_CONTACT:
-		case CMD_CREATE_APPOINTMENT: case CMD_CREATE_TASK:
+		case CMD_CREATE_APPOINTMENT: case CMD_CREATE_TASK: case CMD_GAL:
 			status = set_command(o, (enum command)c, optarg);
 			if (status != 0) {
 				return status;
@@ -1296,6 +1380,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->cmd == CMD_CREATE_APPOINTMENT && (o->start == NULL || o->end == NULL)) {
 		return usage_error("%s", "--create-appointment needs --start and --end");
+	}
+	if ((o->container != NULL || o->count != NULL) && o->cmd != CMD_GAL) {
+		return usage_error("%s", "--container and --count go with --gal");
 	}
 	if (o->cmd == CMD_CREATE_FOLDER && *o->cmd_arg == '\0') {
 		return usage_error("%s", "--create-folder needs a non-empty name");
@@ -1334,6 +1421,7 @@ int main(int argc, char **argv)
 		case CMD_CREATE_CONTACT: status = cmd_create_contact(&c, &o); break;
 		case CMD_CREATE_APPOINTMENT: status = cmd_create_appointment(&c, &o); break;
 		case CMD_CREATE_TASK: status = cmd_create_task(&c, &o); break;
+		case CMD_GAL: status = cmd_gal(&c, &o); break;
 		default: break;
 		}
 	}

@@ -3,9 +3,11 @@
  * only) against a server for testsuite/integration/test_libmapi.py.
  *
  *   libmapi_check CONNECTION COMMAND [ARG]
- *   CONNECTION: --server S --user U --password P [--domain D]
+ *   CONNECTION: --server S --user U --password P [--domain D] [--kerberos --realm R]
+ *              [--binding B]
  *            or --profile-file F --profile NAME [--password P]
  *   COMMAND: logon | inbox | roundtrip | entryids | resolve NAME | threads N | badargs
+ *            | hierarchy | gal PAGE [CONTAINER] | seek PREFIX | logons
  *
  * Prints one result line per command ("ok ...", or "error 0xSTATUS NAME:
  * detail") and exits 0 when the command did what it checks, 1 otherwise.
@@ -480,6 +482,8 @@ static int cmd_badargs(TALLOC_CTX *mem_ctx)
 	uint32_t count;
 	struct mapi_row *rows;
 	struct mapi_propval *props;
+	struct mapi_ab_table *table = NULL;
+	static const uint32_t tags[] = { PidTagDisplayName };
 
 	mapi_object_init(&empty);
 	mapi_object_init(&folder);
@@ -497,6 +501,13 @@ static int cmd_badargs(TALLOC_CTX *mem_ctx)
 	EXPECT(GetPropsAll(mem_ctx, &empty, &props, &count) == MAPI_E_INVALID_PARAMETER);
 	EXPECT(WriteStream(&empty, NULL, 0) == MAPI_E_INVALID_PARAMETER);
 	EXPECT(ResolveNames(mem_ctx, NULL, "x", NULL) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(GetABHierarchy(mem_ctx, NULL, NULL, &count) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(OpenGALTable(mem_ctx, NULL, MAPI_AB_GAL, &table) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(GetGALTable(mem_ctx, NULL, tags, 1, 1, &rows, &count) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(GetGALTableCount(NULL, &count, NULL) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(SeekGALTable(NULL, "a", NULL) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(SeekGALTableRow(NULL, MAPI_AB_BEGINNING, 0) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(GetABProps(mem_ctx, NULL, "x", 0, tags, 1, &props) == MAPI_E_INVALID_PARAMETER);
 	EXPECT(mapi_object_release(NULL) == MAPI_E_INVALID_PARAMETER);
 	EXPECT(mapi_object_release(&empty) == MAPI_E_SUCCESS);
 	/* with a live session: wrong object types and values */
@@ -511,8 +522,234 @@ static int cmd_badargs(TALLOC_CTX *mem_ctx)
 	/* a folder that does not exist: the server's ReturnValue */
 	EXPECT(OpenFolder(&store, 0x0001000000ABCDEFull, &folder) == MAPI_E_NOT_FOUND);
 	mapi_object_release(&store);
+	/* the address book: bad arguments, unknown containers and entries */
+	EXPECT(OpenGALTable(mem_ctx, s, 0x7FFFFFF0, &table) == MAPI_E_NOT_FOUND);
+	EXPECT(table == NULL);
+	CHECK(s, OpenGALTable(mem_ctx, s, MAPI_AB_GAL, &table));
+	EXPECT(GetGALTable(mem_ctx, table, tags, 0, 1, &rows, &count) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(GetGALTable(mem_ctx, table, tags, 1, 0, &rows, &count) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(SeekGALTableRow(table, (enum mapi_ab_origin)7, 0) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(SeekGALTable(table, NULL, NULL) == MAPI_E_INVALID_PARAMETER);
+	/* every display name sorts before U+FFFD */
+	EXPECT(SeekGALTable(table, "\xef\xbf\xbd\xef\xbf\xbd", NULL) == MAPI_E_NOT_FOUND);
+	EXPECT(GetABProps(mem_ctx, s, NULL, 0, tags, 1, &props) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(GetABProps(mem_ctx, s, NULL, 2, tags, 1, &props) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(GetABProps(mem_ctx, s, "/o=nowhere/cn=nobody", 0, tags, 1, &props) == MAPI_E_NOT_FOUND);
+	EXPECT(MapiLastError(s) != NULL && strstr(MapiLastError(s), "nobody") != NULL);
+	EXPECT(GetABProps(mem_ctx, s, NULL, 0x7FFFFFF0, tags, 1, &props) == MAPI_E_NOT_FOUND);
+	talloc_free(table);
 	MapiLogoff(s);
 	printf("ok badargs\n");
+	return 0;
+}
+
+/* The MId of a row: NSPI's PidTagInstanceKey is the MId, 4 bytes little-endian */
+static uint32_t mid_of(const struct mapi_propval *v)
+{
+	if (MAPI_PROP_TYPE(v->tag) != PTYP_BINARY || v->value.binary.len != 4) {
+		return 0;
+	}
+	return (uint32_t)v->value.binary.data[0] | (uint32_t)v->value.binary.data[1] << 8 |
+		(uint32_t)v->value.binary.data[2] << 16 | (uint32_t)v->value.binary.data[3] << 24;
+}
+
+static const char *ab_string(const struct mapi_propval *v)
+{
+	return MAPI_PROP_TYPE(v->tag) == PTYP_STRING ? v->value.string : "";
+}
+
+static int cmd_hierarchy(TALLOC_CTX *mem_ctx)
+{
+	struct mapi_session *s = NULL;
+	struct mapi_ab_container *c;
+	uint32_t n, i;
+
+	CHECK(NULL, logon(mem_ctx, &s));
+	CHECK(s, GetABHierarchy(mem_ctx, s, &c, &n));
+	for (i = 0; i < n; i++) {
+		printf("container\t0x%08x\t%u\t0x%08x\t%d\t%u\t%s\n", c[i].container_id, c[i].depth,
+		       c[i].flags, c[i].is_master, c[i].entryid.len, c[i].display_name);
+	}
+	printf("ok hierarchy %u\n", n);
+	MapiLogoff(s);
+	return 0;
+}
+
+/*
+ * Pages through a container PAGE rows at a time, printing every entry
+ * (display name, SMTP address, account, MId), then checks that the rows
+ * read add up to GetGALTableCount, that GetABProps by MId and by ESSDN
+ * agree with each row, and that the end of the table reads as empty.
+ */
+static int cmd_gal(TALLOC_CTX *mem_ctx, const char *container_name, uint32_t page)
+{
+	static const uint32_t cols[] = {
+		PidTagDisplayName, PidTagSmtpAddress, PidTagAccount, PidTagInstanceKey,
+		PidTagEmailAddress,
+	};
+	static const uint32_t prop_tags[] = { PidTagDisplayName, PidTagAccount };
+	struct mapi_session *s = NULL;
+	struct mapi_ab_table *table;
+	struct mapi_ab_container *c;
+	uint32_t container = MAPI_AB_GAL, ncont, total, position, seen = 0, n, i;
+	struct mapi_row *rows;
+	struct mapi_propval *props;
+
+	CHECK(NULL, logon(mem_ctx, &s));
+	if (container_name != NULL) {
+		CHECK(s, GetABHierarchy(mem_ctx, s, &c, &ncont));
+		for (i = 0; i < ncont && strcmp(c[i].display_name, container_name) != 0; i++) {
+		}
+		EXPECT(i < ncont);
+		container = c[i].container_id;
+	}
+	CHECK(s, OpenGALTable(mem_ctx, s, container, &table));
+	CHECK(s, GetGALTableCount(table, &total, &position));
+	EXPECT(position == 0);
+	for (;;) {
+		CHECK(s, GetGALTable(mem_ctx, table, cols, 5, page, &rows, &n));
+		EXPECT(n <= page);
+		if (n == 0) {
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			uint32_t mid = mid_of(&rows[i].props[3]);
+
+			EXPECT(rows[i].count == 5);
+			EXPECT(mid >= 0x10);
+			printf("entry\t%s\t%s\t%s\t0x%08x\t%s\n", ab_string(&rows[i].props[0]),
+			       ab_string(&rows[i].props[1]), ab_string(&rows[i].props[2]), mid,
+			       ab_string(&rows[i].props[4]));
+			CHECK(s, GetABProps(rows, s, NULL, mid, prop_tags, 2, &props));
+			EXPECT(strcmp(ab_string(&props[0]), ab_string(&rows[i].props[0])) == 0);
+			if (ab_string(&rows[i].props[4])[0] != '\0') {
+				CHECK(s, GetABProps(rows, s, ab_string(&rows[i].props[4]), 0,
+						    prop_tags, 2, &props));
+				EXPECT(strcmp(ab_string(&props[0]), ab_string(&rows[i].props[0])) == 0);
+			}
+		}
+		seen += n;
+		CHECK(s, GetGALTableCount(table, &total, &position));
+		EXPECT(position == seen);
+		talloc_free(rows);
+	}
+	EXPECT(seen == total);
+	/* again from the start after a rewind: the same first page */
+	CHECK(s, SeekGALTableRow(table, MAPI_AB_BEGINNING, 0));
+	CHECK(s, GetGALTableCount(table, &total, &position));
+	EXPECT(position == 0);
+	if (total > 1) {
+		CHECK(s, SeekGALTableRow(table, MAPI_AB_END, -1));
+		CHECK(s, GetGALTableCount(table, &total, &position));
+		EXPECT(position == total - 1);
+		CHECK(s, GetGALTable(mem_ctx, table, cols, 5, page, &rows, &n));
+		EXPECT(n == 1);
+	}
+	talloc_free(table);
+	printf("ok gal %u\n", seen);
+	MapiLogoff(s);
+	return 0;
+}
+
+/* SeekGALTable(PREFIX): the entry found, its row number and MId */
+static int cmd_seek(TALLOC_CTX *mem_ctx, const char *prefix)
+{
+	static const uint32_t cols[] = { PidTagDisplayName, PidTagInstanceKey };
+	struct mapi_session *s = NULL;
+	struct mapi_ab_table *table;
+	struct mapi_row *rows;
+	struct mapi_propval *props;
+	uint32_t mid = 0, total, position, n;
+	enum MAPISTATUS ret;
+
+	CHECK(NULL, logon(mem_ctx, &s));
+	CHECK(s, OpenGALTable(mem_ctx, s, MAPI_AB_GAL, &table));
+	ret = SeekGALTable(table, prefix, &mid);
+	if (ret != MAPI_E_SUCCESS) {
+		return fail(s, "SeekGALTable", ret);
+	}
+	CHECK(s, GetGALTableCount(table, &total, &position));
+	CHECK(s, GetGALTable(mem_ctx, table, cols, 2, 1, &rows, &n));
+	EXPECT(n == 1);
+	EXPECT(mid_of(&rows[0].props[1]) == mid);
+	CHECK(s, GetABProps(mem_ctx, s, NULL, mid, cols, 1, &props));
+	EXPECT(strcmp(ab_string(&props[0]), ab_string(&rows[0].props[0])) == 0);
+	printf("ok seek\t%s\t%u\t%u\n", ab_string(&rows[0].props[0]), position, total);
+	MapiLogoff(s);
+	return 0;
+}
+
+/*
+ * MAPI_MAX_LOGONS stores at once in one session, each with a LogonId of
+ * its own and each usable; the next one refused; a released store's
+ * LogonId serving the next logon while the others stay usable.
+ */
+static int cmd_logons(TALLOC_CTX *mem_ctx)
+{
+	enum { MAX_LOGONS = 255 };
+	static const uint32_t tags[] = { PidTagDisplayName };
+	struct mapi_session *s = NULL;
+	mapi_object_t *stores, extra;
+	struct mapi_propval *props;
+	bool used[256] = { false };
+	uint64_t fid;
+	enum MAPISTATUS ret;
+	uint8_t freed;
+	int i, public_count = 0;
+
+	CHECK(NULL, logon(mem_ctx, &s));
+	stores = talloc_array(mem_ctx, mapi_object_t, MAX_LOGONS);
+	EXPECT(stores != NULL);
+	for (i = 0; i < MAX_LOGONS; i++) {
+		mapi_object_init(&stores[i]);
+	}
+	for (i = 0; i < MAX_LOGONS; i++) {
+		/* every tenth one the public folders: both kinds share the LogonIds */
+		if (i % 10 == 9) {
+			CHECK(s, OpenPublicFolder(s, &stores[i]));
+			public_count++;
+		} else {
+			CHECK(s, OpenMsgStore(s, &stores[i]));
+		}
+		EXPECT(!used[stores[i].logon_id]);
+		used[stores[i].logon_id] = true;
+	}
+	/* each is a live logon of its own: a ROP on every one of them */
+	for (i = 0; i < MAX_LOGONS; i++) {
+		if (i % 10 != 9) {
+			CHECK(s, GetDefaultFolder(&stores[i], olFolderInbox, &fid));
+			EXPECT(fid == stores[0].folder_ids[4] || fid != 0);
+		}
+		CHECK(s, GetProps(mem_ctx, &stores[i], tags, 1, &props));
+		EXPECT(MAPI_PROP_TYPE(props[0].tag) == PTYP_STRING);
+		talloc_free(props);
+	}
+	mapi_object_init(&extra);
+	ret = OpenMsgStore(s, &extra);
+	EXPECT(ret == MAPI_E_NOT_ENOUGH_RESOURCES);
+	EXPECT(MapiLastError(s) != NULL && strstr(MapiLastError(s), "LogonId") != NULL);
+	printf("refused\t%s\n", MapiLastError(s));
+	ret = OpenPublicFolder(s, &extra);
+	EXPECT(ret == MAPI_E_NOT_ENOUGH_RESOURCES);
+	/* a released store's LogonId is the next one handed out */
+	freed = stores[100].logon_id;
+	CHECK(s, mapi_object_release(&stores[100]));
+	CHECK(s, OpenMsgStore(s, &stores[100]));
+	EXPECT(stores[100].logon_id == freed);
+	CHECK(s, GetDefaultFolder(&stores[100], olFolderInbox, &fid));
+	/* and the others were not replaced by it (MS-OXCROPS 3.1.4.2) */
+	CHECK(s, GetProps(mem_ctx, &stores[0], tags, 1, &props));
+	CHECK(s, GetProps(mem_ctx, &stores[MAX_LOGONS - 1], tags, 1, &props));
+	CHECK(s, GetDefaultFolder(&stores[101], olFolderInbox, &fid));
+	for (i = 0; i < MAX_LOGONS; i++) {
+		CHECK(s, mapi_object_release(&stores[i]));
+	}
+	/* all free again */
+	CHECK(s, OpenMsgStore(s, &extra));
+	EXPECT(extra.logon_id == 0);
+	mapi_object_release(&extra);
+	printf("ok logons %d %d\n", MAX_LOGONS, public_count);
+	MapiLogoff(s);
 	return 0;
 }
 
@@ -520,7 +757,8 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: libmapi_check (--server S --user U --password P [--domain D] | "
 		"--profile-file F --profile NAME [--password P]) "
-		"logon|inbox|roundtrip|entryids|resolve NAME|threads N|badargs\n");
+		"logon|inbox|roundtrip|entryids|resolve NAME|threads N|badargs|hierarchy|"
+		"gal PAGE [CONTAINER]|seek PREFIX|logons\n");
 	return 2;
 }
 
@@ -528,7 +766,7 @@ int main(int argc, char **argv)
 {
 	TALLOC_CTX *mem_ctx;
 	int i, status;
-	const char *cmd = NULL, *arg = NULL;
+	const char *cmd = NULL, *arg = NULL, *arg2 = NULL;
 
 	for (i = 1; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -539,8 +777,12 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--domain") == 0 && v) { conn.params.domain = v; i++; }
 		else if (strcmp(argv[i], "--profile-file") == 0 && v) { conn.profile_file = v; i++; }
 		else if (strcmp(argv[i], "--profile") == 0 && v) { conn.profile = v; i++; }
+		else if (strcmp(argv[i], "--realm") == 0 && v) { conn.params.realm = v; i++; }
+		else if (strcmp(argv[i], "--binding") == 0 && v) { conn.params.binding = v; i++; }
+		else if (strcmp(argv[i], "--kerberos") == 0) { conn.params.auth = MAPI_AUTH_KERBEROS; }
 		else if (cmd == NULL) { cmd = argv[i]; }
 		else if (arg == NULL) { arg = argv[i]; }
+		else if (arg2 == NULL) { arg2 = argv[i]; }
 		else return usage();
 	}
 	if (cmd == NULL) {
@@ -558,6 +800,10 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "threads") == 0 && arg) status = cmd_threads(atoi(arg));
 	else if (strcmp(cmd, "badargs") == 0) status = cmd_badargs(mem_ctx);
 	else if (strcmp(cmd, "entryids") == 0) status = cmd_entryids(mem_ctx);
+	else if (strcmp(cmd, "hierarchy") == 0) status = cmd_hierarchy(mem_ctx);
+	else if (strcmp(cmd, "gal") == 0 && arg) status = cmd_gal(mem_ctx, arg2, (uint32_t)atoi(arg));
+	else if (strcmp(cmd, "seek") == 0 && arg) status = cmd_seek(mem_ctx, arg);
+	else if (strcmp(cmd, "logons") == 0) status = cmd_logons(mem_ctx);
 	else status = usage();
 	fflush(stdout);
 	talloc_free(mem_ctx);

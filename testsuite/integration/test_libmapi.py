@@ -21,6 +21,12 @@ import testbed  # noqa: E402
 
 USER = "libmapiuser"
 
+sys.path.insert(0, "/usr/lib/python3/dist-packages")
+import ldb  # noqa: E402
+from samba import param  # noqa: E402
+from samba.auth import system_session  # noqa: E402
+from samba.samdb import SamDB  # noqa: E402
+
 
 def built_tool(name):
     build = os.environ.get("OC_BUILD_DIR", os.path.join(HERE, "..", "..", "build"))
@@ -37,6 +43,18 @@ class LibmapiTest(unittest.TestCase):
         cls.bed.require_exchange()
         cls.program = TestBedEnv.built_program("libmapi_check")
         cls.user = testbed.add_mailbox_user(USER, given_name="Либ", surname="マピ")
+        # enough entries that pages of 7 split the GAL several times, users,
+        # a group and contacts among them (they land in different address lists)
+        from openchange.recipients import Directory
+        directory = Directory(configfile=cls.bed.smb_conf)
+        for i in range(20):
+            directory.mailbox_enable("galpage%02d" % i, create=True,
+                                     password=cls.user["password"],
+                                     display_name="Galpage %02d Ω" % (19 - i))
+        directory.mail_enable_group("galgroup", create=True, display_name="Galgroup Ж")
+        for i in range(3):
+            directory.add_contact("galcontact%d" % i, "galcontact%d@example.org" % i,
+                                  display_name="Galcontact %d" % i)
 
     def credentials(self, password=None):
         return ["--server", self.bed.address, "--user", USER,
@@ -91,6 +109,137 @@ class LibmapiTest(unittest.TestCase):
         out, _ = self.check(*self.credentials(), "resolve", "nobody-named-like-this", expect=1)
         self.assertIn("MAPI_E_NOT_FOUND", out)
 
+    def directory(self):
+        lp = param.LoadParm()
+        lp.load(self.bed.smb_conf)
+        return SamDB(url=lp.samdb_url(), session_info=system_session(), lp=lp)
+
+    def address_list(self, dn):
+        """The legacyExchangeDNs the directory shows in address list DN (MS-OXNSPI 3.1.4.4:
+        showInAddressBook names the lists an object is in), read from sam.ldb."""
+        samdb = self.directory()
+        found = samdb.search(base=samdb.domain_dn(), scope=ldb.SCOPE_SUBTREE,
+                             expression="(&(showInAddressBook=%s)(!(msExchHideFromAddressLists=TRUE)))"
+                             % ldb.binary_encode(dn), attrs=["legacyExchangeDN"])
+        return sorted(str(m["legacyExchangeDN"]) for m in found)
+
+    def gal_entries(self, *args):
+        out, _ = self.check(*self.credentials(), "gal", *args)
+        lines = out.rstrip("\n").split("\n")
+        self.assertTrue(lines[-1].startswith("ok gal "), out[-2000:])
+        rows = [line.split("\t") for line in lines[:-1] if line.startswith("entry\t")]
+        self.assertEqual(int(lines[-1].split()[2]), len(rows))
+        return rows
+
+    def test_gal_paging(self):
+        """Every GAL entry exactly once, whatever the page size, and the count is the
+        directory's; GetABProps by MId and by ESSDN agree with each row (checked inside)."""
+        expected = self.address_list(os.environ["OC_TESTBED_GAL_DN"])
+        self.assertIn(self.user["legacyExchangeDN"], expected)
+        for page in ("1", "7", "1000"):
+            rows = self.gal_entries(page)
+            essdns = [row[5] for row in rows]
+            self.assertEqual(sorted(essdns), expected, "page size %s" % page)
+            mids = [row[4] for row in rows]
+            self.assertEqual(len(set(mids)), len(mids))
+            # sorted by display name, as the server's table (MS-OXNSPI 3.1.4.4.1)
+            names = [row[1].casefold() for row in rows]
+            self.assertEqual(names, sorted(names))
+        mine = [row for row in rows if row[5] == self.user["legacyExchangeDN"]]
+        self.assertEqual(len(mine), 1)
+        self.assertEqual(mine[0][1], "Либ マピ")
+        self.assertEqual(mine[0][2].lower(), self.user["smtp"].lower())
+        self.assertEqual(mine[0][3], USER)
+
+    def test_ab_hierarchy(self):
+        """GetABHierarchy: the GAL (container 0) first, then the address lists, each a
+        container the directory has; a list's table holds what its showInAddressBook says."""
+        out, _ = self.check(*self.credentials(), "hierarchy")
+        lines = out.rstrip("\n").split("\n")
+        self.assertTrue(lines[-1].startswith("ok hierarchy "), out)
+        rows = [line.split("\t") for line in lines[:-1]]
+        self.assertEqual(int(lines[-1].split()[2]), len(rows))
+        self.assertEqual(int(rows[0][1], 16), 0, rows[0])
+        ids = [int(row[1], 16) for row in rows]
+        self.assertEqual(len(set(ids)), len(ids))
+        for row in rows[1:]:
+            self.assertGreaterEqual(int(row[1], 16), 0x10)
+            self.assertGreater(int(row[5]), 0, "an entry ID")
+        samdb = self.directory()
+        lists = {str(m["displayName"]): str(m.dn) for m in samdb.search(
+            base=str(samdb.get_config_basedn()), scope=ldb.SCOPE_SUBTREE,
+            expression="(objectClass=addressBookContainer)", attrs=["displayName"])
+            if "displayName" in m}
+        names = [row[6] for row in rows[1:]]
+        for name in names:
+            self.assertIn(name, lists)
+        # browse one address list by name: what the directory puts in it
+        for name in names:
+            dn = lists[name]
+            if dn == os.environ["OC_TESTBED_GAL_DN"]:
+                continue
+            rows = self.gal_entries("3", name)
+            self.assertEqual(sorted(row[5] for row in rows), self.address_list(dn), name)
+
+    def test_seek(self):
+        """SeekGALTable: the first display name at or after a prefix, case-insensitively."""
+        out, _ = self.check(*self.credentials(), "seek", "либ")
+        fields = out.rstrip("\n").split("\t")
+        self.assertEqual(fields[0], "ok seek", out)
+        self.assertEqual(fields[1], "Либ マピ")
+        # its row number is its place in the GAL sorted by name
+        rows = self.gal_entries("1000")
+        self.assertEqual(rows[int(fields[2])][1], "Либ マピ")
+        self.assertEqual(int(fields[3]), len(rows))
+
+    def test_logons(self):
+        """255 stores open at once in one session, each usable, the 256th refused with
+        a clear error, a released one's LogonId reused."""
+        out, _ = self.check(*self.credentials(), "logons", timeout=600)
+        self.assertIn("ok logons 255 25", out)
+        self.assertIn("LogonIds of the session are in use", out)
+
+    def test_kerberos(self):
+        """MapiLogonParams with MAPI_AUTH_KERBEROS: a ticket from the bed's KDC for the
+        DC's DNS name, then the GAL and the mailbox over it; with the KDC unreachable the
+        logon fails cleanly (no fallback to NTLM)."""
+        realm = os.environ["OC_TESTBED_REALM"]
+        samdb = self.directory()
+        (dc,) = samdb.search(base=samdb.domain_dn(), scope=ldb.SCOPE_SUBTREE,
+                             expression="(&(objectClass=computer)(primaryGroupID=516))",
+                             attrs=["dNSHostName"])
+        host = str(dc["dNSHostName"])
+        tmp = tempfile.TemporaryDirectory(prefix="test_libmapi.")
+        self.addCleanup(tmp.cleanup)
+
+        def krb5_conf(kdc):
+            path = os.path.join(tmp.name, "krb5-%s.conf" % kdc.replace(":", "_"))
+            with open(path, "w") as f:
+                f.write("[libdefaults]\n\tdefault_realm = %s\n\tdns_lookup_kdc = false\n"
+                        "[realms]\n%s = {\n\tkdc = %s\n}\n" % (realm, realm, kdc))
+            return path
+
+        args = self.credentials() + ["--kerberos", "--realm", realm, "--binding",
+                                     "ncacn_ip_tcp:%s[seal,target_hostname=%s]"
+                                     % (self.bed.address, host)]
+        program = self.program
+        good = dict(os.environ, KRB5_CONFIG=krb5_conf(self.bed.address))
+        dead = dict(os.environ, KRB5_CONFIG=krb5_conf("127.0.0.1:9"))
+        done = subprocess.run([program] + args + ["inbox"], capture_output=True, timeout=120,
+                              env=good)
+        self.assertEqual(done.returncode, 0, done.stdout.decode() + done.stderr.decode())
+        self.assertTrue(done.stdout.decode().startswith("ok inbox"), done.stdout.decode())
+        done = subprocess.run([program] + args + ["logon"], capture_output=True, timeout=120,
+                              env=dead)
+        self.assertEqual(done.returncode, 1, done.stdout.decode())
+        self.assertIn("MAPI_E_NETWORK_ERROR", done.stdout.decode())
+        self.assertIn("Kerberos: no KDC of realm", done.stdout.decode())
+        # no realm: refused before any traffic
+        done = subprocess.run([program] + self.credentials() + ["--kerberos", "logon"],
+                              capture_output=True, timeout=120, env=good)
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("Kerberos needs the realm", done.stdout.decode())
+
     def test_bad_password(self):
         out, _ = self.check(*self.credentials("wrong-Password-1"), "logon", expect=1)
         self.assertIn("MAPI_E_LOGON_FAILED", out)
@@ -135,18 +284,22 @@ class LibmapiTest(unittest.TestCase):
         if not os.access(program, os.X_OK):
             program = self.program
         env_lib = os.path.join(os.path.dirname(self.program), "..", "..", "libmapi", ".libs")
-        done = subprocess.run(
-            [valgrind, "--error-exitcode=9", "--leak-check=full", "-q",
-             *["--suppressions=" + path for path in suppressions], program] + self.credentials() + ["roundtrip"],
-            capture_output=True, timeout=600,
-            env=dict(os.environ, LD_LIBRARY_PATH=os.path.abspath(env_lib)))
-        out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
-        if done.returncode != 0:
-            with open(os.path.join(os.environ.get("TMPDIR", "/tmp"), "libmapi.valgrind.log"),
-                      "w") as log:
-                log.write(err)
-        self.assertEqual(done.returncode, 0, out + err[-6000:])
-        self.assertIn("ok roundtrip", out)
+        # the round trip, and the address book and logon-id calls
+        for command in (["roundtrip"], ["gal", "7"], ["seek", "либ"], ["hierarchy"],
+                        ["badargs"], ["logons"]):
+            done = subprocess.run(
+                [valgrind, "--error-exitcode=9", "--leak-check=full", "-q",
+                 *["--suppressions=" + path for path in suppressions], program]
+                + self.credentials() + command,
+                capture_output=True, timeout=600,
+                env=dict(os.environ, LD_LIBRARY_PATH=os.path.abspath(env_lib)))
+            out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+            if done.returncode != 0:
+                with open(os.path.join(os.environ.get("TMPDIR", "/tmp"), "libmapi.valgrind.log"),
+                          "w") as log:
+                    log.write(err)
+            self.assertEqual(done.returncode, 0, " ".join(command) + "\n" + out[-3000:] + err[-6000:])
+            self.assertIn("ok " + command[0], out)
 
 
 if __name__ == "__main__":

@@ -82,10 +82,11 @@ class MapiProfileTest(unittest.TestCase):
         self.addCleanup(self.tmp.cleanup)
         self.store = os.path.join(self.tmp.name, "profiles.ldb")
 
-    def run_tool(self, *args, expect_status=0, stdin=None):
+    def run_tool(self, *args, expect_status=0, stdin=None, env=None):
         command = [self.program, "--profile-file", self.store] + list(args)
         done = subprocess.run(command, capture_output=True, timeout=60,
-                              input=stdin.encode() if stdin is not None else None)
+                              input=stdin.encode() if stdin is not None else None,
+                              env=dict(os.environ, **(env or {})))
         out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
         self.assertEqual(done.returncode, expect_status,
                          "mapiprofile %s\nstdout: %s\nstderr: %s" % (" ".join(args), out, err))
@@ -235,6 +236,63 @@ class MapiProfileTest(unittest.TestCase):
         self.run_tool("--delete", "-P", "second")
         _, err = self.run_tool("--default", expect_status=1)
         self.assertIn("no default profile", err)
+
+    def krb5_conf(self, name, kdc):
+        """A krb5.conf naming KDC for the bed's realm, nothing from DNS."""
+        realm = os.environ["OC_TESTBED_REALM"]
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w") as f:
+            f.write("[libdefaults]\n\tdefault_realm = %s\n\tdns_lookup_realm = false\n"
+                    "\tdns_lookup_kdc = false\n[realms]\n%s = {\n\tkdc = %s\n}\n"
+                    % (realm, realm, kdc))
+        return {"KRB5_CONFIG": path}
+
+    def test_kerberos(self):
+        """--create --kerberos logs on with a ticket from the bed's KDC for the DC's DNS
+        name (the binding's target_hostname: the DC has no DNS entry here), keeps the choice
+        in the profile, and the profile logs on again with it (libmapi's MapiLogonEx).  The
+        same commands with the KDC unreachable fail: no silent fallback to NTLM."""
+        realm = os.environ["OC_TESTBED_REALM"]
+        good = self.krb5_conf("krb5.conf", self.bed.address)
+        dead = self.krb5_conf("krb5-dead.conf", "127.0.0.1:9")
+        binding = "ncacn_ip_tcp:%s[seal,target_hostname=%s]" % (self.bed.address, self.fqdn)
+        user = self.users["mprof1"]
+        args = ["--create", "-P", "krb", "-u", "mprof1", "-p", user["password"],
+                "-d", self.bed.domain, "-r", realm, "--kerberos", "--binding", binding]
+        _, err = self.run_tool(*args, env=dead, expect_status=1)
+        self.assertIn("Kerberos: no KDC of realm %s answered" % realm, err)
+        self.assertEqual(self.run_tool("--list")[0], "")
+        self.run_tool(*args, env=good)
+        dump = fields(self.run_tool("--dump", "-P", "krb")[0])
+        self.assertEqual(dump["auth"], "kerberos")
+        self.assertEqual(dump["realm"], realm)
+        self.assertEqual(dump["essdn"], self.directory["mprof1"]["essdn"])
+        self.assertIn("target_hostname=" + self.fqdn, dump["binding"])
+
+        check = TestBedEnv.built_program("libmapi_check")
+        for env, expect in ((good, 0), (dead, 1)):
+            done = subprocess.run([check, "--profile-file", self.store, "--profile", "krb",
+                                   "--password", user["password"], "logon"],
+                                  capture_output=True, timeout=60, env=dict(os.environ, **env))
+            out = done.stdout.decode("utf-8")
+            self.assertEqual(done.returncode, expect, out + done.stderr.decode("utf-8"))
+        self.assertIn("no KDC of realm", out)
+
+        # an NTLM profile says so too
+        self.create("ntlm", "mprof2")
+        self.assertEqual(fields(self.run_tool("--dump", "-P", "ntlm")[0])["auth"], "ntlm")
+        # a wrong password, and an address where the ticket needs a host name
+        _, err = self.run_tool("--create", "-P", "krb2", "-u", "mprof1", "-p", "wrong-Pw-1",
+                               "-d", self.bed.domain, "-r", realm, "--kerberos",
+                               "--binding", binding, env=good, expect_status=1)
+        self.assertIn("Kerberos logon refused", err)
+        _, err = self.run_tool("--create", "-P", "krb2", "-u", "mprof1", "-p", user["password"],
+                               "-d", self.bed.domain, "-r", realm, "--kerberos",
+                               "-I", self.bed.address, env=good, expect_status=1)
+        self.assertIn("not an address", err)
+        _, err = self.run_tool("--create", "-P", "krb2", "-u", "mprof1", "-p", "x",
+                               "-I", self.bed.address, "--kerberos", expect_status=2)
+        self.assertIn("--kerberos needs the realm", err)
 
     def test_usage_errors(self):
         _, err = self.run_tool(expect_status=2)

@@ -174,6 +174,46 @@ class OpenchangeclientTest(unittest.TestCase):
         grind("--list-folders")
         grind("--delete-message", mid, "--folder", "Drafts")
 
+    def test_gal(self):
+        """--gal lists every GAL entry once, in pages of --count; the accounts and SMTP
+        addresses are the directory's (sam.ldb, read directly)."""
+        sys.path.insert(0, "/usr/lib/python3/dist-packages")
+        import ldb
+        from samba import param
+        from samba.auth import system_session
+        from samba.samdb import SamDB
+
+        lp = param.LoadParm()
+        lp.load(self.bed.smb_conf)
+        samdb = SamDB(url=lp.samdb_url(), session_info=system_session(), lp=lp)
+        found = samdb.search(base=samdb.domain_dn(), scope=ldb.SCOPE_SUBTREE,
+                             expression="(&(showInAddressBook=%s)(!(msExchHideFromAddressLists=TRUE)))"
+                             % ldb.binary_encode(os.environ["OC_TESTBED_GAL_DN"]),
+                             attrs=["sAMAccountName", "mail"])
+        expected = sorted(str(m.get("sAMAccountName", idx=0) or "") for m in found)
+        for count in ("1", "4", "1000"):
+            out, _ = self.run_tool(*self.credentials(), "--gal", "--count", count)
+            lines = out.rstrip("\n").split("\n")
+            self.assertEqual(lines[-1], "%d of %d entries" % (len(found), len(found)), out[-500:])
+            rows = [line.split("\t") for line in lines[:-1]]
+            self.assertTrue(all(len(row) == 3 for row in rows), rows)
+            self.assertEqual(sorted(row[2] for row in rows), expected, "--count " + count)
+        mine = [row for row in rows if row[2] == USER]
+        self.assertEqual(len(mine), 1)
+        self.assertEqual(mine[0][1].lower(), self.user["smtp"].lower())
+
+    def test_gal_errors(self):
+        _, err = self.run_tool(*self.credentials(), "--gal", "--container", "No Such List",
+                               expect=1)
+        self.assertIn("no address list named 'No Such List'", err)
+        for count in ("0", "1001", "-3", "ten"):
+            _, err = self.run_tool(*self.credentials(), "--gal", "--count", count, expect=1)
+            self.assertIn("give a number of entries from 1 to 1000", err)
+        _, err = self.run_tool(*self.credentials(), "--list-folders", "--count", "3", expect=2)
+        self.assertIn("--container and --count go with --gal", err)
+        out, _ = self.run_tool("--help")
+        self.assertIn("--gal [--container NAME] [--count N]", out)
+
     def test_send_is_not_supported(self):
         _, err = self.run_tool(*self.credentials(), "--send", "--folder", "Drafts", expect=1)
         self.assertIn("message submission is not supported by this server yet", err)
