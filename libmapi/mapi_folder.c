@@ -57,6 +57,7 @@ static enum MAPISTATUS store_logon(struct mapi_session *session, bool private_st
 	const char *essdn = session->profile->essdn;
 
 	int logon_id;
+	unsigned hops = 0;
 
 	mapi_object_init(store);
 	mapi_object_init(&none);
@@ -89,6 +90,29 @@ static enum MAPISTATUS store_logon(struct mapi_session *session, bool private_st
 	}
 	none.logon_id = req.u.logon.logon_id;
 	ret = mapi_rop(&none, tmp, &req, &resp, &handle);
+	/* MS-OXCSTOR 2.2.1.1.2: another server hosts the mailbox; log on there */
+	while (ret == EC_WRONG_SERVER && private_store &&
+	       resp.u.logon.u.redirect.server_name != NULL) {
+		char *server_dn = talloc_strndup(tmp, (const char *)resp.u.logon.u.redirect.server_name,
+						 resp.u.logon.u.redirect.server_name_size);
+
+		if (server_dn == NULL) {
+			ret = MAPI_E_NOT_ENOUGH_MEMORY;
+			break;
+		}
+		if (hops++ == MAPI_MAX_REDIRECTS) {
+			mapi_set_error(session, "OpenMsgStore: redirected to %s again after %u redirects: "
+				       "the servers disagree on where the mailbox is", server_dn,
+				       MAPI_MAX_REDIRECTS);
+			break;
+		}
+		ret = mapi_session_redirect(session, (uint8_t)logon_id, server_dn);
+		if (ret != MAPI_E_SUCCESS) {
+			break;
+		}
+		memset(&resp, 0, sizeof(resp));
+		ret = mapi_rop(&none, tmp, &req, &resp, &handle);
+	}
 	if (ret == MAPI_E_SUCCESS) {
 		store->session = session;
 		store->handle = handle;

@@ -26,6 +26,7 @@ struct mapi_session {
 	/* LogonIds in use, a bit each (MS-OXCROPS 3.1.4.2: unique per session) */
 	uint32_t logon_ids[256 / 32];
 	char *last_error;
+	bool seal;			/* the connections seal (else sign) */
 };
 
 #define MAPI_HANDLE_NONE ROP_HANDLE_NONE
@@ -37,6 +38,16 @@ struct mapi_session {
  * 0xFF stays unused, keeping the documented limit of 255 logons.
  */
 #define MAPI_MAX_LOGONS 255
+
+/*
+ * RopLogon LOGON_ID was answered ecWrongServer naming SERVER_DN (MS-OXCSTOR
+ * 2.2.1.1.2): connects EMSMDB to that server instead (mapi_session.c).
+ */
+enum MAPISTATUS mapi_session_redirect(struct mapi_session *s, uint8_t logon_id,
+				      const char *server_dn);
+
+/* Redirects one store logon follows before giving up (a loop between servers) */
+#define MAPI_MAX_REDIRECTS 2
 
 /* A store's LogonId is free again (mapi_object_release) */
 void mapi_logon_id_free(struct mapi_session *session, uint8_t logon_id);

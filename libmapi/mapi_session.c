@@ -132,6 +132,16 @@ static const char *or_status(const char *detail, enum MAPISTATUS ret)
 	return name != NULL ? name : "unknown error";
 }
 
+/* EcDoConnectEx's parameters for the session's profile */
+static void emsmdb_params(const struct mapi_session *s, struct emsmdb_connect_params *params)
+{
+	emsmdb_connect_params_default(params);
+	params->code_page = s->code_page;
+	if (s->profile->locale_id != 0) {
+		params->lcid = s->profile->locale_id;
+	}
+}
+
 static enum MAPISTATUS connect_locked(struct mapi_session *s, struct mapi_profile *profile,
 				      const char *password, bool seal)
 {
@@ -169,11 +179,8 @@ static enum MAPISTATUS connect_locked(struct mapi_session *s, struct mapi_profil
 		profile_allow_kdc_calls(s->ev);
 	}
 	s->code_page = profile->codepage != 0 ? profile->codepage : 1252;
-	emsmdb_connect_params_default(&params);
-	params.code_page = s->code_page;
-	if (profile->locale_id != 0) {
-		params.lcid = profile->locale_id;
-	}
+	s->seal = seal;
+	emsmdb_params(s, &params);
 	ret = emsmdb_client_connect(s, s->ev, loadparm_init_global(false), binding, creds,
 				    profile->essdn, &params, &s->emsmdb);
 	if (ret != MAPI_E_SUCCESS) {
@@ -183,6 +190,88 @@ static enum MAPISTATUS connect_locked(struct mapi_session *s, struct mapi_profil
 	}
 	s->rops = rop_session_new(s, s->emsmdb, 0, 0);
 	return s->rops != NULL ? MAPI_E_SUCCESS : MAPI_E_NOT_ENOUGH_MEMORY;
+}
+
+/* Whether a store other than the one LOGON_ID is being opened as is open */
+static bool holds_a_store(const struct mapi_session *s, uint8_t logon_id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(s->logon_ids) / sizeof(s->logon_ids[0]); i++) {
+		uint32_t others = s->logon_ids[i];
+
+		if (i == logon_id / 32u) {
+			others &= ~(1u << (logon_id % 32u));
+		}
+		if (others != 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.1.1: the server does not host the mailbox and named, in
+ * RopLogon's redirect response, the ESSDN of the one that does.  Its DNS
+ * name comes from RFR (MS-OXABREF 3.1.4.2), as for a new profile; EMSMDB
+ * connects there as it did here, and that connection becomes the
+ * session's.  Only while the session holds no store: every object lives in
+ * the connection that opened it, so one cannot move a session in use.
+ */
+enum MAPISTATUS mapi_session_redirect(struct mapi_session *s, uint8_t logon_id,
+				      const char *server_dn)
+{
+	struct emsmdb_connect_params params;
+	struct emsmdb_client *emsmdb = NULL;
+	struct rop_session *rops;
+	const char *fqdn = NULL;
+	const char *binding;
+	enum MAPISTATUS ret;
+
+	if (holds_a_store(s, logon_id)) {
+		mapi_set_error(s, "the mailbox is on %s, and this session already holds stores on "
+			       "the server it was opened on: log on again", server_dn);
+		return EC_WRONG_SERVER;
+	}
+	mapi_lock();
+	ret = profile_server_fqdn(s->ab, s, server_dn, &fqdn);
+	if (ret != MAPI_E_SUCCESS) {
+		mapi_unlock();
+		mapi_set_error(s, "the mailbox is on %s, whose address is unknown: %s", server_dn,
+			       or_status(profile_connection_error(s->ab), ret));
+		return ret;
+	}
+	binding = talloc_asprintf(s, "ncacn_ip_tcp:%s[%s]", fqdn, s->seal ? "seal" : "sign");
+	if (binding == NULL) {
+		mapi_unlock();
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	emsmdb_params(s, &params);
+	ret = emsmdb_client_connect(s, s->ev, loadparm_init_global(false), binding,
+				    profile_connection_credentials(s->ab), s->profile->essdn, &params,
+				    &emsmdb);
+	if (ret != MAPI_E_SUCCESS) {
+		mapi_set_error(s, "the mailbox is on %s (%s): EcDoConnectEx there: %s", server_dn,
+			       fqdn, or_status(emsmdb != NULL ? emsmdb->last_error : NULL, ret));
+		TALLOC_FREE(emsmdb);
+		mapi_unlock();
+		return ret;
+	}
+	rops = rop_session_new(s, emsmdb, 0, 0);
+	if (rops == NULL) {
+		TALLOC_FREE(emsmdb);
+		mapi_unlock();
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	TALLOC_FREE(s->rops);
+	TALLOC_FREE(s->emsmdb);
+	s->emsmdb = emsmdb;
+	s->rops = rops;
+	/* what a profile would say now (MS-OXCSTOR: the mailbox was moved) */
+	s->profile->home_server = talloc_strdup(s->profile, server_dn);
+	s->profile->server_fqdn = talloc_strdup(s->profile, fqdn);
+	mapi_unlock();
+	return MAPI_E_SUCCESS;
 }
 
 /* Disconnecting frees what connecting allocated: under the same lock */

@@ -324,6 +324,18 @@ enum MAPISTATUS profile_resolve_name(struct profile_connection *conn, TALLOC_CTX
 	return MAPI_E_SUCCESS;
 }
 
+enum MAPISTATUS profile_server_fqdn(struct profile_connection *conn, TALLOC_CTX *mem_ctx,
+				    const char *server_dn, const char **fqdn)
+{
+	enum MAPISTATUS ret = rfr_client_get_fqdn(conn->rfr, mem_ctx, server_dn, fqdn);
+
+	if (ret != MAPI_E_SUCCESS) {
+		return conn_fail(conn, ret, "RfrGetFQDNFromServerDN(%s): %s", server_dn,
+				 conn->rfr->last_error != NULL ? conn->rfr->last_error : mapi_errstr(ret));
+	}
+	return MAPI_E_SUCCESS;
+}
+
 enum MAPISTATUS profile_fill_from_server(struct profile_connection *conn,
 					 struct mapi_profile *profile, const char *name)
 {

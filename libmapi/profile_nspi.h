@@ -59,6 +59,13 @@ void profile_allow_kdc_calls(struct tevent_context *ev);
 /* The credentials it logged on with (NTLM or Kerberos, with any ticket obtained) */
 struct cli_credentials *profile_connection_credentials(struct profile_connection *conn);
 
+/*
+ * The DNS name of the Exchange server SERVER_DN names, through RFR
+ * (RfrGetFQDNFromServerDN, MS-OXABREF 3.1.4.2); *fqdn under MEM_CTX.
+ */
+enum MAPISTATUS profile_server_fqdn(struct profile_connection *conn, TALLOC_CTX *mem_ctx,
+				    const char *server_dn, const char **fqdn);
+
 /* The binding string used, and the workstation name NTLM sent */
 const char *profile_connection_binding(const struct profile_connection *conn);
 const char *profile_connection_workstation(const struct profile_connection *conn);

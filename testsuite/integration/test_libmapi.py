@@ -192,6 +192,27 @@ class LibmapiTest(unittest.TestCase):
         self.assertEqual(rows[int(fields[2])][1], "Либ マピ")
         self.assertEqual(int(fields[3]), len(rows))
 
+    def test_wrong_server_is_followed(self):
+        """MS-OXCSTOR 2.2.1.1.2: OpenMsgStore follows RopLogon's ecWrongServer
+        redirect: RFR gives the named server's address and EMSMDB connects
+        there.  A server nobody answers at fails naming it and its address; a
+        server that redirects again (here: the bed itself, at the address RFR
+        gives for the second server) ends after MAPI_MAX_REDIRECTS with a
+        loop error, never an endless round."""
+        testbed.add_mailbox_user("libmvgone", password=self.user["password"])
+        gone_server = testbed.move_mailbox_away("libmvgone", "MBXGONE", "127.0.0.9")
+        creds = self.credentials()
+        creds[creds.index("--user") + 1] = "libmvgone"
+        out, _ = self.check(*creds, "logon", expect=1)
+        self.assertIn("the mailbox is on %s (127.0.0.9): EcDoConnectEx there" % gone_server, out)
+
+        testbed.add_mailbox_user("libmvloop", password=self.user["password"])
+        loop_server = testbed.move_mailbox_away("libmvloop", "MBXLOOP", self.bed.address)
+        creds[creds.index("--user") + 1] = "libmvloop"
+        out, _ = self.check(*creds, "logon", expect=1)
+        self.assertTrue(out.startswith("error 0x00000478 "), out)
+        self.assertIn("redirected to %s again after 2 redirects" % loop_server, out)
+
     def test_logons(self):
         """255 stores open at once in one session, each usable, the 256th refused with
         a clear error, a released one's LogonId reused."""
