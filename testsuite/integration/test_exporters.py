@@ -163,7 +163,10 @@ class ExportersTest(unittest.TestCase):
             assert count == 2 and start_id >= 0x8000 and end_id >= 0x8000, rest
             cls.create(s, cal, cal_fid, [(PID_TAG_MESSAGE_CLASS_W, "IPM.Appointment"),
                                          (PID_TAG_SUBJECT_W, APPT_SUBJECT)],
-                       times=[(start_id << 16 | PTYP_TIME, START), (end_id << 16 | PTYP_TIME, END)])
+                       times=[(start_id << 16 | PTYP_TIME, START), (end_id << 16 | PTYP_TIME, END)],
+                       # an exception of a recurring meeting is an embedded message (MS-OXOCAL 2.2.10.1.1)
+                       embedded=[(PID_TAG_MESSAGE_CLASS_W, "IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}"),
+                                 (PID_TAG_SUBJECT_W, APPT_SUBJECT + " (перенесено)")])
         finally:
             s.close()
 
@@ -222,7 +225,7 @@ class ExportersTest(unittest.TestCase):
         s.release(folder)
 
     @classmethod
-    def create(cls, s, folder, fid, props, recipients=(), attachment=None, times=()):
+    def create(cls, s, folder, fid, props, recipients=(), attachment=None, times=(), embedded=None):
         _, table = cls.ok(s, create_message_rop(fid), [folder, NONE_HANDLE])
         message = table[1]
         cls.ok(s, set_properties(props), [message])
@@ -232,6 +235,8 @@ class ExportersTest(unittest.TestCase):
             cls.ok(s, modify_recipients_rop(recipients), [message])
         if attachment is not None:
             cls.attach_file(s, message, ATT_NAME, attachment)
+        if embedded is not None:
+            cls.embed(s, message, embedded)
         cls.ok(s, save_message_rop(KEEP_OPEN_READ_WRITE), [message])
         s.release(message)
 
@@ -367,6 +372,8 @@ class ExportersTest(unittest.TestCase):
         path = os.path.join(self.tmp, "calendar.ics")
         out, _ = self.run_tool(self.ical_tool, *self.credentials(), "--output", path)
         self.assertRegex(out, r"^\d+ appointments exported")
+        # the appointment's embedded message (an exception) does not fail the export: it is counted
+        self.assertIn("\n1 embedded messages (exceptions of recurring appointments) not exported", out)
         event = [e for e in self.events(path) if e.get("SUMMARY") == APPT_SUBJECT]
         self.assertEqual(len(event), 1)
         self.assertEqual(event[0].get("DTSTART"), "20260310T090000Z")
