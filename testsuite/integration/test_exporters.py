@@ -70,6 +70,8 @@ EMB_DISPLAY_NAME = "Исходное письмо"
 NESTED_SUBJECT = "Третий уровень"
 NESTED_BODY = "Самое глубокое письмо.\n"
 OPEN_EMBEDDED_CREATE = 0x02
+DEEP_SUBJECT = "Глубоко вложенные"
+DEEP_LEVELS = 10  # messages inside one another below the outer one; 7 are exported, then a note
 # 2026-03-10 09:00 to 10:30 UTC as FILETIME (100 ns since 1601)
 EPOCH_DIFF = 11644473600
 START = (1773133200 + EPOCH_DIFF) * 10 ** 7
@@ -201,7 +203,9 @@ class ExportersTest(unittest.TestCase):
             cls.ok(s, modify_recipients_rop(recipients), [embedded])
         if attachment is not None:
             cls.attach_file(s, embedded, *attachment)
-        if nested is not None:
+        if nested is not None and isinstance(nested[0], list):
+            cls.embed(s, embedded, nested[0], nested=nested[1:] or None)
+        elif nested is not None:
             cls.embed(s, embedded, nested)
         cls.ok(s, save_message_rop(KEEP_OPEN_READ_WRITE), [embedded])
         s.release(embedded)
@@ -220,6 +224,15 @@ class ExportersTest(unittest.TestCase):
                   recipients=RECIPIENTS, attachment=(EMB_ATT_NAME, EMB_ATTACHMENT),
                   nested=[(PID_TAG_SUBJECT_W, NESTED_SUBJECT), (PID_TAG_BODY_W, NESTED_BODY)],
                   display_name=EMB_DISPLAY_NAME)
+        cls.ok(s, save_message_rop(KEEP_OPEN_READ_WRITE), [message])
+        s.release(message)
+        # a chain deeper than the exporter goes
+        _, table = cls.ok(s, create_message_rop(fid), [folder, NONE_HANDLE])
+        message = table[1]
+        cls.ok(s, set_properties([(PID_TAG_SUBJECT_W, DEEP_SUBJECT)]), [message])
+        chain = [[(PID_TAG_SUBJECT_W, "Уровень %d" % level), (PID_TAG_BODY_W, "Текст %d\n" % level)]
+                 for level in range(1, DEEP_LEVELS + 1)]
+        cls.embed(s, message, chain[0], nested=chain[1:])
         cls.ok(s, save_message_rop(KEEP_OPEN_READ_WRITE), [message])
         s.release(message)
         s.release(folder)
@@ -298,13 +311,13 @@ class ExportersTest(unittest.TestCase):
         path = os.path.join(self.tmp, "embedded.mbox")
         out, _ = self.run_tool(self.mbox_tool, *self.credentials(), "--folder", EMB_FOLDER,
                                "--output", path)
-        self.assertEqual(out.strip(), "1 messages exported")
+        self.assertEqual(out.strip(), "2 messages exported")
         box = mailbox.mbox(path, create=False)
         messages = [email.message_from_bytes(box.get_bytes(k), policy=email.policy.default)
                     for k in box.keys()]
         box.close()
-        self.assertEqual(len(messages), 1)
-        outer = messages[0]
+        self.assertEqual(len(messages), 2)
+        outer = [m for m in messages if str(m["subject"]) == OUTER_SUBJECT][0]
         self.assertEqual(str(outer["subject"]), OUTER_SUBJECT)
         atts = list(outer.iter_attachments())
         self.assertEqual([a.get_content_type() for a in atts], ["message/rfc822"])
@@ -322,6 +335,19 @@ class ExportersTest(unittest.TestCase):
         nested = inner_atts[1].get_content()
         self.assertEqual(str(nested["subject"]), NESTED_SUBJECT)
         self.assertEqual(nested.get_content().replace("\r\n", "\n"), NESTED_BODY)
+
+        # eight messages deep (the outer one and seven embedded), then a note in place of the rest
+        m = [m for m in messages if str(m["subject"]) == DEEP_SUBJECT][0]
+        for level in range(1, 8):
+            parts = list(m.iter_attachments())
+            self.assertEqual([p.get_content_type() for p in parts], ["message/rfc822"], level)
+            m = parts[0].get_content()
+            self.assertEqual(str(m["subject"]), "Уровень %d" % level)
+            self.assertEqual(m.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n"),
+                             "Текст %d\n" % level)
+        parts = list(m.iter_attachments())
+        self.assertEqual([p.get_content_type() for p in parts], ["text/plain"])
+        self.assertIn("not exported", parts[0].get_content())
 
     def test_progress_on_a_terminal(self):
         master, slave = pty.openpty()
