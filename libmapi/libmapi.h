@@ -169,7 +169,7 @@ struct mapi_ab_entry {
 /* OpenFolder/OpenMessage/OpenStream access */
 #define MAPI_OPEN_READ 0x00
 #define MAPI_OPEN_READWRITE 0x01
-#define MAPI_OPEN_CREATE 0x02		/* streams only: start empty */
+#define MAPI_OPEN_CREATE 0x02		/* streams: start empty; OpenEmbeddedMessage: make one */
 
 /* CreateFolder types (MS-OXCFOLD 2.2.1.2.1) */
 #define MAPI_FOLDER_GENERIC 1
@@ -292,6 +292,23 @@ enum MAPISTATUS CreateAttach(mapi_object_t *message, mapi_object_t *attachment);
 enum MAPISTATUS OpenAttach(mapi_object_t *message, uint32_t number, mapi_object_t *attachment);
 enum MAPISTATUS GetAttachmentTable(mapi_object_t *message, mapi_object_t *table);
 enum MAPISTATUS SaveChangesAttachment(mapi_object_t *attachment);
+/*
+ * The message embedded in ATTACHMENT (RopOpenEmbeddedMessage, MS-OXCMSG
+ * 2.2.3.16, 3.2.5.16): MODE MAPI_OPEN_READ, MAPI_OPEN_READWRITE, or
+ * MAPI_OPEN_CREATE to make one when the attachment has none (the server
+ * then sets PidTagAttachMethod to afEmbeddedMessage, 5).  *message is a
+ * MAPI_OBJECT_MESSAGE like any other.  Saving it (SaveChangesMessage)
+ * saves it into the attachment only: SaveChangesAttachment, then the
+ * outer message's SaveChangesMessage, make it persistent (MS-OXCMSG
+ * 3.1.4.x).  Without Create, an attachment with no embedded message is
+ * MAPI_E_NOT_FOUND; a read-only attachment opened for writing
+ * MAPI_E_NO_ACCESS.
+ */
+enum MAPISTATUS OpenEmbeddedMessage(mapi_object_t *attachment, uint8_t mode, mapi_object_t *message);
+
+/* PidTagAttachMethod values (MS-OXCMSG 2.2.2.9) */
+#define MAPI_ATTACH_BY_VALUE 0x0001
+#define MAPI_ATTACH_EMBEDDED_MESSAGE 0x0005
 
 /* Streams (MS-OXCPRPT 2.2.9-2.2.20) */
 enum MAPISTATUS OpenStream(mapi_object_t *obj, uint32_t tag, uint8_t mode, mapi_object_t *stream);

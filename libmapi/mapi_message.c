@@ -651,6 +651,7 @@ enum MAPISTATUS CreateAttach(mapi_object_t *message, mapi_object_t *attachment)
 	if (ret == MAPI_E_SUCCESS) {
 		mapi_object_child(message, attachment, MAPI_OBJECT_ATTACHMENT, handle);
 		attachment->id = resp.u.create_attachment.u.ok.attachment_id;
+		attachment->folder_id = message->folder_id;
 	}
 	talloc_free(tmp);
 	return ret;
@@ -681,6 +682,7 @@ enum MAPISTATUS OpenAttach(mapi_object_t *message, uint32_t number, mapi_object_
 	if (ret == MAPI_E_SUCCESS) {
 		mapi_object_child(message, attachment, MAPI_OBJECT_ATTACHMENT, handle);
 		attachment->id = number;
+		attachment->folder_id = message->folder_id;
 	}
 	return ret;
 }
@@ -726,6 +728,42 @@ enum MAPISTATUS SaveChangesAttachment(mapi_object_t *attachment)
 	req.u.save_changes_attachment.save_flags = SAVE_KEEP_OPEN_READ_WRITE;
 	TMP_OR_FAIL(tmp, attachment);
 	ret = mapi_rop(attachment, tmp, &req, &resp, NULL);
+	talloc_free(tmp);
+	return ret;
+}
+
+enum MAPISTATUS OpenEmbeddedMessage(mapi_object_t *attachment, uint8_t mode, mapi_object_t *message)
+{
+	struct rop_request req;
+	struct rop_response resp;
+	enum MAPISTATUS ret;
+	uint32_t handle;
+	TALLOC_CTX *tmp;
+
+	if (!mapi_object_is(attachment, MAPI_T(MAPI_OBJECT_ATTACHMENT)) || message == NULL ||
+	    message == attachment ||
+	    (mode != MAPI_OPEN_READ && mode != MAPI_OPEN_READWRITE && mode != MAPI_OPEN_CREATE)) {
+		if (attachment != NULL && attachment->session != NULL) {
+			mapi_set_error(attachment->session,
+				       "OpenEmbeddedMessage: needs an attachment and mode 0, 1 or 2");
+		}
+		return MAPI_E_INVALID_PARAMETER;
+	}
+	memset(&req, 0, sizeof(req));
+	req.rop_id = RopOpenEmbeddedMessage;
+	req.u.open_embedded_message.logon_id = attachment->logon_id;
+	req.u.open_embedded_message.output_handle_index = 1;
+	req.u.open_embedded_message.code_page_id = 0x0FFF;	/* the logon's (MS-OXCROPS 2.2.6.16.1) */
+	/* MS-OXCMSG 2.2.3.16.1 OpenModeFlags: ReadOnly 0, ReadWrite 1, Create 2, as MAPI_OPEN_* */
+	req.u.open_embedded_message.open_mode_flags = mode;
+	TMP_OR_FAIL(tmp, attachment);
+	ret = mapi_rop(attachment, tmp, &req, &resp, &handle);
+	if (ret == MAPI_E_SUCCESS) {
+		mapi_object_child(attachment, message, MAPI_OBJECT_MESSAGE, handle);
+		message->id = resp.u.open_embedded_message.u.ok.message_id;
+		/* an embedded message lives in no folder; it keeps the outer one for reference */
+		message->folder_id = attachment->folder_id;
+	}
 	talloc_free(tmp);
 	return ret;
 }

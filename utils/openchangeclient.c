@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "libmapi/libmapi.h"
+#include "utils/exchange2mbox/oxcmail.h"
+#include "utils/exchange2mbox/oxcmail_load.h"
 
 #define PROGRAM "openchangeclient"
 #define EXIT_USAGE 2
@@ -53,6 +55,7 @@ struct options {
 	const char *folder, *parent, *attachments, *subject, *body;
 	const char *email, *start, *end, *due;
 	const char *container, *count;
+	const char *embed, *embed_body;	/* --create-message: an embedded message */
 	const char *to[MAX_LIST], *attach[MAX_LIST];
 	unsigned n_to, n_attach;
 };
@@ -76,12 +79,16 @@ static void usage(FILE *out)
 		"  --list-folders                      the folder tree under the IPM subtree\n"
 		"  --list-messages --folder F          MID, subject, sender and date of each message\n"
 		"  --fetch MID --folder F [--attachments DIR]\n"
-		"                                      subject, recipients, body (attachments saved to DIR)\n"
-		"  --dump MID --folder F               every property of a message\n"
+		"                                      subject, recipients, body (attachments saved to DIR,\n"
+		"                                      embedded messages as DIR/NAME.eml)\n"
+		"  --dump MID --folder F               every property of a message and, indented, of\n"
+		"                                      its embedded messages\n"
 		"  --create-folder NAME [--parent F]   a folder (default parent: the IPM subtree)\n"
 		"  --delete-folder F                   a folder with its contents\n"
 		"  --create-message --folder F --subject S [--body B] [--to ADDR]... [--attach FILE]...\n"
-		"                                      a message saved in folder F (not sent)\n"
+		"                   [--embed SUBJECT [--embed-body B]]\n"
+		"                                      a message saved in folder F (not sent), with an\n"
+		"                                      embedded message attached when --embed is given\n"
 		"  --delete-message MID --folder F\n"
 		"  --send ...                          not supported by this server yet\n"
 		"  --create-contact NAME [--email ADDR] [--folder F]        (default: Contacts)\n"
@@ -490,12 +497,15 @@ done:
 	return status;
 }
 
+static int fetch_embedded(struct client *c, mapi_object_t *msg, uint32_t number, const char *name,
+			  const char *dir);
+
 static int cmd_fetch(struct client *c, const struct options *o)
 {
 	static const uint32_t tags[] = { PidTagSubject, PidTagSenderName, PidTagSenderEmailAddress,
 					 PidTagMessageDeliveryTime, PidTagBody };
 	static const uint32_t acols[] = { PidTagAttachNumber, PidTagAttachLongFilename,
-					  PidTagAttachSize };
+					  PidTagAttachSize, PidTagAttachMethod };
 	static const char *const kinds[] = { "", "To", "Cc", "Bcc" };
 	mapi_object_t folder, msg, table;
 	struct mapi_propval *p;
@@ -540,7 +550,7 @@ static int cmd_fetch(struct client *c, const struct options *o)
 	}
 	ret = GetAttachmentTable(&msg, &table);
 	if (ret == MAPI_E_SUCCESS) {
-		ret = SetColumns(&table, acols, 3);
+		ret = SetColumns(&table, acols, 4);
 	}
 	while (ret == MAPI_E_SUCCESS && status == 0) {
 		ret = QueryRows(c->mem_ctx, &table, 100, &rows, &n);
@@ -556,6 +566,11 @@ static int cmd_fetch(struct client *c, const struct options *o)
 				continue;
 			}
 			name = str_of(&a[1]);
+			if (rows[i].count >= 4 && a[3].tag == PidTagAttachMethod &&
+			    a[3].value.i32 == MAPI_ATTACH_EMBEDDED_MESSAGE) {
+				status = fetch_embedded(c, &msg, a[0].value.i32, name, o->attachments);
+				continue;
+			}
 			printf("Attachment: %u %s", (unsigned)a[0].value.i32, name != NULL ? name : "");
 			if (MAPI_PROP_TYPE(a[2].tag) == PTYP_INTEGER32) {
 				printf(" (%u bytes)", (unsigned)a[2].value.i32);
@@ -755,11 +770,224 @@ static const char *tag_name(uint32_t tag)
 	return NULL;
 }
 
+/* --- embedded messages (MS-OXCMSG 2.2.2.9 afEmbeddedMessage) -------------- */
+
+/* Dumps no deeper than the converter exports (oxcmail.h) */
+#define EMBED_MAX_DEPTH OXCMAIL_MAX_DEPTH
+
+/* Opens attachment NUMBER of MSG and the message embedded in it, read-only. */
+static int open_embedded(struct client *c, mapi_object_t *msg, uint32_t number,
+			 mapi_object_t *attach, mapi_object_t *embedded)
+{
+	enum MAPISTATUS ret = OpenAttach(msg, number, attach);
+
+	if (ret == MAPI_E_SUCCESS) {
+		ret = OpenEmbeddedMessage(attach, MAPI_OPEN_READ, embedded);
+	}
+	return ret == MAPI_E_SUCCESS ? 0 : fail(c, "cannot open an embedded message", ret);
+}
+
+/*
+ * --fetch of an attachment holding a message: its subject, and with DIR
+ * the message as DIR/NAME.eml (RFC 5322, CRLF), converted by the
+ * exchange2mbox core with its own attachments and embedded messages.
+ */
+static int fetch_embedded(struct client *c, mapi_object_t *msg, uint32_t number, const char *name,
+			  const char *dir)
+{
+	TALLOC_CTX *tmp = talloc_new(c->mem_ctx);
+	mapi_object_t attach, embedded;
+	struct oxcmail_message m;
+	struct oxcmail_options opts = { .flags = OXCMAIL_CRLF };
+	const struct mapi_propval *subject;
+	char *text, *file, *path;
+	size_t len;
+	FILE *f;
+	int status;
+
+	mapi_object_init(&attach);
+	mapi_object_init(&embedded);
+	status = open_embedded(c, msg, number, &attach, &embedded);
+	if (status == 0 && !oxcmail_load_message(tmp, &embedded, 0, &m)) {
+		status = fail(c, "cannot read an embedded message", MAPI_E_CALL_FAILED);
+	}
+	if (status != 0) {
+		goto done;
+	}
+	subject = GetPropValue(m.props, m.prop_count, PidTagSubject);
+	printf("Attachment: %u %s (embedded message: %s)\n", (unsigned)number, name != NULL ? name : "",
+	       subject != NULL ? subject->value.string : "");
+	if (dir == NULL) {
+		goto done;
+	}
+	text = oxcmail_export(tmp, &m, &opts, &len);
+	file = safe_file_name(tmp, name != NULL ? name : subject != NULL ? subject->value.string : NULL,
+			      number);
+	len = text != NULL ? len : 0;
+	if (text == NULL || file == NULL) {
+		status = error("%s", "out of memory");
+		goto done;
+	}
+	if (strlen(file) < 4 || strcasecmp(file + strlen(file) - 4, ".eml") != 0) {
+		file = talloc_asprintf(tmp, "%s.eml", file);
+	}
+	path = talloc_asprintf(tmp, "%s/%s", dir, file);
+	f = fopen(path, "wb");
+	if (f == NULL) {
+		status = error("cannot write %s", path);
+		goto done;
+	}
+	if (fwrite(text, 1, len, f) != len) {
+		status = error("cannot write %s", path);
+	}
+	if (fclose(f) != 0 && status == 0) {
+		status = error("cannot write %s", path);
+	}
+	if (status == 0) {
+		printf("Saved: %s\n", path);
+	}
+done:
+	mapi_object_release(&embedded);
+	mapi_object_release(&attach);
+	talloc_free(tmp);
+	return status;
+}
+
+/* --dump's lines: name, tag, type and value of each property, indented by INDENT spaces. */
+static void print_props(const struct mapi_propval *p, uint32_t n, unsigned indent)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *name = tag_name(p[i].tag);
+
+		printf("%*s", (int)indent, "");
+		if (name != NULL) {
+			printf("%s", name);
+		} else {
+			printf("0x%04x", (unsigned)MAPI_PROP_ID(p[i].tag));
+		}
+		printf("\t0x%08x\t%s\t", (unsigned)p[i].tag, type_name(MAPI_PROP_TYPE(p[i].tag)));
+		print_value(&p[i]);
+		putchar('\n');
+	}
+}
+
+/*
+ * --dump of MSG's embedded messages, DEPTH levels down: a heading per
+ * attachment holding one, then its properties indented two spaces per
+ * level, then its own embedded messages.
+ */
+static int dump_embedded(struct client *c, mapi_object_t *msg, unsigned depth)
+{
+	static const uint32_t cols[] = { PidTagAttachNumber, PidTagAttachMethod };
+	mapi_object_t table;
+	struct mapi_row *rows;
+	uint32_t n, i;
+	enum MAPISTATUS ret;
+	int status = 0;
+
+	mapi_object_init(&table);
+	ret = GetAttachmentTable(msg, &table);
+	if (ret == MAPI_E_SUCCESS) {
+		ret = SetColumns(&table, cols, 2);
+	}
+	while (ret == MAPI_E_SUCCESS && status == 0) {
+		ret = QueryRows(c->mem_ctx, &table, 100, &rows, &n);
+		if (ret != MAPI_E_SUCCESS || n == 0) {
+			break;
+		}
+		for (i = 0; i < n && status == 0; i++) {
+			const struct mapi_propval *a = rows[i].props;
+			mapi_object_t attach, embedded;
+			struct mapi_propval *p = NULL;
+			uint32_t np = 0;
+
+			if (rows[i].count < 2 || a[0].tag != PidTagAttachNumber ||
+			    a[1].tag != PidTagAttachMethod ||
+			    a[1].value.i32 != MAPI_ATTACH_EMBEDDED_MESSAGE) {
+				continue;
+			}
+			printf("%*sEmbedded message in attachment %u:\n", (int)(2 * depth - 2), "",
+			       (unsigned)a[0].value.i32);
+			if (depth >= EMBED_MAX_DEPTH) {
+				printf("%*s(nested too deep: not shown)\n", (int)(2 * depth), "");
+				continue;
+			}
+			mapi_object_init(&attach);
+			mapi_object_init(&embedded);
+			status = open_embedded(c, msg, a[0].value.i32, &attach, &embedded);
+			if (status == 0) {
+				ret = GetPropsAll(c->mem_ctx, &embedded, &p, &np);
+				if (ret != MAPI_E_SUCCESS) {
+					status = fail(c, "cannot read an embedded message", ret);
+				}
+			}
+			if (status == 0) {
+				print_props(p, np, 2 * depth);
+				talloc_free(p);
+				status = dump_embedded(c, &embedded, depth + 1);
+			}
+			mapi_object_release(&embedded);
+			mapi_object_release(&attach);
+		}
+	}
+	mapi_object_release(&table);
+	if (ret != MAPI_E_SUCCESS && status == 0) {
+		status = fail(c, "cannot list the attachments", ret);
+	}
+	return status;
+}
+
+/*
+ * --create-message --embed SUBJECT: an attachment holding a new message
+ * (RopOpenEmbeddedMessage with Create, which makes the attachment
+ * afEmbeddedMessage) with SUBJECT and BODY.  The embedded message is saved
+ * into the attachment, the attachment into MSG (MS-OXCMSG 3.2.5.16).
+ */
+static int add_embedded(struct client *c, mapi_object_t *msg, const char *subject, const char *body)
+{
+	mapi_object_t attach, embedded;
+	struct mapi_propval props[3];
+	enum MAPISTATUS ret;
+
+	mapi_object_init(&attach);
+	mapi_object_init(&embedded);
+	ret = CreateAttach(msg, &attach);
+	if (ret == MAPI_E_SUCCESS) {
+		/* what a client shows for the attachment: the message's subject */
+		props[0].tag = PidTagDisplayName;
+		props[0].value.string = (char *)subject;
+		ret = SetProps(&attach, props, 1);
+	}
+	if (ret == MAPI_E_SUCCESS) {
+		ret = OpenEmbeddedMessage(&attach, MAPI_OPEN_CREATE, &embedded);
+	}
+	if (ret == MAPI_E_SUCCESS) {
+		props[0].tag = PidTagMessageClass;
+		props[0].value.string = (char *)"IPM.Note";
+		props[1].tag = PidTagSubject;
+		props[1].value.string = (char *)subject;
+		props[2].tag = PidTagBody;
+		props[2].value.string = (char *)(body != NULL ? body : "");
+		ret = SetProps(&embedded, props, 3);
+	}
+	if (ret == MAPI_E_SUCCESS) {
+		ret = SaveChangesMessage(&embedded, NULL);
+	}
+	mapi_object_release(&embedded);
+	if (ret == MAPI_E_SUCCESS) {
+		ret = SaveChangesAttachment(&attach);
+	}
+	mapi_object_release(&attach);
+	return ret == MAPI_E_SUCCESS ? 0 : fail(c, "cannot attach the embedded message", ret);
+}
+
 static int cmd_dump(struct client *c, const struct options *o)
 {
 	mapi_object_t folder, msg;
 	struct mapi_propval *p = NULL;
-	uint32_t n = 0, i;
+	uint32_t n = 0;
 	uint64_t mid;
 	enum MAPISTATUS ret;
 	int status;
@@ -773,17 +1001,9 @@ static int cmd_dump(struct client *c, const struct options *o)
 			status = fail(c, "cannot read the properties", ret);
 		}
 	}
-	for (i = 0; status == 0 && i < n; i++) {
-		const char *name = tag_name(p[i].tag);
-
-		if (name != NULL) {
-			printf("%s", name);
-		} else {
-			printf("0x%04x", (unsigned)MAPI_PROP_ID(p[i].tag));
-		}
-		printf("\t0x%08x\t%s\t", (unsigned)p[i].tag, type_name(MAPI_PROP_TYPE(p[i].tag)));
-		print_value(&p[i]);
-		putchar('\n');
+	if (status == 0) {
+		print_props(p, n, 0);
+		status = dump_embedded(c, &msg, 1);
 	}
 	mapi_object_release(&msg);
 	mapi_object_release(&folder);
@@ -946,6 +1166,9 @@ static int cmd_create_message(struct client *c, const struct options *o)
 	}
 	for (i = 0; status == 0 && i < o->n_attach; i++) {
 		status = add_attachment(c, &msg, o->attach[i]);
+	}
+	if (status == 0 && o->embed != NULL) {
+		status = add_embedded(c, &msg, o->embed, o->embed_body);
 	}
 	if (status == 0) {
 		ret = SaveChangesMessage(&msg, &mid);
@@ -1185,6 +1408,7 @@ enum {
 	OPT_HELP = 256, OPT_PROFILE, OPT_PROFILE_FILE, OPT_SERVER, OPT_USER, OPT_PASSWORD,
 	OPT_DOMAIN, OPT_FOLDER, OPT_PARENT, OPT_ATTACHMENTS, OPT_SUBJECT, OPT_BODY, OPT_TO,
 	OPT_ATTACH, OPT_EMAIL, OPT_START, OPT_END, OPT_DUE, OPT_CONTAINER, OPT_COUNT,
+	OPT_EMBED, OPT_EMBED_BODY,
 };
 
 /* --- the address book ---------------------------------------------------- */
@@ -1306,6 +1530,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "gal", no_argument, NULL, CMD_GAL },
 		{ "container", required_argument, NULL, OPT_CONTAINER },
 		{ "count", required_argument, NULL, OPT_COUNT },
+		{ "embed", required_argument, NULL, OPT_EMBED },
+		{ "embed-body", required_argument, NULL, OPT_EMBED_BODY },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, status;
@@ -1331,6 +1557,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_DUE: o->due = optarg; break;
 		case OPT_CONTAINER: o->container = optarg; break;
 		case OPT_COUNT: o->count = optarg; break;
+		case OPT_EMBED: o->embed = optarg; break;
+		case OPT_EMBED_BODY: o->embed_body = optarg; break;
 		case OPT_TO:
 			if (o->n_to == MAX_LIST) {
 				return usage_error("%s", "too many --to");
@@ -1377,6 +1605,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->cmd == CMD_CREATE_MESSAGE && o->subject == NULL) {
 		return usage_error("%s", "--create-message needs --subject");
+	}
+	if ((o->embed != NULL || o->embed_body != NULL) && o->cmd != CMD_CREATE_MESSAGE) {
+		return usage_error("%s", "--embed goes with --create-message");
+	}
+	if (o->embed_body != NULL && o->embed == NULL) {
+		return usage_error("%s", "--embed-body needs --embed SUBJECT");
 	}
 	if (o->cmd == CMD_CREATE_APPOINTMENT && (o->start == NULL || o->end == NULL)) {
 		return usage_error("%s", "--create-appointment needs --start and --end");

@@ -130,6 +130,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					  .attachments = att, .attachment_count = 1 };
 	inner.keywords = &f[0];	/* subject, names, addresses: any strings */
 	inner.keyword_count = ctl[7] >> 5;
+	/* an embedded message that embeds itself: only OXCMAIL_MAX_DEPTH ends it */
+	if (ctl[5] & 4)
+		inner.attachment_count = 2;
 	msg = inner;
 	msg.attachment_count = ctl[6] % 3;
 	opts.flags = (ctl[7] & 1) ? OXCMAIL_CRLF : 0;

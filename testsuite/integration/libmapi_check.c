@@ -6,7 +6,7 @@
  *   CONNECTION: --server S --user U --password P [--domain D] [--kerberos --realm R]
  *              [--binding B]
  *            or --profile-file F --profile NAME [--password P]
- *   COMMAND: logon | inbox | roundtrip | entryids | resolve NAME | threads N | badargs
+ *   COMMAND: logon | inbox | roundtrip | embedded | entryids | resolve NAME | threads N | badargs
  *            | hierarchy | gal PAGE [CONTAINER] | seek PREFIX | logons
  *
  * Prints one result line per command ("ok ...", or "error 0xSTATUS NAME:
@@ -315,6 +315,267 @@ static int cmd_roundtrip(TALLOC_CTX *mem_ctx)
 	CHECK(NULL, logon(mem_ctx, &s));
 	status = roundtrip(mem_ctx, s);
 	MapiLogoff(s);
+	return status;
+}
+
+/* --- embedded messages (MS-OXCMSG 3.2.5.16) ------------------------------------ */
+
+static const char outer_subject[] = "libmapi: письмо с вложенным письмом";
+static const char embedded_subject[] = "Вложенное письмо — 埋め込み";
+static const char embedded_body[] = "Текст вложенного письма.\n本文。\n";
+static const char inner_name[] = "внутри.bin";
+#define INNER_SIZE 40000
+
+/* Every byte of TAG's stream on OBJ into *out (*len bytes). */
+static int read_all(TALLOC_CTX *mem_ctx, struct mapi_session *s, mapi_object_t *obj, uint32_t tag,
+		    uint8_t **out, uint32_t *len)
+{
+	mapi_object_t stream;
+	uint8_t *buf;
+	uint32_t done = 0, got;
+
+	mapi_object_init(&stream);
+	CHECK(s, OpenStream(obj, tag, MAPI_OPEN_READ, &stream));
+	buf = talloc_array(mem_ctx, uint8_t, stream.stream_size + 1);
+	EXPECT(buf != NULL);
+	do {
+		got = 0;
+		CHECK(s, ReadStream(&stream, buf + done, stream.stream_size + 1 - done, &got));
+		done += got;
+	} while (got != 0 && done <= stream.stream_size);
+	CHECK(s, mapi_object_release(&stream));
+	*out = buf;
+	*len = done;
+	return 0;
+}
+
+/*
+ * Writes a message whose attachment 0 is an embedded message with its own
+ * subject, body, recipient and by-value attachment; attachment 1 is a
+ * plain file.  The embedded message is saved into its attachment, the
+ * attachment into the message, the message into the folder (MS-OXCMSG
+ * 3.1.4.x).  An embedded change released without SaveChangesMessage is
+ * lost.
+ */
+static int embedded_write(TALLOC_CTX *mem_ctx, struct mapi_session *s, const uint8_t *inner,
+			  uint64_t *folder_fid, uint64_t *mid)
+{
+	mapi_object_t store, top, folder, msg, att, emb, inner_att, stream;
+	struct mapi_propval props[3];
+	struct mapi_recipient recip = { MAPI_TO, "Пётр Петров", "petr@example.ru" };
+	uint64_t top_fid;
+	char folder_name[64];
+
+	mapi_object_init(&store);
+	mapi_object_init(&top);
+	mapi_object_init(&folder);
+	mapi_object_init(&msg);
+	mapi_object_init(&att);
+	mapi_object_init(&emb);
+	mapi_object_init(&inner_att);
+	mapi_object_init(&stream);
+	CHECK(s, OpenMsgStore(s, &store));
+	CHECK(s, GetDefaultFolder(&store, olFolderTopInformationStore, &top_fid));
+	CHECK(s, OpenFolder(&store, top_fid, &top));
+	snprintf(folder_name, sizeof(folder_name), "libmapi embedded %d", (int)getpid());
+	CHECK(s, CreateFolder(&top, MAPI_FOLDER_GENERIC, folder_name, NULL, false, &folder));
+	*folder_fid = folder.id;
+
+	CHECK(s, CreateMessage(&folder, &msg));
+	props[0].tag = PidTagSubject;
+	props[0].value.string = (char *)outer_subject;
+	props[1].tag = PidTagMessageClass;
+	props[1].value.string = (char *)"IPM.Note";
+	CHECK(s, SetProps(&msg, props, 2));
+
+	CHECK(s, CreateAttach(&msg, &att));
+	EXPECT(att.id == 0);
+	/* before Create there is nothing to open */
+	EXPECT(OpenEmbeddedMessage(&att, MAPI_OPEN_READ, &emb) == MAPI_E_NOT_FOUND);
+	EXPECT(MapiLastError(s) != NULL && strstr(MapiLastError(s), "OpenEmbeddedMessage") != NULL);
+	CHECK(s, OpenEmbeddedMessage(&att, MAPI_OPEN_CREATE, &emb));
+	EXPECT(emb.type == MAPI_OBJECT_MESSAGE);
+	props[0].tag = PidTagSubject;
+	props[0].value.string = (char *)embedded_subject;
+	props[1].tag = PidTagBody;
+	props[1].value.string = (char *)embedded_body;
+	props[2].tag = PidTagMessageClass;
+	props[2].value.string = (char *)"IPM.Note";
+	CHECK(s, SetProps(&emb, props, 3));
+	CHECK(s, ModifyRecipients(&emb, &recip, 1));
+	CHECK(s, CreateAttach(&emb, &inner_att));
+	props[0].tag = PidTagAttachMethod;
+	props[0].value.i32 = MAPI_ATTACH_BY_VALUE;
+	props[1].tag = PidTagAttachLongFilename;
+	props[1].value.string = (char *)inner_name;
+	CHECK(s, SetProps(&inner_att, props, 2));
+	CHECK(s, OpenStream(&inner_att, PidTagAttachDataBinary, MAPI_OPEN_CREATE, &stream));
+	CHECK(s, WriteStream(&stream, inner, INNER_SIZE));
+	CHECK(s, CommitStream(&stream));
+	CHECK(s, mapi_object_release(&stream));
+	CHECK(s, SaveChangesAttachment(&inner_att));
+	CHECK(s, mapi_object_release(&inner_att));
+	CHECK(s, SaveChangesMessage(&emb, NULL));
+	CHECK(s, mapi_object_release(&emb));
+
+	/* a change to the embedded message that is never saved does not reach the attachment */
+	CHECK(s, OpenEmbeddedMessage(&att, MAPI_OPEN_READWRITE, &emb));
+	props[0].tag = PidTagSubject;
+	props[0].value.string = (char *)"never saved";
+	CHECK(s, SetProps(&emb, props, 1));
+	CHECK(s, mapi_object_release(&emb));
+	CHECK(s, SaveChangesAttachment(&att));
+	CHECK(s, mapi_object_release(&att));
+
+	/* attachment 1: a file, which has no embedded message */
+	CHECK(s, CreateAttach(&msg, &att));
+	props[0].tag = PidTagAttachMethod;
+	props[0].value.i32 = MAPI_ATTACH_BY_VALUE;
+	props[1].tag = PidTagAttachLongFilename;
+	props[1].value.string = (char *)"plain.txt";
+	props[2].tag = PidTagAttachDataBinary;
+	props[2].value.binary.len = 5;
+	props[2].value.binary.data = (uint8_t *)"plain";
+	CHECK(s, SetProps(&att, props, 3));
+	CHECK(s, SaveChangesAttachment(&att));
+	CHECK(s, mapi_object_release(&att));
+	CHECK(s, SaveChangesMessage(&msg, mid));
+	CHECK(s, mapi_object_release(&msg));
+	CHECK(s, mapi_object_release(&folder));
+	CHECK(s, mapi_object_release(&top));
+	CHECK(s, mapi_object_release(&store));
+	(void)mem_ctx;
+	return 0;
+}
+
+/* Reads everything back in another session, checks the errors, deletes the folder. */
+static int embedded_read(TALLOC_CTX *mem_ctx, struct mapi_session *s, const uint8_t *inner,
+			 uint64_t folder_fid, uint64_t mid)
+{
+	mapi_object_t store, top, folder, msg, att, emb, inner_att, table, stream;
+	uint32_t tags[] = { PidTagSubject, PidTagBody, PidTagMessageClass };
+	uint32_t atags[] = { PidTagAttachMethod, PidTagAttachLongFilename };
+	uint32_t acols[] = { PidTagAttachNumber, PidTagAttachMethod };
+	struct mapi_propval *got;
+	struct mapi_recipient *rgot;
+	struct mapi_row *rows;
+	uint8_t *data = NULL;
+	uint32_t n, len = 0;
+	uint64_t top_fid;
+
+	mapi_object_init(&store);
+	mapi_object_init(&top);
+	mapi_object_init(&folder);
+	mapi_object_init(&msg);
+	mapi_object_init(&att);
+	mapi_object_init(&emb);
+	mapi_object_init(&inner_att);
+	mapi_object_init(&table);
+	mapi_object_init(&stream);
+	CHECK(s, OpenMsgStore(s, &store));
+	CHECK(s, OpenFolder(&store, folder_fid, &folder));
+	CHECK(s, OpenMessage(&folder, folder_fid, mid, MAPI_OPEN_READ, &msg));
+	CHECK(s, GetProps(mem_ctx, &msg, tags, 1, &got));
+	EXPECT(string_of(&got[0]) != NULL && strcmp(string_of(&got[0]), outer_subject) == 0);
+
+	/* the attachment table says which attachment holds a message */
+	CHECK(s, GetAttachmentTable(&msg, &table));
+	CHECK(s, SetColumns(&table, acols, 2));
+	CHECK(s, QueryRows(mem_ctx, &table, 10, &rows, &n));
+	EXPECT(n == 2);
+	EXPECT(rows[0].props[0].value.i32 == 0 && rows[0].props[1].tag == PidTagAttachMethod);
+	EXPECT(rows[0].props[1].value.i32 == MAPI_ATTACH_EMBEDDED_MESSAGE);
+	EXPECT(rows[1].props[1].value.i32 == MAPI_ATTACH_BY_VALUE);
+	CHECK(s, mapi_object_release(&table));
+
+	CHECK(s, OpenAttach(&msg, 0, &att));
+	CHECK(s, GetProps(mem_ctx, &att, atags, 1, &got));
+	/* set by the server when the embedded message was created (MS-OXCMSG 3.2.5.16) */
+	EXPECT(got[0].tag == PidTagAttachMethod && got[0].value.i32 == MAPI_ATTACH_EMBEDDED_MESSAGE);
+	CHECK(s, OpenEmbeddedMessage(&att, MAPI_OPEN_READ, &emb));
+	CHECK(s, GetProps(mem_ctx, &emb, tags, 3, &got));
+	EXPECT(string_of(&got[0]) != NULL && strcmp(string_of(&got[0]), embedded_subject) == 0);
+	EXPECT(string_of(&got[1]) != NULL && strcmp(string_of(&got[1]), embedded_body) == 0);
+	EXPECT(string_of(&got[2]) != NULL && strcmp(string_of(&got[2]), "IPM.Note") == 0);
+	CHECK(s, ReadRecipients(mem_ctx, &emb, &rgot, &n));
+	EXPECT(n == 1 && rgot[0].type == MAPI_TO);
+	EXPECT(rgot[0].display_name != NULL && strcmp(rgot[0].display_name, "Пётр Петров") == 0);
+	EXPECT(rgot[0].smtp_address != NULL && strcmp(rgot[0].smtp_address, "petr@example.ru") == 0);
+	CHECK(s, GetAttachmentTable(&emb, &table));
+	CHECK(s, SetColumns(&table, acols, 1));
+	CHECK(s, QueryRows(mem_ctx, &table, 10, &rows, &n));
+	EXPECT(n == 1 && rows[0].props[0].tag == PidTagAttachNumber);
+	CHECK(s, mapi_object_release(&table));
+	CHECK(s, OpenAttach(&emb, rows[0].props[0].value.i32, &inner_att));
+	CHECK(s, GetProps(mem_ctx, &inner_att, atags, 2, &got));
+	EXPECT(got[0].value.i32 == MAPI_ATTACH_BY_VALUE);
+	EXPECT(string_of(&got[1]) != NULL && strcmp(string_of(&got[1]), inner_name) == 0);
+	if (read_all(mem_ctx, s, &inner_att, PidTagAttachDataBinary, &data, &len) != 0) {
+		return 1;
+	}
+	EXPECT(len == INNER_SIZE && memcmp(data, inner, INNER_SIZE) == 0);
+	CHECK(s, mapi_object_release(&inner_att));
+	/* a read-only embedded message cannot be saved */
+	EXPECT(SaveChangesMessage(&emb, NULL) != MAPI_E_SUCCESS);
+	CHECK(s, mapi_object_release(&emb));
+
+	/* errors: the wrong object, a bad mode, an attachment without a message */
+	EXPECT(OpenEmbeddedMessage(&msg, MAPI_OPEN_READ, &emb) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(OpenEmbeddedMessage(&att, 7, &emb) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(OpenEmbeddedMessage(&att, MAPI_OPEN_READ, &att) == MAPI_E_INVALID_PARAMETER);
+	EXPECT(emb.type == MAPI_OBJECT_NONE);
+	CHECK(s, mapi_object_release(&att));
+	CHECK(s, OpenAttach(&msg, 1, &att));
+	EXPECT(OpenEmbeddedMessage(&att, MAPI_OPEN_READ, &emb) == MAPI_E_NOT_FOUND);
+	EXPECT(MapiLastError(s) != NULL && strstr(MapiLastError(s), "OpenEmbeddedMessage") != NULL);
+	printf("not found: %s\n", MapiLastError(s));
+	/* the message is open read-only, so is its attachment: no writing into it */
+	{
+		enum MAPISTATUS ret = OpenEmbeddedMessage(&att, MAPI_OPEN_CREATE, &emb);
+
+		printf("create in a read-only attachment: 0x%08x\n", (unsigned)ret);
+		EXPECT(ret != MAPI_E_SUCCESS);
+	}
+	CHECK(s, mapi_object_release(&att));
+	CHECK(s, mapi_object_release(&msg));
+	CHECK(s, mapi_object_release(&folder));
+
+	CHECK(s, GetDefaultFolder(&store, olFolderTopInformationStore, &top_fid));
+	CHECK(s, OpenFolder(&store, top_fid, &top));
+	CHECK(s, DeleteFolder(&top, folder_fid, MAPI_DEL_MESSAGES | MAPI_DEL_FOLDERS));
+	CHECK(s, mapi_object_release(&top));
+	CHECK(s, mapi_object_release(&store));
+	return 0;
+}
+
+static int cmd_embedded(TALLOC_CTX *mem_ctx)
+{
+	struct mapi_session *s = NULL;
+	uint64_t folder_fid = 0, mid = 0;
+	uint8_t *inner;
+	uint32_t i;
+	int status;
+
+	inner = talloc_array(mem_ctx, uint8_t, INNER_SIZE);
+	EXPECT(inner != NULL);
+	for (i = 0; i < INNER_SIZE; i++) {
+		inner[i] = (uint8_t)(i * 131u ^ i >> 7);
+	}
+	CHECK(NULL, logon(mem_ctx, &s));
+	status = embedded_write(mem_ctx, s, inner, &folder_fid, &mid);
+	MapiLogoff(s);
+	if (status != 0) {
+		return status;
+	}
+	printf("saved 0x%016llx\n", (unsigned long long)mid);
+	/* a new session: nothing cached on the client side */
+	s = NULL;
+	CHECK(NULL, logon(mem_ctx, &s));
+	status = embedded_read(mem_ctx, s, inner, folder_fid, mid);
+	MapiLogoff(s);
+	if (status == 0) {
+		printf("ok embedded\n");
+	}
 	return status;
 }
 
@@ -757,7 +1018,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: libmapi_check (--server S --user U --password P [--domain D] | "
 		"--profile-file F --profile NAME [--password P]) "
-		"logon|inbox|roundtrip|entryids|resolve NAME|threads N|badargs|hierarchy|"
+		"logon|inbox|roundtrip|embedded|entryids|resolve NAME|threads N|badargs|hierarchy|"
 		"gal PAGE [CONTAINER]|seek PREFIX|logons\n");
 	return 2;
 }
@@ -796,6 +1057,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "logon") == 0) status = cmd_logon(mem_ctx);
 	else if (strcmp(cmd, "inbox") == 0) status = cmd_inbox(mem_ctx);
 	else if (strcmp(cmd, "roundtrip") == 0) status = cmd_roundtrip(mem_ctx);
+	else if (strcmp(cmd, "embedded") == 0) status = cmd_embedded(mem_ctx);
 	else if (strcmp(cmd, "resolve") == 0 && arg) status = cmd_resolve(mem_ctx, arg);
 	else if (strcmp(cmd, "threads") == 0 && arg) status = cmd_threads(atoi(arg));
 	else if (strcmp(cmd, "badargs") == 0) status = cmd_badargs(mem_ctx);

@@ -58,6 +58,20 @@ BODY = "Добрый день!\nСм. вложение.\n"
 ATTACHMENT = bytes(range(256)) * 40 + b"\0\r\n\x00From \xff"
 ATT_NAME = "данные.bin"
 APPT_SUBJECT = "Совещание по проекту"
+# a message with an embedded message (MS-OXCMSG 2.2.2.9 afEmbeddedMessage), which holds a file and
+# another embedded message, in a folder of its own under the IPM subtree
+EMB_FOLDER = "Вложенные письма"
+OUTER_SUBJECT = "Пересылаю письмо"
+EMB_SUBJECT = "Исходное письмо — 元のメール"
+EMB_BODY = "Это вложенное письмо.\nСо своим вложением.\n"
+EMB_ATT_NAME = "внутри.dat"
+EMB_ATTACHMENT = bytes(range(255, -1, -1)) * 9 + b"\r\nFrom \0end"
+EMB_DISPLAY_NAME = "Исходное письмо"
+NESTED_SUBJECT = "Третий уровень"
+NESTED_BODY = "Самое глубокое письмо.\n"
+OPEN_EMBEDDED_CREATE = 0x02
+DEEP_SUBJECT = "Глубоко вложенные"
+DEEP_LEVELS = 10  # messages inside one another below the outer one; 7 are exported, then a note
 # 2026-03-10 09:00 to 10:30 UTC as FILETIME (100 ns since 1601)
 EPOCH_DIFF = 11644473600
 START = (1773133200 + EPOCH_DIFF) * 10 ** 7
@@ -140,6 +154,7 @@ class ExportersTest(unittest.TestCase):
             n = struct.unpack_from("<H", rest, 1)[0]
             folders = dict(read_rows(rest, 3, n, columns)[0])
             s.release(table[1])
+            cls.populate_embedded(s, ipm)
             cal_fid = folders["Calendar"]
             cal = s.open_folder(cal_fid)
             # the mailbox's ids for the two named properties, created (MS-OXCPRPT 2.2.12)
@@ -150,12 +165,80 @@ class ExportersTest(unittest.TestCase):
             assert count == 2 and start_id >= 0x8000 and end_id >= 0x8000, rest
             cls.create(s, cal, cal_fid, [(PID_TAG_MESSAGE_CLASS_W, "IPM.Appointment"),
                                          (PID_TAG_SUBJECT_W, APPT_SUBJECT)],
-                       times=[(start_id << 16 | PTYP_TIME, START), (end_id << 16 | PTYP_TIME, END)])
+                       times=[(start_id << 16 | PTYP_TIME, START), (end_id << 16 | PTYP_TIME, END)],
+                       # an exception of a recurring meeting is an embedded message (MS-OXOCAL 2.2.10.1.1)
+                       embedded=[(PID_TAG_MESSAGE_CLASS_W, "IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}"),
+                                 (PID_TAG_SUBJECT_W, APPT_SUBJECT + " (перенесено)")])
         finally:
             s.close()
 
     @classmethod
-    def create(cls, s, folder, fid, props, recipients=(), attachment=None, times=()):
+    def attach_file(cls, s, message, name, data):
+        _, table = cls.ok(s, bytes([0x23, 0, 0, 1]), [message, NONE_HANDLE])  # RopCreateAttachment
+        att = table[1]
+        cls.ok(s, set_properties([(PID_TAG_ATTACH_METHOD, ATTACH_BY_VALUE),
+                                  (PID_TAG_ATTACH_LONG_FILENAME_W, name)]), [att])
+        _, table = cls.ok(s, open_stream(PID_TAG_ATTACH_DATA_BINARY, STREAM_CREATE), [att, NONE_HANDLE])
+        stream = table[1]
+        for offset in range(0, len(data), 4096):
+            cls.ok(s, write_stream_rop(data[offset:offset + 4096]), [stream])
+        cls.ok(s, bytes([0x5D, 0, 0]), [stream])  # RopCommitStream
+        s.release(stream)
+        cls.ok(s, bytes([0x25, 0, 0, 1, KEEP_OPEN_READ_WRITE]), [message, att])  # RopSaveChangesAttachment
+        s.release(att)
+
+    @classmethod
+    def embed(cls, s, message, props, recipients=(), attachment=None, nested=None, display_name=None):
+        """An attachment made an embedded message by RopOpenEmbeddedMessage with Create
+        (MS-OXCROPS 2.2.6.16.1), filled, saved into the attachment, the attachment into MESSAGE."""
+        _, table = cls.ok(s, bytes([0x23, 0, 0, 1]), [message, NONE_HANDLE])  # RopCreateAttachment
+        att = table[1]
+        if display_name is not None:
+            cls.ok(s, set_properties([(PID_TAG_DISPLAY_NAME_W, display_name)]), [att])
+        _, table = cls.ok(s, bytes([0x46, 0, 0, 1]) + struct.pack("<HB", 0x0FFF, OPEN_EMBEDDED_CREATE),
+                          [att, NONE_HANDLE])
+        embedded = table[1]
+        cls.ok(s, set_properties(props), [embedded])
+        if recipients:
+            cls.ok(s, modify_recipients_rop(recipients), [embedded])
+        if attachment is not None:
+            cls.attach_file(s, embedded, *attachment)
+        if nested is not None and isinstance(nested[0], list):
+            cls.embed(s, embedded, nested[0], nested=nested[1:] or None)
+        elif nested is not None:
+            cls.embed(s, embedded, nested)
+        cls.ok(s, save_message_rop(KEEP_OPEN_READ_WRITE), [embedded])
+        s.release(embedded)
+        cls.ok(s, bytes([0x25, 0, 0, 1, KEEP_OPEN_READ_WRITE]), [message, att])  # RopSaveChangesAttachment
+        s.release(att)
+
+    @classmethod
+    def populate_embedded(cls, s, ipm):
+        rest, table = cls.ok(s, create_folder_rop(EMB_FOLDER), [ipm, NONE_HANDLE])
+        folder, fid = table[1], struct.unpack_from("<Q", rest)[0]
+        _, table = cls.ok(s, create_message_rop(fid), [folder, NONE_HANDLE])
+        message = table[1]
+        cls.ok(s, set_properties([(PID_TAG_SUBJECT_W, OUTER_SUBJECT), (PID_TAG_BODY_W, BODY)]), [message])
+        cls.embed(s, message, [(PID_TAG_MESSAGE_CLASS_W, "IPM.Note"), (PID_TAG_SUBJECT_W, EMB_SUBJECT),
+                               (PID_TAG_BODY_W, EMB_BODY)],
+                  recipients=RECIPIENTS, attachment=(EMB_ATT_NAME, EMB_ATTACHMENT),
+                  nested=[(PID_TAG_SUBJECT_W, NESTED_SUBJECT), (PID_TAG_BODY_W, NESTED_BODY)],
+                  display_name=EMB_DISPLAY_NAME)
+        cls.ok(s, save_message_rop(KEEP_OPEN_READ_WRITE), [message])
+        s.release(message)
+        # a chain deeper than the exporter goes
+        _, table = cls.ok(s, create_message_rop(fid), [folder, NONE_HANDLE])
+        message = table[1]
+        cls.ok(s, set_properties([(PID_TAG_SUBJECT_W, DEEP_SUBJECT)]), [message])
+        chain = [[(PID_TAG_SUBJECT_W, "Уровень %d" % level), (PID_TAG_BODY_W, "Текст %d\n" % level)]
+                 for level in range(1, DEEP_LEVELS + 1)]
+        cls.embed(s, message, chain[0], nested=chain[1:])
+        cls.ok(s, save_message_rop(KEEP_OPEN_READ_WRITE), [message])
+        s.release(message)
+        s.release(folder)
+
+    @classmethod
+    def create(cls, s, folder, fid, props, recipients=(), attachment=None, times=(), embedded=None):
         _, table = cls.ok(s, create_message_rop(fid), [folder, NONE_HANDLE])
         message = table[1]
         cls.ok(s, set_properties(props), [message])
@@ -164,18 +247,9 @@ class ExportersTest(unittest.TestCase):
         if recipients:
             cls.ok(s, modify_recipients_rop(recipients), [message])
         if attachment is not None:
-            _, table = cls.ok(s, bytes([0x23, 0, 0, 1]), [message, NONE_HANDLE])  # RopCreateAttachment
-            att = table[1]
-            cls.ok(s, set_properties([(PID_TAG_ATTACH_METHOD, ATTACH_BY_VALUE),
-                                      (PID_TAG_ATTACH_LONG_FILENAME_W, ATT_NAME)]), [att])
-            _, table = cls.ok(s, open_stream(PID_TAG_ATTACH_DATA_BINARY, STREAM_CREATE), [att, NONE_HANDLE])
-            stream = table[1]
-            for offset in range(0, len(attachment), 4096):
-                cls.ok(s, write_stream_rop(attachment[offset:offset + 4096]), [stream])
-            cls.ok(s, bytes([0x5D, 0, 0]), [stream])  # RopCommitStream
-            s.release(stream)
-            cls.ok(s, bytes([0x25, 0, 0, 1, KEEP_OPEN_READ_WRITE]), [message, att])  # RopSaveChangesAttachment
-            s.release(att)
+            cls.attach_file(s, message, ATT_NAME, attachment)
+        if embedded is not None:
+            cls.embed(s, message, embedded)
         cls.ok(s, save_message_rop(KEEP_OPEN_READ_WRITE), [message])
         s.release(message)
 
@@ -231,6 +305,50 @@ class ExportersTest(unittest.TestCase):
                                "--output", sub)
         self.assertEqual(out.strip(), "1 messages exported")
 
+    def test_embedded_messages(self):
+        """An attachment holding an embedded message is a message/rfc822 part: the embedded
+        message's subject, body, recipient and attachment bytes, and the message embedded in it."""
+        path = os.path.join(self.tmp, "embedded.mbox")
+        out, _ = self.run_tool(self.mbox_tool, *self.credentials(), "--folder", EMB_FOLDER,
+                               "--output", path)
+        self.assertEqual(out.strip(), "2 messages exported")
+        box = mailbox.mbox(path, create=False)
+        messages = [email.message_from_bytes(box.get_bytes(k), policy=email.policy.default)
+                    for k in box.keys()]
+        box.close()
+        self.assertEqual(len(messages), 2)
+        outer = [m for m in messages if str(m["subject"]) == OUTER_SUBJECT][0]
+        self.assertEqual(str(outer["subject"]), OUTER_SUBJECT)
+        atts = list(outer.iter_attachments())
+        self.assertEqual([a.get_content_type() for a in atts], ["message/rfc822"])
+        self.assertEqual(atts[0].get_filename(), EMB_DISPLAY_NAME)
+        inner = atts[0].get_content()
+        self.assertEqual(str(inner["subject"]), EMB_SUBJECT)
+        self.assertEqual(inner.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n"),
+                         EMB_BODY)
+        self.assertIn("ivan@example.com", str(inner["to"]))
+        inner_atts = list(inner.iter_attachments())
+        self.assertEqual([a.get_content_type() for a in inner_atts],
+                         ["application/octet-stream", "message/rfc822"])
+        self.assertEqual(inner_atts[0].get_filename(), EMB_ATT_NAME)
+        self.assertEqual(inner_atts[0].get_content(), EMB_ATTACHMENT)
+        nested = inner_atts[1].get_content()
+        self.assertEqual(str(nested["subject"]), NESTED_SUBJECT)
+        self.assertEqual(nested.get_content().replace("\r\n", "\n"), NESTED_BODY)
+
+        # eight messages deep (the outer one and seven embedded), then a note in place of the rest
+        m = [m for m in messages if str(m["subject"]) == DEEP_SUBJECT][0]
+        for level in range(1, 8):
+            parts = list(m.iter_attachments())
+            self.assertEqual([p.get_content_type() for p in parts], ["message/rfc822"], level)
+            m = parts[0].get_content()
+            self.assertEqual(str(m["subject"]), "Уровень %d" % level)
+            self.assertEqual(m.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n"),
+                             "Текст %d\n" % level)
+        parts = list(m.iter_attachments())
+        self.assertEqual([p.get_content_type() for p in parts], ["text/plain"])
+        self.assertIn("not exported", parts[0].get_content())
+
     def test_progress_on_a_terminal(self):
         master, slave = pty.openpty()
         try:
@@ -280,6 +398,8 @@ class ExportersTest(unittest.TestCase):
         path = os.path.join(self.tmp, "calendar.ics")
         out, _ = self.run_tool(self.ical_tool, *self.credentials(), "--output", path)
         self.assertRegex(out, r"^\d+ appointments exported")
+        # the appointment's embedded message (an exception) does not fail the export: it is counted
+        self.assertIn("\n1 embedded messages (exceptions of recurring appointments) not exported", out)
         event = [e for e in self.events(path) if e.get("SUMMARY") == APPT_SUBJECT]
         self.assertEqual(len(event), 1)
         self.assertEqual(event[0].get("DTSTART"), "20260310T090000Z")
@@ -320,6 +440,8 @@ class ExportersTest(unittest.TestCase):
                     "DTSTAMP:20260101T000000Z\nDTSTART:20260501T080000Z\nSUMMARY:valgrind\n"
                     "ATTENDEE:mailto:a@example.com\nEND:VEVENT\nEND:VCALENDAR\n")
         for wrapper, args in ((self.mbox_tool, ["--output", os.path.join(self.tmp, "v.mbox")]),
+                              (self.mbox_tool, ["--folder", EMB_FOLDER,
+                                                "--output", os.path.join(self.tmp, "v-emb.mbox")]),
                               (self.ical_tool, ["--output", os.path.join(self.tmp, "v.ics")]),
                               (self.ical_tool, ["--import", src])):
             # libtool's wrapper script is a shell script: run the real binary

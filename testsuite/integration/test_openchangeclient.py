@@ -2,6 +2,8 @@
 
 A blackbox test: only the built program's output, files and exit status.
 """
+import email
+import email.policy
 import os
 import shutil
 import subprocess
@@ -107,6 +109,48 @@ class OpenchangeclientTest(unittest.TestCase):
         _, err = self.run_tool(*self.credentials(), "--delete-folder", folder, expect=1)
         self.assertIn("no folder", err)
 
+    def test_embedded_message(self):
+        """--create-message --embed puts a message inside an attachment; --fetch lists it by
+        subject and saves it as an .eml file that Python's email module reads; --dump shows its
+        properties indented under the outer message's."""
+        tmp = tempfile.TemporaryDirectory(prefix="test_openchangeclient.")
+        self.addCleanup(tmp.cleanup)
+        inner_subject = "Вложенное: 埋め込みメッセージ"
+        inner_body = "Текст вложенного письма\nвторая строка\n"
+        source = os.path.join(tmp.name, "plain.txt")
+        with open(source, "wb") as f:
+            f.write(b"plain file\n")
+        mid = self.created("--create-message", "--folder", "Drafts", "--subject", "С вложенным письмом",
+                           "--attach", source, "--embed", inner_subject, "--embed-body", inner_body)
+        self.addCleanup(self.run_tool, *self.credentials(), "--delete-message", mid, "--folder", "Drafts",
+                        expect=None)
+        saved = os.path.join(tmp.name, "saved")
+        os.mkdir(saved)
+        out, _ = self.run_tool(*self.credentials(), "--fetch", mid, "--folder", "Drafts",
+                               "--attachments", saved)
+        self.assertRegex(out, r"(?m)^Attachment: 1 .*\(embedded message: %s\)$" % inner_subject)
+        self.assertEqual(sorted(os.listdir(saved)), sorted(["plain.txt", inner_subject + ".eml"]))
+        with open(os.path.join(saved, inner_subject + ".eml"), "rb") as f:
+            raw = f.read()
+        self.assertNotIn(b"\n", raw.replace(b"\r\n", b""), "an .eml file has CRLF line ends")
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        self.assertEqual(str(message["subject"]), inner_subject)
+        self.assertEqual(message.get_content().replace("\r\n", "\n"), inner_body)
+
+        out, _ = self.run_tool(*self.credentials(), "--dump", mid, "--folder", "Drafts")
+        lines = out.splitlines()
+        heading = lines.index("Embedded message in attachment 1:")
+        self.assertIn("PidTagSubject\t0x0037001f\tPtypString\tС вложенным письмом", lines[:heading])
+        self.assertIn("  PidTagSubject\t0x0037001f\tPtypString\t" + inner_subject, lines[heading:])
+        self.assertIn("  PidTagMessageClass\t0x001a001f\tPtypString\tIPM.Note", lines[heading:])
+        self.assertTrue(all(line.startswith("  ") for line in lines[heading + 1:]), out)
+
+        # --embed belongs to --create-message; --embed-body needs --embed
+        for args in (["--list-folders", "--embed", "x"],
+                     ["--create-message", "--folder", "Drafts", "--subject", "s", "--embed-body", "b"]):
+            _, err = self.run_tool(*self.credentials(), *args, expect=2)
+            self.assertIn("--embed", err)
+
     def created(self, *args):
         out, _ = self.run_tool(*self.credentials(), *args)
         self.assertRegex(out, r"Created message 0x[0-9a-f]{16}")
@@ -137,8 +181,8 @@ class OpenchangeclientTest(unittest.TestCase):
         self.run_tool(*self.credentials(), "--create-appointment", "x", expect=2)
 
     def test_under_valgrind(self):
-        """Create (with an attachment), fetch (saving it), dump and delete without a leak or
-        a memory error."""
+        """Create (with an attachment and an embedded message), fetch (saving both), dump and
+        delete without a leak or a memory error."""
         valgrind = shutil.which("valgrind")
         if valgrind is None:
             self.skipTest("valgrind is not installed")
@@ -167,7 +211,7 @@ class OpenchangeclientTest(unittest.TestCase):
             return out
 
         out = grind("--create-message", "--folder", "Drafts", "--subject", "valgrind",
-                    "--attach", source)
+                    "--attach", source, "--embed", "valgrind inner", "--embed-body", "inner body")
         mid = out.split()[-1]
         grind("--fetch", mid, "--folder", "Drafts", "--attachments", tmp.name)
         grind("--dump", mid, "--folder", "Drafts")

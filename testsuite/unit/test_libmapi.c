@@ -70,6 +70,7 @@ static void test_empty_objects(void **state)
 	assert_int_equal(OpenAttach(&empty, 0, &out), MAPI_E_INVALID_PARAMETER);
 	assert_int_equal(GetAttachmentTable(&empty, &out), MAPI_E_INVALID_PARAMETER);
 	assert_int_equal(SaveChangesAttachment(&empty), MAPI_E_INVALID_PARAMETER);
+	assert_int_equal(OpenEmbeddedMessage(&empty, MAPI_OPEN_READ, &out), MAPI_E_INVALID_PARAMETER);
 	assert_int_equal(OpenStream(&empty, PidTagBody, MAPI_OPEN_READ, &out), MAPI_E_INVALID_PARAMETER);
 	assert_int_equal(ReadStream(&empty, buf, sizeof(buf), &got), MAPI_E_INVALID_PARAMETER);
 	assert_int_equal(WriteStream(&empty, buf, sizeof(buf)), MAPI_E_INVALID_PARAMETER);

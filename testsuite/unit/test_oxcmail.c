@@ -460,6 +460,103 @@ static void test_from_props(void **state)
 	assert_null(a.data);
 }
 
+/*
+ * Embedded messages inside embedded messages (MS-OXCMSG 2.2.2.9
+ * afEmbeddedMessage, each a message/rfc822 part, RFC 2046 5.2.1): a chain
+ * of ten, each with its own subject, body and binary attachment.  Python's
+ * email module walks it: the first OXCMAIL_MAX_DEPTH levels are messages
+ * with their own parts, the next is a text/plain note, nothing deeper is
+ * written.  CRLF output, so the nested parts' line ends are checked too.
+ */
+#define CHAIN 10
+static const char nested_check_py[] =
+	"import email, email.policy, sys\n"
+	"raw = open(sys.argv[1], 'rb').read()\n"
+	"assert b'\\n' not in raw.replace(b'\\r\\n', b''), 'bare LF'\n"
+	"m = email.message_from_bytes(raw, policy=email.policy.default)\n"
+	"depth = int(sys.argv[2])\n"
+	"for level in range(depth):\n"
+	"    assert str(m['subject']) == 'Level %d \\u0443\\u0440\\u043e\\u0432\\u0435\\u043d\\u044c' % level, m['subject']\n"
+	"    body = m.get_body(preferencelist=('plain',)).get_content().replace('\\r\\n', '\\n')\n"
+	"    assert body == 'Body of level %d.\\n' % level, repr(body)\n"
+	"    atts = list(m.iter_attachments())\n"
+	"    assert len(atts) == 2, [a.get_content_type() for a in atts]\n"
+	"    assert atts[0].get_filename() == 'file-%d.bin' % level, atts[0].get_filename()\n"
+	"    assert atts[0].get_content() == bytes([level]) * 3 + b'\\0\\r\\nFrom x\\xff', atts[0].get_content()\n"
+	"    if level + 1 < depth:\n"
+	"        assert atts[1].get_content_type() == 'message/rfc822', atts[1].get_content_type()\n"
+	"        assert atts[1].get_filename() == 'level-%d.eml' % (level + 1)\n"
+	"        m = atts[1].get_content()\n"
+	"    else:\n"
+	"        assert atts[1].get_content_type() == 'text/plain', atts[1].get_content_type()\n"
+	"        assert 'not exported' in atts[1].get_content(), atts[1].get_content()\n"
+	"        assert b'Level %d ' % (level + 1) not in raw\n"
+	"print('ok: %d nested messages' % depth)\n";
+
+static void test_nested_embedded(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	static struct mapi_propval props[CHAIN][2];
+	static struct oxcmail_attachment atts[CHAIN][2];
+	static struct oxcmail_message chain[CHAIN];
+	static uint8_t data[CHAIN][13];
+	char dir[] = "/tmp/test_oxcmail.XXXXXX";
+	char path[PATH_MAX], script[PATH_MAX], cmd[3 * PATH_MAX];
+	struct oxcmail_options crlf = { .flags = OXCMAIL_CRLF, .message_id_domain = "example.test" };
+	size_t len, i;
+	char *text;
+	FILE *f;
+	int status;
+
+	(void)state;
+	for (i = 0; i < CHAIN; i++) {
+		props[i][0] = str_prop(PidTagSubject, talloc_asprintf(mem, "Level %zu уровень", i));
+		props[i][1] = str_prop(PidTagBody, talloc_asprintf(mem, "Body of level %zu.\n", i));
+		memset(data[i], (int)i, 3);
+		memcpy(data[i] + 3, "\0\r\nFrom x\xff", 10);
+		atts[i][0] = (struct oxcmail_attachment){ .filename = talloc_asprintf(mem, "file-%zu.bin", i),
+							  .mime_type = "application/octet-stream",
+							  .data = data[i], .len = 13 };
+		atts[i][1] = (struct oxcmail_attachment){ .filename = talloc_asprintf(mem, "level-%zu.eml", i + 1),
+							  .embedded = i + 1 < CHAIN ? &chain[i + 1] : NULL };
+		chain[i] = (struct oxcmail_message){ .props = props[i], .prop_count = 2, .attachments = atts[i],
+						     .attachment_count = i + 1 < CHAIN ? 2 : 1 };
+	}
+	text = oxcmail_export(mem, &chain[0], &crlf, &len);
+	assert_non_null(text);
+	check_lines(text, len, true);
+	/* the deepest exported level is OXCMAIL_MAX_DEPTH - 1; its embedded one is only a note */
+	assert_non_null(strstr(text, "Body of level 7."));
+	assert_null(strstr(text, "Body of level 8."));
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/nested.eml", dir);
+	snprintf(script, sizeof(script), "%s/check.py", dir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	f = fopen(script, "w");
+	assert_non_null(f);
+	assert_true(fputs(nested_check_py, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	snprintf(cmd, sizeof(cmd), "%s %s %s %d", OC_PYTHON3, script, path, OXCMAIL_MAX_DEPTH);
+	status = system(cmd);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	unlink(path);
+	unlink(script);
+	rmdir(dir);
+
+	/* a message that embeds itself ends at the same depth */
+	atts[0][1].embedded = &chain[0];
+	text = oxcmail_export(mem, &chain[0], &crlf, &len);
+	assert_non_null(text);
+	check_lines(text, len, true);
+	assert_non_null(strstr(text, "not exported"));
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_values),
 		cmocka_unit_test(test_related_html_only),
 		cmocka_unit_test(test_from_props),
+		cmocka_unit_test(test_nested_embedded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -136,9 +136,46 @@ out:
 	return found;
 }
 
+/*
+ * How many of MSG's attachments are embedded messages (PidTagAttachMethod
+ * afEmbeddedMessage).  A recurring appointment keeps its modified
+ * instances (exceptions) as such attachments (MS-OXOCAL 2.2.10.1.1); the
+ * converter has no RECURRENCE-ID yet, so they are counted and reported,
+ * not exported.  An attachment table that cannot be read counts none.
+ */
+static unsigned long embedded_attachments(mapi_object_t *msg)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	mapi_object_t table;
+	uint32_t cols[] = { PidTagAttachMethod };
+	unsigned long n = 0;
+
+	mapi_object_init(&table);
+	if (tmp != NULL && GetAttachmentTable(msg, &table) == MAPI_E_SUCCESS &&
+	    SetColumns(&table, cols, 1) == MAPI_E_SUCCESS) {
+		for (;;) {
+			struct mapi_row *rows = NULL;
+			uint32_t count = 0;
+
+			if (QueryRows(tmp, &table, 50, &rows, &count) != MAPI_E_SUCCESS || count == 0)
+				break;
+			for (uint32_t i = 0; i < count; i++) {
+				const struct mapi_propval *m =
+					GetPropValue(rows[i].props, rows[i].count, PidTagAttachMethod);
+				if (m != NULL && m->value.i32 == MAPI_ATTACH_EMBEDDED_MESSAGE)
+					n++;
+			}
+		}
+	}
+	mapi_object_release(&table);
+	talloc_free(tmp);
+	return n;
+}
+
 /* One appointment into CAL; false when it could not be read. */
 static bool export_appointment(mapi_object_t *folder, uint64_t fid, uint64_t mid,
-			       const uint16_t *ids, icalcomponent *cal, time_t now, bool *skipped)
+			       const uint16_t *ids, icalcomponent *cal, time_t now, bool *skipped,
+			       unsigned long *embedded)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	mapi_object_t msg;
@@ -189,6 +226,7 @@ static bool export_appointment(mapi_object_t *folder, uint64_t fid, uint64_t mid
 	case OXCICAL_OK:
 	case OXCICAL_ERR_BAD_RECUR:	/* the first instance is kept */
 		ok = true;
+		*embedded += embedded_attachments(&msg);
 		break;
 	case OXCICAL_ERR_MISSING:	/* no start: not an appointment (a note in the folder) */
 		ok = true;
@@ -466,7 +504,7 @@ int main(int argc, char **argv)
 		goto out_objects;
 	}
 	time_t now = time(NULL);
-	unsigned long exported = 0, skipped = 0, failed = 0;
+	unsigned long exported = 0, skipped = 0, failed = 0, embedded = 0;
 	bool progress = isatty(STDERR_FILENO);
 	uint32_t done = 0;
 	for (;;) {
@@ -488,7 +526,7 @@ int main(int argc, char **argv)
 			bool skip = false;
 			done++;
 			if (m && export_appointment(&folder, f ? f->value.i64 : fid, m->value.i64, ids,
-						    cal, now, &skip)) {
+						    cal, now, &skip, &embedded)) {
 				if (skip)
 					skipped++;
 				else
@@ -525,6 +563,9 @@ int main(int argc, char **argv)
 	if (skipped)
 		printf(" (%lu items without a start skipped)", skipped);
 	printf("\n");
+	if (embedded)
+		printf("%lu embedded messages (exceptions of recurring appointments) not exported\n",
+		       embedded);
 
 out_objects:
 	if (cal)

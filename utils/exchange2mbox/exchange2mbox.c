@@ -19,6 +19,7 @@
 
 #include "libmapi/libmapi.h"
 #include "utils/exchange2mbox/oxcmail.h"
+#include "utils/exchange2mbox/oxcmail_load.h"
 #include "utils/exchange2mbox/mbox.h"
 
 struct opts {
@@ -72,136 +73,20 @@ static int fail(struct mapi_session *s, const char *what, enum MAPISTATUS st)
 	return 1;
 }
 
-/* Reads a whole stream (PidTagAttachDataBinary can exceed one GetProps buffer, MS-OXCPRPT 3.2.5.1). */
-static bool read_stream(TALLOC_CTX *mem_ctx, mapi_object_t *obj, uint32_t tag, uint8_t **data,
-			size_t *len)
-{
-	mapi_object_t stream;
-	mapi_object_init(&stream);
-	if (OpenStream(obj, tag, MAPI_OPEN_READ, &stream) != MAPI_E_SUCCESS)
-		return false;
-	size_t cap = stream.stream_size ? stream.stream_size : 4096, n = 0;
-	uint8_t *buf = talloc_size(mem_ctx, cap);
-	bool ok = buf != NULL;
-	while (ok) {
-		uint32_t got = 0;
-		if (cap - n < 4096) {
-			cap *= 2;
-			buf = talloc_realloc_size(mem_ctx, buf, cap);
-			if (!buf) { ok = false; break; }
-		}
-		uint32_t want = (cap - n) > 0x7000 ? 0x7000 : (uint32_t)(cap - n);
-		if (ReadStream(&stream, buf + n, want, &got) != MAPI_E_SUCCESS) { ok = false; break; }
-		if (got == 0)
-			break;
-		n += got;
-	}
-	mapi_object_release(&stream);
-	*data = buf;
-	*len = n;
-	return ok;
-}
-
-static bool load_attachments(TALLOC_CTX *mem_ctx, mapi_object_t *msg,
-			     struct oxcmail_attachment **out, size_t *count)
-{
-	mapi_object_t table;
-	uint32_t cols[] = { PidTagAttachNumber };
-	struct oxcmail_attachment *atts = NULL;
-	size_t n = 0;
-
-	*out = NULL;
-	*count = 0;
-	mapi_object_init(&table);
-	if (GetAttachmentTable(msg, &table) != MAPI_E_SUCCESS)
-		return true;	/* no attachment table: no attachments */
-	if (SetColumns(&table, cols, 1) != MAPI_E_SUCCESS) {
-		mapi_object_release(&table);
-		return false;
-	}
-	for (;;) {
-		struct mapi_row *rows = NULL;
-		uint32_t nrows = 0;
-		if (QueryRows(mem_ctx, &table, 50, &rows, &nrows) != MAPI_E_SUCCESS) {
-			mapi_object_release(&table);
-			return false;
-		}
-		if (nrows == 0)
-			break;
-		for (uint32_t r = 0; r < nrows; r++) {
-			if (rows[r].count < 1 || rows[r].props[0].tag != PidTagAttachNumber)
-				continue;
-			mapi_object_t att;
-			mapi_object_init(&att);
-			if (OpenAttach(msg, rows[r].props[0].value.i32, &att) != MAPI_E_SUCCESS)
-				continue;
-			struct mapi_propval *props = NULL;
-			uint32_t pc = 0;
-			if (GetPropsAll(mem_ctx, &att, &props, &pc) != MAPI_E_SUCCESS) {
-				mapi_object_release(&att);
-				continue;
-			}
-			atts = talloc_realloc(mem_ctx, atts, struct oxcmail_attachment, n + 1);
-			if (!atts) {
-				mapi_object_release(&att);
-				mapi_object_release(&table);
-				return false;
-			}
-			oxcmail_attachment_from_props(props, pc, &atts[n]);
-			/* GetPropsAll may leave out or truncate a big binary: the stream is authoritative */
-			uint8_t *data;
-			size_t len;
-			if (read_stream(mem_ctx, &att, PidTagAttachDataBinary, &data, &len)) {
-				atts[n].data = data;
-				atts[n].len = len;
-			}
-			n++;
-			mapi_object_release(&att);
-		}
-	}
-	mapi_object_release(&table);
-	*out = atts;
-	*count = n;
-	return true;
-}
-
 static bool export_message(struct export_state *st, mapi_object_t *folder, uint64_t fid,
 			   uint64_t mid)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	mapi_object_t msg;
-	struct mapi_propval *props = NULL;
-	uint32_t pc = 0;
-	struct mapi_recipient *recips = NULL;
-	uint32_t rc = 0;
+	struct oxcmail_message m;
 	bool ok = false;
 
 	mapi_object_init(&msg);
 	if (!tmp || OpenMessage(folder, fid, mid, MAPI_OPEN_READ, &msg) != MAPI_E_SUCCESS)
 		goto out;
-	if (GetPropsAll(tmp, &msg, &props, &pc) != MAPI_E_SUCCESS)
-		goto out;
-	if (ReadRecipients(tmp, &msg, &recips, &rc) != MAPI_E_SUCCESS)
-		rc = 0;
-	struct oxcmail_recipient *orc = talloc_zero_array(tmp, struct oxcmail_recipient, rc ? rc : 1);
-	if (!orc)
-		goto out;
-	for (uint32_t i = 0; i < rc; i++) {
-		orc[i].type = recips[i].type == MAPI_CC ? OXCMAIL_CC :
-			      recips[i].type == MAPI_BCC ? OXCMAIL_BCC : OXCMAIL_TO;
-		orc[i].display_name = recips[i].display_name;
-		orc[i].smtp_address = recips[i].smtp_address;
-	}
-	struct oxcmail_attachment *atts = NULL;
-	size_t ac = 0;
-	if (!load_attachments(tmp, &msg, &atts, &ac))
+	if (!oxcmail_load_message(tmp, &msg, 0, &m))
 		goto out;
 
-	struct oxcmail_message m = {
-		.props = props, .prop_count = pc,
-		.recipients = orc, .recipient_count = rc,
-		.attachments = atts, .attachment_count = ac,
-	};
 	struct oxcmail_options o = { .flags = 0 };
 	size_t len = 0;
 	char *text = oxcmail_export(tmp, &m, &o, &len);

@@ -27,9 +27,9 @@
 #undef MAPI_PROP_TYPE
 #include "idl/gen_proptags.h"
 
-/* Embedded messages inside embedded messages: deeper ones are written as an
- * empty message/rfc822 part rather than recursing without bound. */
-#define OXCMAIL_MAX_DEPTH 8
+/* OXCMAIL_MAX_DEPTH (oxcmail.h) bounds the recursion through embedded
+ * messages: a message nested deeper becomes a short text/plain note, so a
+ * reader still sees that something was there. */
 
 /* A growable byte buffer; on allocation failure it stops growing and
  * remembers, so callers check once at the end. */
@@ -863,9 +863,12 @@ static void attachment_part(struct sbuf *sb, const struct oxcmail_attachment *a,
 			    const struct oxcmail_options *opts, unsigned depth, unsigned *seq)
 {
 	const char *name = a->filename != NULL && a->filename[0] != '\0' ? a->filename : NULL;
+	bool too_deep = a->embedded != NULL && depth + 1 >= OXCMAIL_MAX_DEPTH;
 	char *type;
 
-	if (a->embedded != NULL) {
+	if (too_deep) {
+		sb_str(sb, "Content-Type: text/plain; charset=us-ascii");
+	} else if (a->embedded != NULL) {
 		sb_str(sb, "Content-Type: message/rfc822");
 	} else {
 		type = sane_mime_type(sb->mem_ctx, a->mime_type);
@@ -886,11 +889,16 @@ static void attachment_part(struct sbuf *sb, const struct oxcmail_attachment *a,
 			sb_fmt(sb, "Content-ID: %s\n", id);
 		talloc_free(id);
 	}
+	if (too_deep) {
+		sb_fmt(sb, "Content-Transfer-Encoding: 7bit\n\n"
+		       "[An embedded message nested more than %d levels deep was not exported.]\n",
+		       OXCMAIL_MAX_DEPTH);
+		return;
+	}
 	if (a->embedded != NULL) {
 		/* our output is 7-bit, so the embedded message needs no encoding (RFC 2046 5.2.1) */
 		sb_str(sb, "Content-Transfer-Encoding: 7bit\n\n");
-		if (depth + 1 < OXCMAIL_MAX_DEPTH)
-			build_message(sb, a->embedded, opts, depth + 1, seq);
+		build_message(sb, a->embedded, opts, depth + 1, seq);
 		return;
 	}
 	sb_str(sb, "Content-Transfer-Encoding: base64\n\n");

@@ -48,10 +48,18 @@ struct oxcmail_attachment {
 	size_t len;
 	const char *content_id;		/* PidTagAttachContentId, without <>, may be NULL */
 	bool is_inline;			/* rendered in the body (attachment flags / hidden) */
-	/* An embedded message (PidTagAttachDataObject): written as message/rfc822;
-	 * data and mime_type are then ignored. */
+	/* An embedded message (PidTagAttachMethod afEmbeddedMessage, opened with
+	 * RopOpenEmbeddedMessage): written as a message/rfc822 part holding it,
+	 * converted the same way, its own attachments and embedded messages
+	 * included; data and mime_type are then ignored.  One nested deeper than
+	 * OXCMAIL_MAX_DEPTH messages (the outer one is the first) is written as a
+	 * text/plain note instead, so a caller need not load it: any non-NULL
+	 * message will do there. */
 	const struct oxcmail_message *embedded;
 };
+
+/* The most messages nested in one another that are exported as messages. */
+#define OXCMAIL_MAX_DEPTH 8
 
 struct oxcmail_message {
 	const struct mapi_propval *props;	/* strings UTF-8; unknown tags ignored */
