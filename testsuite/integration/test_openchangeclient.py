@@ -233,8 +233,11 @@ class OpenchangeclientTest(unittest.TestCase):
         found = samdb.search(base=samdb.domain_dn(), scope=ldb.SCOPE_SUBTREE,
                              expression="(&(showInAddressBook=%s)(!(msExchHideFromAddressLists=TRUE)))"
                              % ldb.binary_encode(os.environ["OC_TESTBED_GAL_DN"]),
-                             attrs=["sAMAccountName", "mail"])
-        expected = sorted(str(m.get("sAMAccountName", idx=0) or "") for m in found)
+                             attrs=["sAMAccountName", "mailNickname", "mail"])
+        # PidTagAccount is the alias (mailNickname), else the logon name: contacts have no
+        # sAMAccountName
+        expected = sorted(str(m.get("mailNickname", idx=0) or m.get("sAMAccountName", idx=0) or "")
+                          for m in found)
         for count in ("1", "4", "1000"):
             out, _ = self.run_tool(*self.credentials(), "--gal", "--count", count)
             lines = out.rstrip("\n").split("\n")
