@@ -220,7 +220,11 @@ void mapi_object_init(mapi_object_t *obj);
 /* Releases the server object (RopRelease) and empties OBJ. */
 enum MAPISTATUS mapi_object_release(mapi_object_t *obj);
 
-/* Stores: the user's mailbox, the public folders. */
+/*
+ * Stores: the user's mailbox, the public folders.  Up to 255 may be open in
+ * one session at once, each with a LogonId of its own (the lowest free one;
+ * mapi_object_release() frees it); the next is MAPI_E_NOT_ENOUGH_RESOURCES.
+ */
 enum MAPISTATUS OpenMsgStore(struct mapi_session *session, mapi_object_t *store);
 enum MAPISTATUS OpenPublicFolder(struct mapi_session *session, mapi_object_t *store);
 /*

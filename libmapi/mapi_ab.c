@@ -57,7 +57,7 @@ enum MAPISTATUS ResolveNames(TALLOC_CTX *mem_ctx, struct mapi_session *session, 
 #define SORT_TYPE_DISPLAY_NAME 0x00000000
 /* MS-OXNSPI 2.2.1.5 NspiGetSpecialTable flag: strings in UTF-16 */
 #define NSPI_UNICODE_STRINGS 0x00000004
-/* NspiQueryRows' row limit on the server side; a page larger than this is cut */
+/* rows asked for in one NspiQueryRows: bounds one reply's size; GetGALTable documents it */
 #define AB_MAX_PAGE 1000
 
 struct mapi_ab_table {
