@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
@@ -41,6 +43,7 @@ struct profile_connection {
 	struct loadparm_context *lp_ctx;
 	struct cli_credentials *creds;
 	const char *binding;
+	const char *nspi_binding;	/* where RFR's referral led (MS-OXABREF 3.1.4.1) */
 	struct rfr_client *rfr;
 	struct nspi_client *nspi;
 	uint32_t codepage;
@@ -110,11 +113,48 @@ static bool is_address(const char *host)
 				inet_pton(AF_INET6, host, buf) == 1);
 }
 
+/*
+ * MS-OXABREF 3.1.4.1: the client asks RFR which NSPI server to use and
+ * binds there.  The binding to follow is BINDING with its host replaced by
+ * the referral, or BINDING itself when the referral names that host, when
+ * the binding is not ncacn_ip_tcp or pins target_hostname (Kerberos' name
+ * for the host it was given), or when this host cannot resolve the name:
+ * a DC answers with its FQDN, which a client outside the domain's DNS
+ * cannot resolve, and the server that answered RFR serves NSPI as well.
+ */
+static const char *referred_binding(TALLOC_CTX *mem_ctx, const char *binding,
+				    const char *referral)
+{
+	static const char prefix[] = "ncacn_ip_tcp:";
+	struct addrinfo hints, *found = NULL;
+	const char *host, *options;
+	size_t host_len;
+
+	if (referral == NULL || strncmp(binding, prefix, sizeof(prefix) - 1) != 0 ||
+	    strstr(binding, "target_hostname=") != NULL) {
+		return binding;
+	}
+	host = binding + sizeof(prefix) - 1;
+	options = strchr(host, '[');
+	host_len = options != NULL ? (size_t)(options - host) : strlen(host);
+	if (strlen(referral) == host_len && strncasecmp(host, referral, host_len) == 0) {
+		return binding;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(referral, NULL, &hints, &found) != 0) {
+		return binding;
+	}
+	freeaddrinfo(found);
+	return talloc_asprintf(mem_ctx, "%s%s%s", prefix, referral, options != NULL ? options : "");
+}
+
 enum MAPISTATUS profile_connect(TALLOC_CTX *mem_ctx, const struct mapi_profile *profile,
 				const char *password, bool seal,
 				struct profile_connection **out)
 {
 	struct profile_connection *conn;
+	const char *referral = NULL;
 	enum MAPISTATUS ret;
 	uint32_t locale;
 
@@ -214,9 +254,24 @@ enum MAPISTATUS profile_connect(TALLOC_CTX *mem_ctx, const struct mapi_profile *
 				 conn->rfr != NULL && conn->rfr->last_error != NULL ?
 				 conn->rfr->last_error : conn->binding);
 	}
-	ret = nspi_client_connect(conn, conn->ev, conn->lp_ctx, conn->binding, conn->creds,
+	ret = rfr_client_get_new_dsa(conn->rfr, conn, profile->essdn, &referral);
+	if (ret != MAPI_E_SUCCESS) {
+		return conn_fail(conn, ret, "RfrGetNewDSA: %s", conn->rfr->last_error != NULL ?
+				 conn->rfr->last_error : mapi_errstr(ret));
+	}
+	conn->nspi_binding = referred_binding(conn, conn->binding, referral);
+	if (conn->nspi_binding == NULL) {
+		return MAPI_E_NOT_ENOUGH_MEMORY;
+	}
+	ret = nspi_client_connect(conn, conn->ev, conn->lp_ctx, conn->nspi_binding, conn->creds,
 				  conn->codepage, &conn->nspi);
 	if (ret != MAPI_E_SUCCESS) {
+		if (conn->nspi_binding != conn->binding) {
+			return conn_fail(conn, ret, "cannot bind to the address book server the "
+					 "referral service named (%s): %s", referral,
+					 conn->nspi != NULL && conn->nspi->last_error != NULL ?
+					 conn->nspi->last_error : mapi_errstr(ret));
+		}
 		return conn_fail(conn, ret, "cannot bind to the address book (NSPI): %s",
 				 conn->nspi != NULL && conn->nspi->last_error != NULL ?
 				 conn->nspi->last_error : mapi_errstr(ret));

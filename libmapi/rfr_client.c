@@ -108,3 +108,34 @@ enum MAPISTATUS rfr_client_get_fqdn(struct rfr_client *rfr, TALLOC_CTX *mem_ctx,
 	*fqdn = answer;
 	return MAPI_E_SUCCESS;
 }
+
+/* MS-OXABREF 3.1.4.1: ppszUnused and ppszServer are [in,out,unique] */
+enum MAPISTATUS rfr_client_get_new_dsa(struct rfr_client *rfr, TALLOC_CTX *mem_ctx,
+				       const char *user_dn, const char **server)
+{
+	struct RfrGetNewDSA r;
+	const char *unused = NULL, *answer = NULL;
+	enum MAPISTATUS ret;
+
+	*server = NULL;
+	memset(&r, 0, sizeof(r));
+	r.in.ulFlags = 0;
+	r.in.pUserDN = user_dn != NULL ? user_dn : "";
+	r.in.ppszUnused = &unused;
+	r.in.ppszServer = &answer;
+	r.out.ppszUnused = &unused;
+	r.out.ppszServer = &answer;
+	ret = call_rfr(rfr, "RfrGetNewDSA", NDR_RFRGETNEWDSA, mem_ctx, &r);
+	if (ret != MAPI_E_SUCCESS) {
+		return ret;
+	}
+	if (r.out.result != MAPI_E_SUCCESS) {
+		return (enum MAPISTATUS)r.out.result;
+	}
+	answer = r.out.ppszServer != NULL ? *r.out.ppszServer : NULL;
+	if (answer == NULL || answer[0] == '\0') {
+		return MAPI_E_CALL_FAILED;
+	}
+	*server = answer;
+	return MAPI_E_SUCCESS;
+}

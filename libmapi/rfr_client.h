@@ -47,4 +47,9 @@ enum MAPISTATUS rfr_client_connect(TALLOC_CTX *mem_ctx, struct tevent_context *e
 enum MAPISTATUS rfr_client_get_fqdn(struct rfr_client *rfr, TALLOC_CTX *mem_ctx,
 				    const char *server_dn, const char **fqdn);
 
+/* RfrGetNewDSA (3.1.4.1): the name of the NSPI server USER_DN (may be
+ * NULL) should use, under MEM_CTX. */
+enum MAPISTATUS rfr_client_get_new_dsa(struct rfr_client *rfr, TALLOC_CTX *mem_ctx,
+				       const char *user_dn, const char **server);
+
 #endif

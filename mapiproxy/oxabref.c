@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <talloc.h>
 #include <ldb.h>
+#include <param.h>
 #include <dcesrv_core.h>
 
 #include "idl/gen_ndr_rfr.h"
@@ -27,12 +28,13 @@
 /*
  * MS-OXABREF 3.1.4.1 RfrGetNewDSA: the FQDN of an NSPI server.  ulFlags
  * and ppszUnused are ignored as the spec requires; pUserDN could steer
- * the choice among several NSPI servers, and there is only this one.
+ * the choice among several NSPI servers; one is configured (or this one).
  */
 static NTSTATUS rfr_get_new_dsa(struct dcesrv_call_state *dce_call, TALLOC_CTX *mem_ctx,
 				void *call)
 {
 	struct RfrGetNewDSA *r = call;
+	const char *referral;
 	char *fqdn;
 
 	/* [in,out,unique]: the reply goes where the request's pointers were */
@@ -46,7 +48,13 @@ static NTSTATUS rfr_get_new_dsa(struct dcesrv_call_state *dce_call, TALLOC_CTX *
 		r->out.result = MAPI_E_INVALID_PARAMETER;
 		return NT_STATUS_OK;
 	}
-	fqdn = mapiproxy_server_fqdn(mem_ctx, mapiproxy_lp_ctx(dce_call));
+	/*
+	 * "mapiproxy:nspi server" names another NSPI server (a load balancer,
+	 * a dedicated address book host); by default, this one.
+	 */
+	referral = lpcfg_parm_string(mapiproxy_lp_ctx(dce_call), NULL, "mapiproxy", "nspi server");
+	fqdn = referral != NULL && referral[0] != '\0' ? talloc_strdup(mem_ctx, referral) :
+		mapiproxy_server_fqdn(mem_ctx, mapiproxy_lp_ctx(dce_call));
 	if (fqdn == NULL) {
 		*r->out.ppszServer = NULL;
 		r->out.result = MAPI_E_NOT_ENOUGH_MEMORY;
