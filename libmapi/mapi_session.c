@@ -227,51 +227,54 @@ enum MAPISTATUS mapi_session_redirect(struct mapi_session *s, uint8_t logon_id,
 	const char *fqdn = NULL;
 	const char *binding;
 	enum MAPISTATUS ret;
+	TALLOC_CTX *tmp;
 
 	if (holds_a_store(s, logon_id)) {
 		mapi_set_error(s, "the mailbox is on %s, and this session already holds stores on "
 			       "the server it was opened on: log on again", server_dn);
 		return EC_WRONG_SERVER;
 	}
-	mapi_lock();
-	ret = profile_server_fqdn(s->ab, s, server_dn, &fqdn);
-	if (ret != MAPI_E_SUCCESS) {
-		mapi_unlock();
-		mapi_set_error(s, "the mailbox is on %s, whose address is unknown: %s", server_dn,
-			       or_status(profile_connection_error(s->ab), ret));
-		return ret;
-	}
-	binding = talloc_asprintf(s, "ncacn_ip_tcp:%s[%s]", fqdn, s->seal ? "seal" : "sign");
-	if (binding == NULL) {
-		mapi_unlock();
+	tmp = talloc_new(s);
+	if (tmp == NULL) {
 		return MAPI_E_NOT_ENOUGH_MEMORY;
 	}
+	mapi_lock();
+	ret = profile_server_fqdn(s->ab, tmp, server_dn, &fqdn);
+	if (ret != MAPI_E_SUCCESS) {
+		mapi_set_error(s, "the mailbox is on %s, whose address is unknown: %s", server_dn,
+			       or_status(profile_connection_error(s->ab), ret));
+		goto done;
+	}
+	binding = talloc_asprintf(tmp, "ncacn_ip_tcp:%s[%s]", fqdn, s->seal ? "seal" : "sign");
+	if (binding == NULL) {
+		ret = MAPI_E_NOT_ENOUGH_MEMORY;
+		goto done;
+	}
 	emsmdb_params(s, &params);
-	ret = emsmdb_client_connect(s, s->ev, loadparm_init_global(false), binding,
+	ret = emsmdb_client_connect(tmp, s->ev, loadparm_init_global(false), binding,
 				    profile_connection_credentials(s->ab), s->profile->essdn, &params,
 				    &emsmdb);
 	if (ret != MAPI_E_SUCCESS) {
 		mapi_set_error(s, "the mailbox is on %s (%s): EcDoConnectEx there: %s", server_dn,
 			       fqdn, or_status(emsmdb != NULL ? emsmdb->last_error : NULL, ret));
-		TALLOC_FREE(emsmdb);
-		mapi_unlock();
-		return ret;
+		goto done;
 	}
 	rops = rop_session_new(s, emsmdb, 0, 0);
 	if (rops == NULL) {
-		TALLOC_FREE(emsmdb);
-		mapi_unlock();
-		return MAPI_E_NOT_ENOUGH_MEMORY;
+		ret = MAPI_E_NOT_ENOUGH_MEMORY;
+		goto done;
 	}
 	TALLOC_FREE(s->rops);
 	TALLOC_FREE(s->emsmdb);
-	s->emsmdb = emsmdb;
+	s->emsmdb = talloc_steal(s, emsmdb);
 	s->rops = rops;
 	/* what a profile would say now (MS-OXCSTOR: the mailbox was moved) */
 	s->profile->home_server = talloc_strdup(s->profile, server_dn);
 	s->profile->server_fqdn = talloc_strdup(s->profile, fqdn);
+done:
+	talloc_free(tmp);	/* a failed connection with it, under the lock */
 	mapi_unlock();
-	return MAPI_E_SUCCESS;
+	return ret;
 }
 
 /* Disconnecting frees what connecting allocated: under the same lock */

@@ -224,6 +224,10 @@ class LibmapiTest(unittest.TestCase):
         out, _ = self.check(*creds, "logon", expect=1)
         self.assertTrue(out.startswith("error 0x00000478 "), out)
         self.assertIn("redirected to %s again after 2 redirects" % loop_server, out)
+        # two reconnections and the failed one, without a leak or a memory error
+        self.assertIn("again after 2 redirects", self.grind(*creds, "logon", expect=1))
+        creds[creds.index("--user") + 1] = "libmvgone"
+        self.assertIn("EcDoConnectEx there", self.grind(*creds, "logon", expect=1))
 
     def test_logons(self):
         """255 stores open at once in one session, each usable, the 256th refused with
@@ -304,6 +308,26 @@ class LibmapiTest(unittest.TestCase):
         """Eight threads, each with its own session: logon and a folder list."""
         out, _ = self.check(*self.credentials(), "threads", "8")
         self.assertTrue(out.startswith("ok threads 8 "), out)
+
+    def grind(self, *args, expect=0):
+        """libmapi_check ARGS under valgrind: its output, once valgrind found nothing."""
+        valgrind = shutil.which("valgrind")
+        if valgrind is None:
+            self.skipTest("valgrind is not installed")
+        suppressions = [os.path.join(HERE, "..", "valgrind", name)
+                        for name in ("samba.supp", "libmapi.supp")]
+        program = os.path.join(os.path.dirname(self.program), ".libs", os.path.basename(self.program))
+        if not os.access(program, os.X_OK):
+            program = self.program
+        env_lib = os.path.join(os.path.dirname(self.program), "..", "..", "libmapi", ".libs")
+        done = subprocess.run(
+            [valgrind, "--error-exitcode=9", "--leak-check=full", "-q",
+             *["--suppressions=" + path for path in suppressions], program] + list(args),
+            capture_output=True, timeout=600,
+            env=dict(os.environ, LD_LIBRARY_PATH=os.path.abspath(env_lib)))
+        out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+        self.assertEqual(done.returncode, expect, out[-3000:] + err[-6000:])
+        return out
 
     def test_under_valgrind(self):
         """The whole round trip and the embedded message's, without a leak or a memory error."""
