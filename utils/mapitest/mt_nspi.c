@@ -241,7 +241,7 @@ static enum mt_result t_get_props(struct mt_test *t)
 	return MT_PASS;
 }
 
-/* MS-OXNSPI 3.1.4.1.9: NspiCompareMIds of an entry with itself is 0 */
+/* MS-OXNSPI 3.1.4.1 (NspiCompareMIds): NspiCompareMIds of an entry with itself is 0 */
 static enum mt_result t_compare_mids(struct mt_test *t)
 {
 	struct nspi_client *nspi;
@@ -259,7 +259,7 @@ static enum mt_result t_compare_mids(struct mt_test *t)
 	return MT_PASS;
 }
 
-/* MS-OXNSPI 3.1.4.1.9: an MId the table does not hold is ecError (GeneralFailure) */
+/* MS-OXNSPI 3.1.4.1 (NspiCompareMIds): an MId the table does not hold is ecError (GeneralFailure) */
 static enum mt_result t_compare_mids_bad_mid(struct mt_test *t)
 {
 	struct nspi_client *nspi;
@@ -728,7 +728,7 @@ static enum mt_result ids_from_names(struct mt_test *t, struct nspi_client *nspi
 }
 
 /*
- * MS-OXNSPI 3.1.4.1.11, 3.1.4.1.12: NspiGetIDsFromNames gives a name an id
+ * MS-OXNSPI 3.1.4.1 (NspiGetIDsFromNames, NspiGetNamesFromIDs): gives a name an id
  * from 0x8000 (PtypUnspecified), the same when asked again with
  * NspiVerifyNames; NspiGetNamesFromIDs gives the name back.
  */
@@ -779,7 +779,7 @@ static enum mt_result t_ids_names_round_trip(struct mt_test *t)
 	return MT_PASS;
 }
 
-/* MS-OXNSPI 3.1.4.1.11: all the names of PS_MAPI (no pPropTags) are NotSupported */
+/* MS-OXNSPI 3.1.4.1 (NspiGetNamesFromIDs): all the names of PS_MAPI (no pPropTags) are NotSupported */
 static enum mt_result t_names_from_ids_ps_mapi(struct mt_test *t)
 {
 	struct nspi_client *nspi;
@@ -827,7 +827,7 @@ static enum mt_result mod_props(struct mt_test *t, struct nspi_client *nspi, uin
 }
 
 /*
- * MS-OXNSPI 3.1.4.1.14: NspiModProps on the user's own entry replaces
+ * MS-OXNSPI 3.1.4.1 (NspiModProps): NspiModProps on the user's own entry replaces
  * PidTagUserX509Certificate (read back by NspiGetProps) and removes it
  * when named in pPropTags.
  */
@@ -886,7 +886,7 @@ static enum mt_result t_mod_props_own_entry(struct mt_test *t)
 }
 
 /*
- * MS-OXNSPI 3.1.4.1.14: a property the user may not change (their display
+ * MS-OXNSPI 3.1.4.1 (NspiModProps): a property the user may not change (their display
  * name) is AccessDenied.
  */
 static enum mt_result t_mod_props_denied(struct mt_test *t)
@@ -919,7 +919,7 @@ static enum mt_result t_mod_props_denied(struct mt_test *t)
 	return MT_PASS;
 }
 
-/* MS-OXNSPI 3.1.4.1.15: NspiModLinkAtt of a property that is no link is NotFound */
+/* MS-OXNSPI 3.1.4.1 (NspiModLinkAtt): of a property that is no link is NotFound */
 static enum mt_result t_mod_link_att_not_link(struct mt_test *t)
 {
 	struct nspi_client *nspi;
@@ -945,7 +945,7 @@ static enum mt_result t_mod_link_att_not_link(struct mt_test *t)
 }
 
 /*
- * MS-OXNSPI 3.1.4.1 (and MS-RPCE context handles): a context handle the
+ * MS-OXNSPI 2.2.10 (and MS-RPCE context handles): a context handle the
  * server never gave fails the call at the RPC layer; the real one still works.
  */
 static enum mt_result t_bad_context_handle(struct mt_test *t)
@@ -1006,6 +1006,71 @@ static enum mt_result t_get_props_string_types(struct mt_test *t)
 	return MT_PASS;
 }
 
+/*
+ * MS-OXNSPI 3.1.4.1.11 NspiResortRestriction: a list of MIds comes back
+ * sorted by display name, whatever its order in.
+ */
+static enum mt_result t_resort_restriction(struct mt_test *t)
+{
+	const char *dns[2];
+	struct nspi_client *nspi;
+	struct PropertyTagArray_r *mids = NULL, *out = NULL;
+	struct NspiResortRestriction r;
+	struct STAT stat;
+	const char *first, *second;
+	enum MAPISTATUS ret;
+	uint32_t expect[2];
+
+	if (t->env->other_essdn == NULL) {
+		return mt_skip(t, "needs a second mailbox user (--other-user)");
+	}
+	if (mt_nspi(t, &nspi) != MT_PASS) {
+		return t->result;
+	}
+	dns[0] = t->env->essdn;
+	dns[1] = t->env->other_essdn;
+	ret = nspi_client_dn_to_mid(nspi, t->mem, dns, 2, &mids);
+	MT_EXPECT(t, ret == MAPI_E_SUCCESS && mids != NULL && mids->cValues == 2 &&
+		  mids->aulPropTag[0] != 0 && mids->aulPropTag[1] != 0, "NspiDNToMId: %s",
+		  mt_status(t, ret));
+	if (user_display_name(t, nspi, mids->aulPropTag[0], &first) != MT_PASS ||
+	    user_display_name(t, nspi, mids->aulPropTag[1], &second) != MT_PASS) {
+		return t->result;
+	}
+	if (strcasecmp(first, second) == 0) {
+		return mt_skip(t, "both users are called '%s': no order to check", first);
+	}
+	/* the order the server must give: by display name */
+	expect[0] = strcasecmp(first, second) < 0 ? mids->aulPropTag[0] : mids->aulPropTag[1];
+	expect[1] = expect[0] == mids->aulPropTag[0] ? mids->aulPropTag[1] : mids->aulPropTag[0];
+	/* sent in the other order */
+	{
+		uint32_t in[2] = { expect[1], expect[0] };
+
+		mids = nspi_tag_array(t->mem, in, 2);
+	}
+	stat = nspi->stat;
+	stat.ContainerID = 0;
+	stat.SortType = SORT_TYPE_DISPLAY_NAME;
+	memset(&r, 0, sizeof(r));
+	r.in.hRpc = nspi->handle;
+	r.in.pStat = &stat;
+	r.in.pInMIds = mids;
+	r.in.ppOutMIds = &out;
+	r.out.pStat = &stat;
+	r.out.ppOutMIds = &out;
+	if (call_nspi(t, nspi, NDR_NSPIRESORTRESTRICTION, &r, "NspiResortRestriction") != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, r.out.result == MAPI_E_SUCCESS, "NspiResortRestriction: %s",
+		  mt_status(t, r.out.result));
+	MT_EXPECT(t, out != NULL && out->cValues == 2, "%u MIds back for 2", out ? out->cValues : 0);
+	MT_EXPECT(t, out->aulPropTag[0] == expect[0] && out->aulPropTag[1] == expect[1],
+		  "order %u, %u; by display name ('%s', '%s') it is %u, %u", out->aulPropTag[0],
+		  out->aulPropTag[1], first, second, expect[0], expect[1]);
+	return MT_PASS;
+}
+
 static const struct mt_test_def tests[] = {
 	{ "bind_unbind", "MS-OXNSPI 3.1.4.1.1, 3.1.4.1.2",
 	  "NspiBind returns a context handle and the server GUID; NspiUnbind releases it",
@@ -1022,9 +1087,9 @@ static const struct mt_test_def tests[] = {
 	  "NspiDNToMId maps a known DN to an MId and an unknown one to 0", t_dn_to_mid },
 	{ "get_props", "MS-OXNSPI 3.1.4.1.7",
 	  "NspiGetProps of the user's MId returns their display name and address", t_get_props },
-	{ "compare_mids", "MS-OXNSPI 3.1.4.1.9",
+	{ "compare_mids", "MS-OXNSPI 3.1.4.1 (NspiCompareMIds)",
 	  "NspiCompareMIds of an MId with itself is 0", t_compare_mids },
-	{ "compare_mids_bad_mid", "MS-OXNSPI 3.1.4.1.9",
+	{ "compare_mids_bad_mid", "MS-OXNSPI 3.1.4.1 (NspiCompareMIds)",
 	  "NspiCompareMIds with an MId not in the table fails with GeneralFailure",
 	  t_compare_mids_bad_mid },
 	{ "get_special_table", "MS-OXNSPI 3.1.4.1.3",
@@ -1055,26 +1120,28 @@ static const struct mt_test_def tests[] = {
 	{ "dn_to_mid_several", "MS-OXNSPI 3.1.4.1.13",
 	  "NspiDNToMId of several DNs answers in order: distinct MIds, 0 for an unknown DN",
 	  t_dn_to_mid_several },
-	{ "ids_names_round_trip", "MS-OXNSPI 3.1.4.1.11, 3.1.4.1.12",
+	{ "ids_names_round_trip", "MS-OXNSPI 3.1.4.1 (NspiGetIDsFromNames, NspiGetNamesFromIDs)",
 	  "NspiGetIDsFromNames maps a name to an id from 0x8000; NspiGetNamesFromIDs maps it back",
 	  t_ids_names_round_trip },
-	{ "names_from_ids_ps_mapi", "MS-OXNSPI 3.1.4.1.11",
+	{ "names_from_ids_ps_mapi", "MS-OXNSPI 3.1.4.1 (NspiGetNamesFromIDs)",
 	  "NspiGetNamesFromIDs of all PS_MAPI names is NotSupported", t_names_from_ids_ps_mapi },
-	{ "mod_props_own_entry", "MS-OXNSPI 3.1.4.1.14",
+	{ "mod_props_own_entry", "MS-OXNSPI 3.1.4.1 (NspiModProps)",
 	  "NspiModProps writes and removes the user's own certificate, read back by NspiGetProps",
 	  t_mod_props_own_entry },
-	{ "mod_props_denied", "MS-OXNSPI 3.1.4.1.14",
+	{ "mod_props_denied", "MS-OXNSPI 3.1.4.1 (NspiModProps)",
 	  "NspiModProps of a property the user may not change is AccessDenied, nothing changes",
 	  t_mod_props_denied },
-	{ "mod_link_att_not_link", "MS-OXNSPI 3.1.4.1.15",
+	{ "mod_link_att_not_link", "MS-OXNSPI 3.1.4.1 (NspiModLinkAtt)",
 	  "NspiModLinkAtt of a property that is not a link attribute is NotFound",
 	  t_mod_link_att_not_link },
-	{ "bad_context_handle", "MS-OXNSPI 3.1.4.1, MS-RPCE 3.1.1.5.3.2",
+	{ "bad_context_handle", "MS-OXNSPI 2.2.10, MS-RPCE (context handles)",
 	  "a context handle the server never gave fails the call; the session goes on",
 	  t_bad_context_handle },
 	{ "get_props_string_types", "MS-OXNSPI 3.1.4.1.7",
 	  "a string read as PtypString8 and as PtypString is the same, each in its type",
 	  t_get_props_string_types },
+	{ "resort_restriction", "MS-OXNSPI 3.1.4.1.11",
+	  "NspiResortRestriction sorts a list of MIds by display name", t_resort_restriction },
 };
 
 const struct mt_family mt_family_nspi = {

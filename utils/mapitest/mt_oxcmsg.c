@@ -1099,6 +1099,50 @@ static enum mt_result t_read_only_denied(struct mt_test *t)
 	return mt_in_inbox(t, b_read_only_denied);
 }
 
+/*
+ * MS-OXCMSG 3.2.5.18: RopGetValidAttachments lists the AttachmentIds of
+ * the message's attachments, a deleted one no longer.
+ */
+static enum mt_result b_valid_attachments(struct mt_test *t, struct mt_box *box)
+{
+	struct rop_request req;
+	struct rop_response resp;
+	uint32_t att[2];
+	uint64_t mid;
+
+	if (mt_box_message(t, box, 2, NULL, 0, &mid) != MT_PASS ||
+	    add_attachment(t, &box->lg, 2, 3, "kept.txt", &att[0]) != MT_PASS ||
+	    add_attachment(t, &box->lg, 2, 4, "deleted.txt", &att[1]) != MT_PASS ||
+	    mt_release(t, &box->lg, 3) != MT_PASS || mt_release(t, &box->lg, 4) != MT_PASS) {
+		return t->result;
+	}
+	memset(&req, 0, sizeof(req));
+	req.rop_id = RopDeleteAttachment;
+	req.u.delete_attachment.input_handle_index = 2;
+	req.u.delete_attachment.attachment_id = att[1];
+	if (mt_rop_ok(t, &box->lg, &req, &resp, "RopDeleteAttachment") != MT_PASS ||
+	    mt_save_message(t, &box->lg, 2, SAVE_KEEP_OPEN_READ_WRITE, NULL) != MT_PASS ||
+	    reopen(t, box, mid, 2) != MT_PASS) {
+		return t->result;
+	}
+	memset(&req, 0, sizeof(req));
+	req.rop_id = RopGetValidAttachments;
+	req.u.get_valid_attachments.input_handle_index = 2;
+	if (mt_rop_ok(t, &box->lg, &req, &resp, "RopGetValidAttachments") != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT_EQ(t, resp.u.get_valid_attachments.u.ok.attachment_id_count, 1,
+		     "AttachmentIdCount after deleting one of two");
+	MT_EXPECT_EQ(t, resp.u.get_valid_attachments.u.ok.attachment_id_array[0], att[0],
+		     "the valid AttachmentId");
+	return MT_PASS;
+}
+
+static enum mt_result t_valid_attachments(struct mt_test *t)
+{
+	return mt_in_inbox(t, b_valid_attachments);
+}
+
 static const struct mt_test_def tests[] = {
 	{ "create_save_open", "MS-OXCMSG 3.2.5.1, 3.2.5.2, 3.2.5.3",
 	  "CreateMessage+SaveChangesMessage gives a MessageId that RopOpenMessage opens",
@@ -1147,6 +1191,9 @@ static const struct mt_test_def tests[] = {
 	{ "read_only_denied", "MS-OXCMSG 2.2.3.1.1, MS-OXCPRPT 2.2.1.2",
 	  "a message opened ReadOnly cannot be changed: ecAccessDenied, the saved copy unchanged",
 	  t_read_only_denied },
+	{ "valid_attachments", "MS-OXCMSG 3.2.5.18",
+	  "RopGetValidAttachments lists the attachments left after a deletion",
+	  t_valid_attachments },
 };
 
 const struct mt_family mt_family_oxcmsg = {

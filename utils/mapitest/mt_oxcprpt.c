@@ -98,12 +98,12 @@ static enum mt_result t_missing_property_flagged(struct mt_test *t)
 #define STREAM_READ_ONLY 0x00
 #define STREAM_READ_WRITE 0x01
 #define STREAM_CREATE 0x02
-/* MS-OXCPRPT 2.2.17.1 Origin of RopSeekStream */
+/* Origin of RopSeekStream (MS-OXCROPS 2.2.9.8) */
 #define STREAM_SEEK_BEGINNING 0x00
 #define STREAM_SEEK_END 0x02
 /* MS-OXCPRPT 2.2.10.1 CopyFlags */
 #define COPY_NO_OVERWRITE 0x02
-/* MS-OXCPRPT 2.2.12.1: Flags of RopGetPropertyIdsFromNames */
+/* Flags of RopGetPropertyIdsFromNames (MS-OXCROPS 2.2.8.1): create missing names */
 #define NAMES_CREATE 0x02
 /* A binary property no message has by default, in a range MS-OXPROPS leaves unassigned */
 #define TAG_TEST_BINARY 0x6FF10102u
@@ -281,7 +281,7 @@ static enum mt_result has_tag(struct mt_test *t, struct mt_logon *lg, uint8_t sl
 }
 
 /*
- * MS-OXCPRPT 3.2.5.3, 3.2.5.7: RopGetPropertiesList lists a property set
+ * MS-OXCPRPT 2.2.4, 2.2.7: RopGetPropertiesList lists a property set
  * on the message, and no longer once RopDeleteProperties removed it;
  * after a save the deleted property reads back as ecNotFound.
  */
@@ -315,7 +315,7 @@ static enum mt_result t_set_delete_properties(struct mt_test *t)
 }
 
 /*
- * MS-OXCPRPT 3.2.5.4, 3.2.5.8 (the NoReplicate forms, for folders): a
+ * MS-OXCPRPT 2.2.6, 2.2.8 (the NoReplicate forms, for folders): a
  * folder property set with RopSetPropertiesNoReplicate is there when the
  * folder is opened again, and gone after RopDeletePropertiesNoReplicate.
  */
@@ -495,7 +495,7 @@ static enum mt_result commit_stream(struct mt_test *t, struct mt_logon *lg, uint
 }
 
 /*
- * MS-OXCPRPT 3.2.5.1, 3.2.5.13 and MS-OXCDATA 2.4.2: a value too large
+ * MS-OXCPRPT 3.2.5.1, 2.2.14 and MS-OXCDATA 2.4.2: a value too large
  * for the response (a 40000-byte body) comes back from
  * RopGetPropertiesSpecific as the error NotEnoughMemory, and whole
  * through RopOpenStream.
@@ -543,7 +543,7 @@ static enum mt_result t_large_property(struct mt_test *t)
 }
 
 /*
- * MS-OXCPRPT 3.2.5.14-3.2.5.18: a stream written, sought, read and cut
+ * MS-OXCPRPT 2.2.15-2.2.20: a stream written, sought, read and cut
  * with RopSetStreamSize keeps what RopGetStreamSize says; committed, the
  * property holds the cut bytes; reading past the end gives no bytes.
  */
@@ -626,7 +626,7 @@ static enum mt_result t_stream_operations(struct mt_test *t)
 }
 
 /*
- * MS-OXCPRPT 3.2.5.19: RopCopyToStream copies ByteCount bytes from the
+ * MS-OXCPRPT 3.2.5 (RopCopyToStream): copies ByteCount bytes from the
  * source's seek pointer into the destination stream.
  */
 static enum mt_result b_copy_to_stream(struct mt_test *t, struct mt_box *box)
@@ -680,7 +680,10 @@ static enum mt_result t_copy_to_stream(struct mt_test *t)
 	return mt_in_inbox(t, b_copy_to_stream);
 }
 
-/* MS-OXCPRPT 3.2.5.13: RopOpenStream ReadOnly of a property the object lacks is ecNotFound */
+/*
+ * MS-OXCPRPT 2.2.14.1: Create is the mode for a property that has not been
+ * set; RopOpenStream ReadOnly of one is ecNotFound.
+ */
 static enum mt_result b_open_stream_missing(struct mt_test *t, struct mt_box *box)
 {
 	struct rop_request req;
@@ -755,7 +758,7 @@ static const char *fresh_name(struct mt_test *t)
 }
 
 /*
- * MS-OXCPRPT 3.2.5.9, 3.2.5.10: RopGetPropertyIdsFromNames with Create
+ * MS-OXCPRPT 3.2.5 (named properties): RopGetPropertyIdsFromNames with Create
  * maps a new name to an id of 0x8000 or more, the same id without Create
  * later; RopGetNamesFromPropertyIds gives the name back.
  */
@@ -800,7 +803,7 @@ static enum mt_result t_named_properties(struct mt_test *t)
 	return mt_in_inbox(t, b_named_properties);
 }
 
-/* MS-OXCPRPT 3.2.5.11: RopQueryNamedProperties of a GUID lists a name created in it */
+/* MS-OXCPRPT 3.2.5: RopQueryNamedProperties of a GUID lists a name created in it */
 static enum mt_result b_query_named_properties(struct mt_test *t, struct mt_box *box)
 {
 	const char *text = fresh_name(t);
@@ -863,7 +866,7 @@ static enum mt_result copy_properties(struct mt_test *t, struct mt_box *box, uin
 }
 
 /*
- * MS-OXCPRPT 3.2.5.5: RopCopyProperties with NoOverwrite copies only what
+ * MS-OXCPRPT 2.2.10: RopCopyProperties with NoOverwrite copies only what
  * the destination lacks; without it, it replaces the destination's values.
  */
 static enum mt_result b_copy_properties(struct mt_test *t, struct mt_box *box)
@@ -897,7 +900,7 @@ static enum mt_result t_copy_properties(struct mt_test *t)
 }
 
 /*
- * MS-OXCPRPT 3.2.5.6: RopCopyTo copies every property but the excluded
+ * MS-OXCPRPT 2.2.11: RopCopyTo copies every property but the excluded
  * ones; with NoOverwrite it keeps the destination's own values.
  */
 static enum mt_result b_copy_to(struct mt_test *t, struct mt_box *box)
@@ -937,6 +940,109 @@ static enum mt_result t_copy_to(struct mt_test *t)
 	return mt_in_inbox(t, b_copy_to);
 }
 
+/*
+ * MS-OXCPRPT 2.2.26: RopWriteAndCommitStream writes and commits at
+ * once: the bytes are the property's without a RopCommitStream.
+ */
+static enum mt_result b_write_and_commit(struct mt_test *t, struct mt_box *box)
+{
+	static uint8_t data[] = "written and committed";
+	struct rop_request req;
+	struct rop_response resp;
+	struct mapi_flagged_propval v;
+	uint64_t mid;
+
+	if (mt_box_message(t, box, 2, NULL, 0, &mid) != MT_PASS ||
+	    open_stream(t, &box->lg, 2, 3, TAG_TEST_BINARY, STREAM_CREATE, NULL) != MT_PASS) {
+		return t->result;
+	}
+	memset(&req, 0, sizeof(req));
+	req.rop_id = RopWriteAndCommitStream;
+	req.u.write_and_commit_stream.input_handle_index = 3;
+	req.u.write_and_commit_stream.data_size = sizeof(data) - 1;
+	req.u.write_and_commit_stream.data = data;
+	if (mt_rop_ok(t, &box->lg, &req, &resp, "RopWriteAndCommitStream") != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT_EQ(t, resp.u.write_and_commit_stream.u.result.written_size, sizeof(data) - 1,
+		     "WrittenSize");
+	if (mt_release(t, &box->lg, 3) != MT_PASS ||
+	    mt_save_message(t, &box->lg, 2, 0x02, NULL) != MT_PASS ||
+	    reopen(t, box, mid, 2) != MT_PASS ||
+	    get_one(t, &box->lg, 2, TAG_TEST_BINARY, &v) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, v.flag == MAPI_PROPVAL_PRESENT && v.pv.value.binary.len == sizeof(data) - 1 &&
+		  memcmp(v.pv.value.binary.data, data, sizeof(data) - 1) == 0,
+		  "the property after RopWriteAndCommitStream: %s", v.flag == MAPI_PROPVAL_PRESENT ?
+		  mt_hex(t, v.pv.value.binary.data, v.pv.value.binary.len) :
+		  mt_status(t, v.pv.value.error_code));
+	return MT_PASS;
+}
+
+static enum mt_result t_write_and_commit(struct mt_test *t)
+{
+	return mt_in_inbox(t, b_write_and_commit);
+}
+
+/*
+ * MS-OXCPRPT 3.2.5 (RopCloneStream): gives a second stream on the same
+ * bytes with a seek pointer of its own.
+ */
+static enum mt_result b_clone_stream(struct mt_test *t, struct mt_box *box)
+{
+	static const uint8_t data[] = "cloned stream";
+	struct rop_request req;
+	struct rop_response resp;
+	uint8_t *back;
+	size_t len;
+	uint64_t mid;
+
+	if (mt_box_message(t, box, 2, NULL, 0, &mid) != MT_PASS ||
+	    open_stream(t, &box->lg, 2, 3, TAG_TEST_BINARY, STREAM_CREATE, NULL) != MT_PASS ||
+	    write_stream(t, &box->lg, 3, data, sizeof(data) - 1) != MT_PASS) {
+		return t->result;
+	}
+	memset(&req, 0, sizeof(req));
+	req.rop_id = RopSeekStream;
+	req.u.seek_stream.input_handle_index = 3;
+	req.u.seek_stream.origin = STREAM_SEEK_BEGINNING;
+	req.u.seek_stream.offset = 7;
+	if (mt_rop_ok(t, &box->lg, &req, &resp, "RopSeekStream") != MT_PASS) {
+		return t->result;
+	}
+	memset(&req, 0, sizeof(req));
+	req.rop_id = RopCloneStream;
+	req.u.clone_stream.input_handle_index = 3;
+	req.u.clone_stream.output_handle_index = 4;
+	if (mt_rop_ok(t, &box->lg, &req, &resp, "RopCloneStream") != MT_PASS) {
+		return t->result;
+	}
+	/* the clone starts where the original's pointer was; the original stays there */
+	memset(&req, 0, sizeof(req));
+	req.rop_id = RopSeekStream;
+	req.u.seek_stream.input_handle_index = 4;
+	req.u.seek_stream.origin = STREAM_SEEK_BEGINNING;
+	if (mt_rop_ok(t, &box->lg, &req, &resp, "RopSeekStream on the clone") != MT_PASS ||
+	    read_stream(t, &box->lg, 4, 100, &back, &len) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, len == sizeof(data) - 1 && memcmp(back, data, len) == 0,
+		  "the clone reads %s", mt_hex(t, back, len));
+	if (read_stream(t, &box->lg, 3, 100, &back, &len) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, len == 6 && memcmp(back, "stream", 6) == 0,
+		  "the original, after the clone read it all, reads %s from offset 7",
+		  mt_hex(t, back, len));
+	return MT_PASS;
+}
+
+static enum mt_result t_clone_stream(struct mt_test *t)
+{
+	return mt_in_inbox(t, b_clone_stream);
+}
+
 static const struct mt_test_def tests[] = {
 	{ "inbox_display_name", "MS-OXCPRPT 3.2.5.1",
 	  "RopGetPropertiesSpecific of PidTagDisplayName on the Inbox returns a name",
@@ -947,38 +1053,43 @@ static const struct mt_test_def tests[] = {
 	{ "get_properties_all", "MS-OXCPRPT 3.2.5.2",
 	  "RopGetPropertiesAll returns every property, the ones set on the message included",
 	  t_get_properties_all },
-	{ "set_delete_properties", "MS-OXCPRPT 3.2.5.3, 3.2.5.7",
+	{ "set_delete_properties", "MS-OXCPRPT 2.2.4, 2.2.7, 3.2.5",
 	  "RopGetPropertiesList lists a set property and not a deleted one; deleted reads ecNotFound",
 	  t_set_delete_properties },
-	{ "folder_no_replicate", "MS-OXCPRPT 3.2.5.4, 3.2.5.8",
+	{ "folder_no_replicate", "MS-OXCPRPT 2.2.6, 2.2.8, 3.2.5",
 	  "RopSetPropertiesNoReplicate / RopDeletePropertiesNoReplicate on a folder, read back",
 	  t_folder_no_replicate },
 	{ "string_types", "MS-OXCPRPT 3.2.5.1",
 	  "a string asked as PtypString8 comes 8-bit, as PtypUnspecified in its own type",
 	  t_string_types },
-	{ "large_property", "MS-OXCPRPT 3.2.5.1, 3.2.5.13, MS-OXCDATA 2.4.2",
+	{ "large_property", "MS-OXCPRPT 3.2.5.1, 2.2.14, MS-OXCDATA 2.4.2",
 	  "a 40000-byte value is NotEnoughMemory in RopGetPropertiesSpecific, whole by stream",
 	  t_large_property },
-	{ "stream_operations", "MS-OXCPRPT 3.2.5.14-3.2.5.18",
+	{ "stream_operations", "MS-OXCPRPT 2.2.15-2.2.20, 3.2.5",
 	  "write, seek, read, SetStreamSize, GetStreamSize and commit of a stream; past the end "
 	  "reads nothing", t_stream_operations },
-	{ "copy_to_stream", "MS-OXCPRPT 3.2.5.19",
+	{ "copy_to_stream", "MS-OXCPRPT 3.2.5 (RopCopyToStream)",
 	  "RopCopyToStream copies ByteCount bytes into the destination stream", t_copy_to_stream },
-	{ "open_stream_missing", "MS-OXCPRPT 3.2.5.13",
+	{ "open_stream_missing", "MS-OXCPRPT 2.2.14.1, 3.2.5",
 	  "RopOpenStream ReadOnly of a property the object lacks is ecNotFound",
 	  t_open_stream_missing },
-	{ "named_properties", "MS-OXCPRPT 3.2.5.9, 3.2.5.10",
+	{ "named_properties", "MS-OXCPRPT 3.2.5 (RopGetPropertyIdsFromNames, RopGetNamesFromPropertyIds)",
 	  "a name created by RopGetPropertyIdsFromNames maps back by RopGetNamesFromPropertyIds",
 	  t_named_properties },
-	{ "query_named_properties", "MS-OXCPRPT 3.2.5.11",
+	{ "query_named_properties", "MS-OXCPRPT 3.2.5 (RopQueryNamedProperties)",
 	  "RopQueryNamedProperties of a GUID lists a name just created in it",
 	  t_query_named_properties },
-	{ "copy_properties", "MS-OXCPRPT 3.2.5.5",
+	{ "copy_properties", "MS-OXCPRPT 2.2.10, 3.2.5",
 	  "RopCopyProperties with NoOverwrite keeps the destination's values, without replaces",
 	  t_copy_properties },
-	{ "copy_to", "MS-OXCPRPT 3.2.5.6",
+	{ "copy_to", "MS-OXCPRPT 2.2.11, 3.2.5",
 	  "RopCopyTo copies all but the excluded properties; NoOverwrite keeps existing ones",
 	  t_copy_to },
+	{ "write_and_commit_stream", "MS-OXCPRPT 2.2.26",
+	  "RopWriteAndCommitStream stores the bytes without a RopCommitStream",
+	  t_write_and_commit },
+	{ "clone_stream", "MS-OXCPRPT 3.2.5 (RopCloneStream)",
+	  "RopCloneStream reads the same bytes with a seek pointer of its own", t_clone_stream },
 };
 
 const struct mt_family mt_family_oxcprpt = {
