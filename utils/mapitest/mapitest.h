@@ -165,6 +165,9 @@ enum {
 
 /* helpers for OXCMSG/OXCPRPT/NSPI... */
 
+/* ROP buffer framing across families (mt_oxcrops.c) */
+extern const struct mt_family mt_family_oxcrops;
+
 /* Error codes of MS-OXCDATA 2.4 these families name */
 #define MT_EC_NOT_FOUND 0x8004010Fu
 #define MT_EC_OBJECT_MODIFIED 0x80040109u
