@@ -1143,6 +1143,39 @@ static enum mt_result t_valid_attachments(struct mt_test *t)
 	return mt_in_inbox(t, b_valid_attachments);
 }
 
+/*
+ * MS-OXCMSG 3.2.5.3: the server sets PidTagLocalCommitTime when it
+ * processes RopSaveChangesMessage: a later save moves it on.
+ */
+static enum mt_result b_local_commit_time(struct mt_test *t, struct mt_box *box)
+{
+	struct mapi_propval prop = str_prop(PidTagSubject, "saved a second time");
+	struct timespec pause = { 1, 100 * 1000 * 1000 };
+	uint64_t mid, first, second;
+
+	if (mt_box_message(t, box, 2, NULL, 0, &mid) != MT_PASS ||
+	    reopen(t, box, mid, 3) != MT_PASS ||
+	    get_number(t, &box->lg, 3, PidTagLocalCommitTime, &first) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, first != 0, "PidTagLocalCommitTime is 0 after a save");
+	nanosleep(&pause, NULL);
+	if (mt_set_props(t, &box->lg, 2, &prop, 1) != MT_PASS ||
+	    mt_save_message(t, &box->lg, 2, SAVE_KEEP_OPEN_READ_WRITE, NULL) != MT_PASS ||
+	    reopen(t, box, mid, 3) != MT_PASS ||
+	    get_number(t, &box->lg, 3, PidTagLocalCommitTime, &second) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, second > first, "PidTagLocalCommitTime %llu after the second save, %llu after "
+		  "the first", (unsigned long long)second, (unsigned long long)first);
+	return MT_PASS;
+}
+
+static enum mt_result t_local_commit_time(struct mt_test *t)
+{
+	return mt_in_inbox(t, b_local_commit_time);
+}
+
 static const struct mt_test_def tests[] = {
 	{ "create_save_open", "MS-OXCMSG 3.2.5.1, 3.2.5.2, 3.2.5.3",
 	  "CreateMessage+SaveChangesMessage gives a MessageId that RopOpenMessage opens",
@@ -1194,6 +1227,9 @@ static const struct mt_test_def tests[] = {
 	{ "valid_attachments", "MS-OXCMSG 3.2.5.18",
 	  "RopGetValidAttachments lists the attachments left after a deletion",
 	  t_valid_attachments },
+	{ "local_commit_time", "MS-OXCMSG 3.2.5.3",
+	  "RopSaveChangesMessage sets PidTagLocalCommitTime; a later save moves it on",
+	  t_local_commit_time },
 };
 
 const struct mt_family mt_family_oxcmsg = {
