@@ -352,15 +352,15 @@ static enum mt_result b_folder_no_replicate(struct mt_test *t, struct mt_box *bo
 	}
 	/* the Inbox as it was: its own comment back */
 	if (before.flag == MAPI_PROPVAL_PRESENT) {
-		enum mt_result saved = r;
-		char *reason = t->reason;
+		/* a new verdict frees the old reason: keep a copy of it */
+		char *reason = t->reason != NULL ? talloc_strdup(t->mem, t->reason) : NULL;
+		enum mt_result restored = mt_set_props(t, &box->lg, 1, &before.pv, 1);
 
-		if (mt_set_props(t, &box->lg, 1, &before.pv, 1) != MT_PASS && saved == MT_PASS) {
-			return t->result;
+		if (r == MT_PASS) {
+			return restored;
 		}
-		t->result = saved;
+		t->result = r;
 		t->reason = reason;
-		return saved;
 	}
 	return r;
 }
