@@ -1071,6 +1071,46 @@ static enum mt_result t_resort_restriction(struct mt_test *t)
 	return MT_PASS;
 }
 
+/*
+ * MS-OXNSPI 3.1.4.1.16 (NspiResolveNames): the 8-bit form, in the STAT's
+ * code page, resolves the account name to the MId NspiDNToMId gives.
+ */
+static enum mt_result t_resolve_names_8bit(struct mt_test *t)
+{
+	static const uint32_t tags[] = { PidTagEmailAddress };
+	const char *names[1] = { t->env->username };
+	struct nspi_client *nspi;
+	struct NspiResolveNames r;
+	struct StringsArray_r strings;
+	struct PropertyTagArray_r *mids = NULL;
+	struct PropertyRowSet_r *rows = NULL;
+	struct STAT stat;
+	uint32_t mid;
+
+	if (mt_nspi(t, &nspi) != MT_PASS || user_mid(t, nspi, &mid) != MT_PASS) {
+		return t->result;
+	}
+	strings.Count = 1;
+	strings.Strings = names;
+	stat = nspi->stat;
+	stat.ContainerID = 0;
+	memset(&r, 0, sizeof(r));
+	r.in.hRpc = nspi->handle;
+	r.in.pStat = &stat;
+	r.in.pPropTags = nspi_tag_array(t->mem, tags, 1);
+	r.in.paStr = &strings;
+	r.out.ppMIds = &mids;
+	r.out.ppRows = &rows;
+	if (call_nspi(t, nspi, NDR_NSPIRESOLVENAMES, &r, "NspiResolveNames") != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, r.out.result == MAPI_E_SUCCESS, "NspiResolveNames: %s", mt_status(t, r.out.result));
+	MT_EXPECT(t, mids != NULL && mids->cValues == 1, "%u MIds for one name",
+		  mids ? mids->cValues : 0);
+	MT_EXPECT_EQ(t, mids->aulPropTag[0], mid, "the MId of the account name against NspiDNToMId's");
+	return MT_PASS;
+}
+
 static const struct mt_test_def tests[] = {
 	{ "bind_unbind", "MS-OXNSPI 3.1.4.1.1, 3.1.4.1.2",
 	  "NspiBind returns a context handle and the server GUID; NspiUnbind releases it",
@@ -1142,6 +1182,9 @@ static const struct mt_test_def tests[] = {
 	  t_get_props_string_types },
 	{ "resort_restriction", "MS-OXNSPI 3.1.4.1.11",
 	  "NspiResortRestriction sorts a list of MIds by display name", t_resort_restriction },
+	{ "resolve_names_8bit", "MS-OXNSPI 3.1.4.1.16",
+	  "NspiResolveNames (8-bit) resolves the account name to the MId NspiDNToMId gives",
+	  t_resolve_names_8bit },
 };
 
 const struct mt_family mt_family_nspi = {

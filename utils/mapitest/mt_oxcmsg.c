@@ -1176,6 +1176,52 @@ static enum mt_result t_local_commit_time(struct mt_test *t)
 	return mt_in_inbox(t, b_local_commit_time);
 }
 
+/*
+ * MS-OXCMSG 3.2.5.7 (2.2.3.7): RopReloadCachedInformation answers what
+ * RopOpenMessage did for the same saved message: its NormalizedSubject
+ * and RecipientCount.
+ */
+static enum mt_result b_reload_cached_information(struct mt_test *t, struct mt_box *box)
+{
+	struct mapi_propval subject = str_prop(PidTagSubject, "cached subject");
+	struct rop_modify_recipient_row rows[2];
+	struct rop_request req;
+	struct rop_response opened, reloaded;
+	uint64_t mid;
+
+	if (mt_box_message(t, box, 2, &subject, 1, &mid) != MT_PASS ||
+	    recipient_row(t, 0, RECIP_TO, "alice@example.com", "Alice", &rows[0]) != MT_PASS ||
+	    recipient_row(t, 1, RECIP_CC, "bob@example.com", "Bob", &rows[1]) != MT_PASS ||
+	    modify_recipients(t, &box->lg, 2, rows, 2) != MT_PASS ||
+	    mt_save_message(t, &box->lg, 2, SAVE_KEEP_OPEN_READ_WRITE, NULL) != MT_PASS ||
+	    mt_release(t, &box->lg, 2) != MT_PASS ||
+	    open_message(t, box, mid, 2, OPEN_READ_ONLY, &opened) != MT_PASS) {
+		return t->result;
+	}
+	memset(&req, 0, sizeof(req));
+	req.rop_id = RopReloadCachedInformation;
+	req.u.reload_cached_information.input_handle_index = 2;
+	if (mt_rop_ok(t, &box->lg, &req, &reloaded, "RopReloadCachedInformation") != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT_EQ(t, reloaded.u.reload_cached_information.u.ok.recipient_count,
+		     opened.u.open_message.u.ok.recipient_count, "RecipientCount against RopOpenMessage's");
+	MT_EXPECT_EQ(t, reloaded.u.reload_cached_information.u.ok.recipient_count, 2,
+		     "RecipientCount of a message saved with two recipients");
+	MT_EXPECT(t, reloaded.u.reload_cached_information.u.ok.normalized_subject.str != NULL &&
+		  strcmp(reloaded.u.reload_cached_information.u.ok.normalized_subject.str,
+			 subject.value.string) == 0,
+		  "NormalizedSubject '%s'",
+		  reloaded.u.reload_cached_information.u.ok.normalized_subject.str ?
+		  reloaded.u.reload_cached_information.u.ok.normalized_subject.str : "(none)");
+	return MT_PASS;
+}
+
+static enum mt_result t_reload_cached_information(struct mt_test *t)
+{
+	return mt_in_inbox(t, b_reload_cached_information);
+}
+
 static const struct mt_test_def tests[] = {
 	{ "create_save_open", "MS-OXCMSG 3.2.5.1, 3.2.5.2, 3.2.5.3",
 	  "CreateMessage+SaveChangesMessage gives a MessageId that RopOpenMessage opens",
@@ -1230,6 +1276,9 @@ static const struct mt_test_def tests[] = {
 	{ "local_commit_time", "MS-OXCMSG 3.2.5.3",
 	  "RopSaveChangesMessage sets PidTagLocalCommitTime; a later save moves it on",
 	  t_local_commit_time },
+	{ "reload_cached_information", "MS-OXCMSG 3.2.5.7",
+	  "RopReloadCachedInformation answers the NormalizedSubject and RecipientCount saved",
+	  t_reload_cached_information },
 };
 
 const struct mt_family mt_family_oxcmsg = {
