@@ -297,6 +297,17 @@ enum MAPISTATUS mapistore_message_save(struct mapistore_message *msg, uint8_t sa
 	if (ret == MAPI_E_SUCCESS)
 		ret = mapistore_stamp_change(ctx, rec->props, rec->cn, created);
 	if (ret == MAPI_E_SUCCESS) {
+		/* MS-OXCMSG 3.2.5.3: every save sets PidTagLocalCommitTime, at the
+		 * time stamp_change gave the modification */
+		const struct mapi_propval *modified =
+			mapistore_propbag_find(rec->props, TAG_LAST_MODIFICATION_TIME);
+		struct mapi_propval commit;
+
+		commit.tag = TAG_LOCAL_COMMIT_TIME;
+		commit.value.time = modified != NULL ? modified->value.time : mapistore_now();
+		ret = mapistore_propbag_set(rec->props, &commit);
+	}
+	if (ret == MAPI_E_SUCCESS) {
 		if (has_attachments(rec))
 			rec->message_flags |= MAPISTORE_MSGFLAG_HASATTACH;
 		else

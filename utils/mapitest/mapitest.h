@@ -163,4 +163,70 @@ enum {
 /* Error codes of MS-OXCDATA 2.4 the tests name */
 #define MT_EC_NOT_SUPPORTED 0x80040102u
 
+/* helpers for OXCMSG/OXCPRPT/NSPI... */
+
+/* ROP buffer framing across families (mt_oxcrops.c) */
+extern const struct mt_family mt_family_oxcrops;
+
+/* Error codes of MS-OXCDATA 2.4 these families name */
+#define MT_EC_NOT_FOUND 0x8004010Fu
+#define MT_EC_OBJECT_MODIFIED 0x80040109u
+#define MT_EC_ACCESS_DENIED 0x80070005u
+#define MT_EC_NOT_ENOUGH_MEMORY 0x8007000Eu
+#define MT_EC_NULL_OBJECT 0x000004B9u
+#define MT_EC_INVALID_PARAM 0x80070057u
+
+/*
+ * mt_rop, then MT_SKIP when the server answers ecNotSupported, then
+ * MT_FAIL unless ReturnValue is success; WHAT names the step in the reason.
+ */
+enum mt_result mt_rop_ok(struct mt_test *t, struct mt_logon *lg, const struct rop_request *req,
+			 struct rop_response *resp, const char *what);
+
+/* RopCreateMessage in FID (folder object in slot IN) into slot OUT */
+enum mt_result mt_create_message(struct mt_test *t, struct mt_logon *lg, uint64_t fid,
+				 uint8_t in, uint8_t out);
+
+/* RopSaveChangesMessage of the message in SLOT with FLAGS; *MID its id (may be NULL) */
+enum mt_result mt_save_message(struct mt_test *t, struct mt_logon *lg, uint8_t slot,
+			       uint8_t flags, uint64_t *mid);
+
+/* RopOpenMessage of MID in FID from slot IN into slot OUT, OpenModeFlags MODE */
+enum mt_result mt_open_message(struct mt_test *t, struct mt_logon *lg, uint64_t fid,
+			       uint64_t mid, uint8_t in, uint8_t out, uint8_t mode);
+
+/* RopSetProperties on SLOT; any PropertyProblem fails the test */
+enum mt_result mt_set_props(struct mt_test *t, struct mt_logon *lg, uint8_t slot,
+			    const struct mapi_propval *values, uint16_t count);
+
+/* RopGetPropertiesSpecific (Unicode) on SLOT; *ROW the flagged values */
+enum mt_result mt_get_props(struct mt_test *t, struct mt_logon *lg, uint8_t slot,
+			    const uint32_t *tags, uint16_t count, struct mapi_property_row *row);
+
+/* The value of the column for TAG in ROW when it is present, else NULL */
+const struct mapi_propval *mt_row_value(const struct mapi_property_row *row,
+					const uint32_t *tags, uint32_t tag);
+
+/* RopRelease of SLOT (no response); the slot is empty afterwards */
+enum mt_result mt_release(struct mt_test *t, struct mt_logon *lg, uint8_t slot);
+
+/*
+ * A private logon with the Inbox open in slot 1: the messages a test
+ * creates there are listed in mids[] and hard-deleted after it, whatever
+ * its verdict (a failed clean-up fails a test that had passed).
+ */
+struct mt_box {
+	struct mt_logon lg;
+	uint64_t fid;			/* the Inbox */
+	uint64_t mids[8];
+	size_t count;
+};
+typedef enum mt_result (*mt_box_fn)(struct mt_test *t, struct mt_box *box);
+enum mt_result mt_in_inbox(struct mt_test *t, mt_box_fn fn);
+
+/* Creates a message in the box's folder into slot OUT, saves it (kept open
+ * read/write) and records it for the clean-up; *MID its id */
+enum mt_result mt_box_message(struct mt_test *t, struct mt_box *box, uint8_t out,
+			      const struct mapi_propval *values, uint16_t count, uint64_t *mid);
+
 #endif
