@@ -2,9 +2,12 @@
 
 Two mailbox users made with the test bed's helpers: the first runs every
 family, the second is the "other user" whose mailbox the first must not
-open.  The server implements the NOSERVER..ERRORCHECKS families today, so
-those must all pass; the mailbox ROP families that other engineers are
-building (OXCFOLD, OXCTABL, OXCMSG, OXCPRPT) may pass or skip, never fail.
+open.  The server implements the NOSERVER..ERRORCHECKS, OXCFOLD and OXCTABL
+families, so those must all pass, but for the table categories the server
+does not build (those two must be skipped as ecNotSupported, never passed);
+the families being built elsewhere (OXCMSG, OXCPRPT) and the probe families
+of ROPs not built yet (OXCNOTIF, OXCFXICS, OXCPERM, OXORULE, OXOMSG) may
+pass or skip with ecNotSupported, never fail.
 """
 import json
 import os
@@ -21,11 +24,15 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 import testbed  # noqa: E402
 
 FAMILIES = ("NOSERVER", "LZ77", "OXCRPC", "RFR", "NSPI", "OXCSTOR", "ERRORCHECKS",
-            "OXCFOLD", "OXCTABL", "OXCMSG", "OXCPRPT")
-# what the server implements today: every test of these passes
-IMPLEMENTED = ("NOSERVER", "LZ77", "OXCRPC", "RFR", "NSPI", "OXCSTOR")
-# being built elsewhere: pass or skip (with ecNotSupported as the reason)
-PENDING = ("OXCFOLD", "OXCTABL", "OXCMSG", "OXCPRPT")
+            "OXCFOLD", "OXCTABL", "OXCMSG", "OXCPRPT", "OXCNOTIF", "OXCFXICS", "OXCPERM",
+            "OXORULE", "OXOMSG")
+# what the server implements today: every test of these passes, but for the
+# ones in NOT_BUILT
+IMPLEMENTED = ("NOSERVER", "LZ77", "OXCRPC", "RFR", "NSPI", "OXCSTOR", "OXCFOLD", "OXCTABL")
+# tests of implemented families the server cannot pass yet: skipped as ecNotSupported
+NOT_BUILT = ("OXCTABL/categories_expand_collapse", "OXCTABL/collapse_state_round_trip")
+# being built elsewhere, or probes of ROPs not built: pass or skip (ecNotSupported)
+PENDING = ("OXCMSG", "OXCPRPT", "OXCNOTIF", "OXCFXICS", "OXCPERM", "OXORULE", "OXOMSG")
 
 
 def built_mapitest():
@@ -73,10 +80,10 @@ class MapitestTest(unittest.TestCase):
         passed, failed, skipped = self.closing(out)
         self.assertEqual(failed, 0, out)
         self.assertNotIn(": FAIL:", out)
-        self.assertGreater(passed, 40)
+        self.assertGreater(passed, 90)
         for family in IMPLEMENTED:
             for line in out.splitlines():
-                if line.startswith(family + "/"):
+                if line.startswith(family + "/") and line.split(":")[0] not in NOT_BUILT:
                     self.assertTrue(line.endswith(": pass"), line)
 
     def test_all_families_json(self):
@@ -91,7 +98,10 @@ class MapitestTest(unittest.TestCase):
             self.assertIn(r["result"], ("pass", "skip"), r)
             self.assertTrue(r["spec"].startswith("MS-"), r)
             self.assertTrue(r["requirement"], r)
-            if r["family"] in IMPLEMENTED:
+            if "%s/%s" % (r["family"], r["name"]) in NOT_BUILT:
+                self.assertEqual(r["result"], "skip", r)
+                self.assertIn("ecNotSupported", r["reason"], r)
+            elif r["family"] in IMPLEMENTED:
                 self.assertEqual(r["result"], "pass", r)
             if r["result"] == "skip":
                 self.assertTrue(r["reason"], r)
@@ -127,8 +137,8 @@ class MapitestTest(unittest.TestCase):
         self.assertEqual(self.closing(out), (0, 1, 0))
 
     def test_sealed_connections(self):
-        status, out, err = self.run_tool(*self.credentials(), "--seal", "--family", "RFR",
-                                         "--family", "OXCRPC")
+        status, out, err = self.run_tool(*self.credentials(), *self.other_args(), "--seal",
+                                         "--family", "RFR", "--family", "OXCRPC")
         self.assertEqual(status, 0, out + err)
         passed, failed, skipped = self.closing(out)
         self.assertEqual((failed, skipped), (0, 0))
@@ -196,13 +206,17 @@ class MapitestTest(unittest.TestCase):
                 self.assertTrue(err.startswith("mapitest: "), err)
 
     def test_under_valgrind(self):
-        """No leak and no memory error in the offline and the store families."""
+        """No leak and no memory error in the offline, store, folder, table and
+        probe families (the scratch folders' destructors included)."""
         valgrind = shutil.which("valgrind")
         if valgrind is None:
             self.skipTest("valgrind is not installed")
         suppressions = os.path.join(HERE, "..", "valgrind", "samba.supp")
         status, out, err = self.run_tool(
             *self.credentials(), *self.other_args(), "--family", "NOSERVER", "--family", "OXCSTOR",
+            "--family", "OXCFOLD", "--family", "OXCTABL", "--family", "OXCNOTIF",
+            "--family", "OXCFXICS", "--family", "OXCPERM", "--family", "OXORULE",
+            "--family", "OXOMSG",
             prefix=[valgrind, "--error-exitcode=9", "--leak-check=full", "-q",
                     "--suppressions=" + suppressions], timeout=600)
         if status != 0:
