@@ -209,6 +209,11 @@ enum mt_result mt_scratch_folder(struct mt_test *t, struct mt_logon *lg, uint8_t
 enum mt_result mt_create_message(struct mt_test *t, struct mt_logon *lg, uint64_t fid,
 				 const char *subject, uint32_t importance, uint64_t *mid);
 
+/* The same, a folder associated information (FAI) message when ASSOCIATED */
+enum mt_result mt_create_message_fai(struct mt_test *t, struct mt_logon *lg, uint64_t fid,
+				     const char *subject, uint32_t importance, bool associated,
+				     uint64_t *mid);
+
 /* RopGetPropertiesSpecific of TAGS on the object in SLOT; *row its values */
 enum mt_result mt_get_props(struct mt_test *t, struct mt_logon *lg, uint8_t slot,
 			    const uint32_t *tags, uint16_t count, struct mapi_property_row *row);

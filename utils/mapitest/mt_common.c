@@ -338,6 +338,13 @@ enum mt_result mt_scratch_folder(struct mt_test *t, struct mt_logon *lg, uint8_t
 enum mt_result mt_create_message(struct mt_test *t, struct mt_logon *lg, uint64_t fid,
 				 const char *subject, uint32_t importance, uint64_t *mid)
 {
+	return mt_create_message_fai(t, lg, fid, subject, importance, false, mid);
+}
+
+enum mt_result mt_create_message_fai(struct mt_test *t, struct mt_logon *lg, uint64_t fid,
+				     const char *subject, uint32_t importance, bool associated,
+				     uint64_t *mid)
+{
 	struct rop_request req[4];
 	struct rop_response_list out;
 	struct mapi_propval props[2];
@@ -352,6 +359,7 @@ enum mt_result mt_create_message(struct mt_test *t, struct mt_logon *lg, uint64_
 	req[0].u.create_message.output_handle_index = MT_SLOT_MESSAGE;
 	req[0].u.create_message.code_page_id = 0x0FFF;	/* the logon's code page */
 	req[0].u.create_message.folder_id = fid;
+	req[0].u.create_message.associated_flag = associated ? 1 : 0;
 	req[1] = mt_request(RopSetProperties);
 	req[1].u.set_properties.input_handle_index = MT_SLOT_MESSAGE;
 	req[1].u.set_properties.property_value_count = 2;

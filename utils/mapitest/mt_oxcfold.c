@@ -912,6 +912,191 @@ static enum mt_result t_create_search_folder(struct mt_test *t)
 	return MT_PASS;
 }
 
+#define PidTagAssociatedContentCount 0x36170003u
+#define TABLE_ASSOCIATED 0x02		/* MS-OXCFOLD 2.2.1.14.1 TableFlags */
+#define TABLE_DEPTH 0x04		/* MS-OXCFOLD 2.2.1.13.1 TableFlags */
+
+/*
+ * MS-OXCFOLD 3.2.5.13, 2.2.1.13.1: the hierarchy table lists the folder's
+ * children only, and with Depth every folder below it.
+ */
+static enum mt_result t_hierarchy_table_depth(struct mt_test *t)
+{
+	struct rop_request req = mt_request(RopGetHierarchyTable);
+	struct rop_response resp;
+	struct mt_logon lg;
+	uint64_t parent, child, grandchild;
+	uint32_t rows = 0;
+	bool found = false;
+
+	if (scratch(t, &lg, &parent) != MT_PASS ||
+	    mt_create_folder(t, &lg, SCRATCH, 2, mt_unique_name(t, "child"), NULL, &child) != MT_PASS ||
+	    mt_create_folder(t, &lg, 2, 3, mt_unique_name(t, "grandchild"), NULL, &grandchild) !=
+	    MT_PASS || lists_folder(t, &lg, SCRATCH, grandchild, &found, &rows) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, rows == 1 && !found,
+		  "without Depth: %u rows, grandchild %s (expected the child only)", rows,
+		  found ? "listed" : "not listed");
+	req.u.get_hierarchy_table.input_handle_index = SCRATCH;
+	req.u.get_hierarchy_table.output_handle_index = TABLE;
+	req.u.get_hierarchy_table.table_flags = TABLE_DEPTH;
+	if (mt_rop(t, &lg, &req, &resp) != MT_PASS || mt_skip_unsupported(t, &resp) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, resp.u.get_hierarchy_table.return_value == MAPI_E_SUCCESS,
+		  "RopGetHierarchyTable(Depth): %s",
+		  mt_status(t, resp.u.get_hierarchy_table.return_value));
+	MT_EXPECT_EQ(t, resp.u.get_hierarchy_table.u.ok.row_count, 2,
+		     "RowCount of the Depth hierarchy table of a folder with a child and a grandchild");
+	return MT_PASS;
+}
+
+/*
+ * MS-OXCFOLD 3.2.5.14, 2.2.1.14.1: the contents table lists the normal
+ * messages, with Associated the FAI messages only; PidTagContentCount and
+ * PidTagAssociatedContentCount count each kind.
+ */
+static enum mt_result t_contents_table_associated(struct mt_test *t)
+{
+	static const uint32_t cols[] = { PidTagMid, PidTagSubject };
+	static const uint32_t tags[] = { PidTagContentCount, PidTagAssociatedContentCount };
+	struct rop_request req = mt_request(RopGetContentsTable);
+	struct rop_response resp, rows;
+	struct mapi_property_row counts_row;
+	struct mt_logon lg;
+	uint64_t parent, normal, fai, mids[16];
+	uint16_t n = 0;
+
+	if (scratch(t, &lg, &parent) != MT_PASS ||
+	    mt_create_message(t, &lg, parent, "normal", 1, &normal) != MT_PASS ||
+	    mt_create_message_fai(t, &lg, parent, "associated", 1, true, &fai) != MT_PASS ||
+	    message_ids(t, &lg, SCRATCH, mids, &n) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, n == 1 && mids[0] == normal,
+		  "the contents table has %u rows; expected the normal message only", n);
+	req.u.get_contents_table.input_handle_index = SCRATCH;
+	req.u.get_contents_table.output_handle_index = TABLE;
+	req.u.get_contents_table.table_flags = TABLE_ASSOCIATED;
+	if (mt_rop(t, &lg, &req, &resp) != MT_PASS || mt_skip_unsupported(t, &resp) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, resp.u.get_contents_table.return_value == MAPI_E_SUCCESS,
+		  "RopGetContentsTable(Associated): %s",
+		  mt_status(t, resp.u.get_contents_table.return_value));
+	req = mt_request(RopSetColumns);
+	req.u.set_columns.input_handle_index = TABLE;
+	req.u.set_columns.property_tag_count = 2;
+	req.u.set_columns.property_tags = (uint32_t *)cols;
+	if (mt_rop(t, &lg, &req, &resp) != MT_PASS ||
+	    mt_query_rows(t, &lg, TABLE, true, 0, 16, &rows) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, rows.u.query_rows.u.ok.row_count == 1 &&
+		  rows.u.query_rows.u.ok.row_data[0].values[0].pv.value.i64 == fai,
+		  "the Associated contents table has %u rows; expected the FAI message only",
+		  rows.u.query_rows.u.ok.row_count);
+	if (mt_get_props(t, &lg, SCRATCH, tags, 2, &counts_row) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT_EQ(t, mt_row_u32(&counts_row, 0, 0xFFFFFFFFu), 1, "PidTagContentCount");
+	MT_EXPECT_EQ(t, mt_row_u32(&counts_row, 1, 0xFFFFFFFFu), 1,
+		     "PidTagAssociatedContentCount");
+	return MT_PASS;
+}
+
+/* How many FAI messages the folder in SLOT has, by PidTagAssociatedContentCount */
+static enum mt_result fai_count(struct mt_test *t, struct mt_logon *lg, uint8_t slot,
+				uint32_t *count)
+{
+	static const uint32_t tag[] = { PidTagAssociatedContentCount };
+	struct mapi_property_row row;
+
+	if (mt_get_props(t, lg, slot, tag, 1, &row) != MT_PASS) {
+		return t->result;
+	}
+	*count = mt_row_u32(&row, 0, 0xFFFFFFFFu);
+	return MT_PASS;
+}
+
+/*
+ * MS-OXCFOLD 3.2.5.9: RopEmptyFolder without WantDeleteAssociated leaves
+ * the FAI messages; with it, they go too.
+ */
+static enum mt_result t_empty_folder_associated(struct mt_test *t)
+{
+	struct rop_request req = mt_request(RopEmptyFolder);
+	struct rop_response resp;
+	struct mt_logon lg;
+	uint64_t parent, mid, mids[16];
+	uint32_t fai = 0;
+	uint16_t n = 0;
+
+	if (scratch(t, &lg, &parent) != MT_PASS ||
+	    mt_create_message(t, &lg, parent, "normal", 1, &mid) != MT_PASS ||
+	    mt_create_message_fai(t, &lg, parent, "associated", 1, true, &mid) != MT_PASS) {
+		return t->result;
+	}
+	req.u.empty_folder.input_handle_index = SCRATCH;
+	if (mt_rop(t, &lg, &req, &resp) != MT_PASS || mt_skip_unsupported(t, &resp) != MT_PASS ||
+	    message_ids(t, &lg, SCRATCH, mids, &n) != MT_PASS ||
+	    fai_count(t, &lg, SCRATCH, &fai) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, resp.u.empty_folder.return_value == MAPI_E_SUCCESS, "RopEmptyFolder: %s",
+		  mt_status(t, resp.u.empty_folder.return_value));
+	MT_EXPECT_EQ(t, n, 0, "normal messages after RopEmptyFolder");
+	MT_EXPECT_EQ(t, fai, 1, "FAI messages after RopEmptyFolder without WantDeleteAssociated");
+	req.u.empty_folder.want_delete_associated = 1;
+	if (mt_rop(t, &lg, &req, &resp) != MT_PASS || fai_count(t, &lg, SCRATCH, &fai) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, resp.u.empty_folder.return_value == MAPI_E_SUCCESS,
+		  "RopEmptyFolder(WantDeleteAssociated): %s",
+		  mt_status(t, resp.u.empty_folder.return_value));
+	MT_EXPECT_EQ(t, fai, 0, "FAI messages after RopEmptyFolder with WantDeleteAssociated");
+	return MT_PASS;
+}
+
+/*
+ * MS-OXCFOLD 3.2.5.10: RopHardDeleteMessagesAndSubfolders leaves the
+ * folder without messages or subfolders, which no longer open.
+ */
+static enum mt_result t_hard_delete_messages_and_subfolders(struct mt_test *t)
+{
+	struct rop_request req = mt_request(RopHardDeleteMessagesAndSubfolders);
+	struct rop_response resp;
+	struct mt_logon lg;
+	uint64_t parent, sub, mid, mids[16];
+	uint32_t content = 0, children = 0, rv = 0;
+	uint16_t n = 0;
+
+	if (scratch(t, &lg, &parent) != MT_PASS ||
+	    mt_create_folder(t, &lg, SCRATCH, 2, mt_unique_name(t, "gone"), NULL, &sub) != MT_PASS ||
+	    mt_create_message(t, &lg, parent, "gone too", 1, &mid) != MT_PASS) {
+		return t->result;
+	}
+	mt_release(t, &lg, 2);
+	req.u.hard_delete_messages_and_subfolders.input_handle_index = SCRATCH;
+	if (mt_rop(t, &lg, &req, &resp) != MT_PASS || mt_skip_unsupported(t, &resp) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, resp.u.hard_delete_messages_and_subfolders.return_value == MAPI_E_SUCCESS,
+		  "RopHardDeleteMessagesAndSubfolders: %s",
+		  mt_status(t, resp.u.hard_delete_messages_and_subfolders.return_value));
+	if (message_ids(t, &lg, SCRATCH, mids, &n) != MT_PASS ||
+	    counts(t, &lg, SCRATCH, &content, &children) != MT_PASS ||
+	    try_open(t, &lg, sub, 2, &rv) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT_EQ(t, n, 0, "contents table rows afterwards");
+	MT_EXPECT_EQ(t, children, 0, "PidTagFolderChildCount afterwards");
+	MT_EXPECT(t, rv == MAPI_E_NOT_FOUND, "RopOpenFolder of the removed subfolder: %s",
+		  mt_status(t, rv));
+	return MT_PASS;
+}
+
 static const struct mt_test_def tests[] = {
 	{ "open_inbox", "MS-OXCFOLD 3.2.5.1",
 	  "RopOpenFolder of the Inbox succeeds with a handle and IsGhosted 0", t_open_inbox },
@@ -971,6 +1156,17 @@ static const struct mt_test_def tests[] = {
 	{ "create_search_folder", "MS-OXCFOLD 3.2.5.2",
 	  "RopCreateFolder FolderType 2 makes a folder whose PidTagFolderType is FOLDER_SEARCH",
 	  t_create_search_folder },
+	{ "hierarchy_table_depth", "MS-OXCFOLD 3.2.5.13, 2.2.1.13.1",
+	  "the hierarchy table lists children only; with Depth every folder below",
+	  t_hierarchy_table_depth },
+	{ "contents_table_associated", "MS-OXCFOLD 3.2.5.14, 2.2.1.14.1",
+	  "the contents table lists normal messages, with Associated the FAI ones, each counted",
+	  t_contents_table_associated },
+	{ "empty_folder_associated", "MS-OXCFOLD 3.2.5.9",
+	  "RopEmptyFolder keeps FAI messages unless WantDeleteAssociated", t_empty_folder_associated },
+	{ "hard_delete_messages_and_subfolders", "MS-OXCFOLD 3.2.5.10",
+	  "RopHardDeleteMessagesAndSubfolders leaves no message and no subfolder",
+	  t_hard_delete_messages_and_subfolders },
 };
 
 const struct mt_family mt_family_oxcfold = {

@@ -1014,6 +1014,54 @@ static enum mt_result t_collapse_state_round_trip(struct mt_test *t)
 	return MT_PASS;
 }
 
+/*
+ * MS-OXCTABL 3.2.5.3: RopSortTable moves the cursor to the beginning of
+ * the table.
+ */
+static enum mt_result t_sort_moves_cursor_to_start(struct mt_test *t)
+{
+	struct rop_request req = mt_request(RopSortTable);
+	struct rop_response resp;
+	struct rop_sort_order key = { PidTagSubject & 0xFFFF, PidTagSubject >> 16, 0x01 };
+	struct fixture f;
+	uint32_t num = 99;
+
+	if (fixture(t, &f) != MT_PASS || seek(t, &f, BOOKMARK_BEGINNING, 3, NULL, NULL) != MT_PASS) {
+		return t->result;
+	}
+	req.u.sort_table.input_handle_index = TABLE;
+	req.u.sort_table.sort_order_count = 1;
+	req.u.sort_table.sort_orders = &key;
+	if (mt_rop(t, &f.lg, &req, &resp) != MT_PASS || mt_skip_unsupported(t, &resp) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, resp.u.sort_table.return_value == MAPI_E_SUCCESS, "RopSortTable: %s",
+		  mt_status(t, resp.u.sort_table.return_value));
+	if (position(t, &f, &num, NULL) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT_EQ(t, num, 0, "position after RopSortTable from row 3");
+	return MT_PASS;
+}
+
+/*
+ * MS-OXCTABL 3.2.5.4: RopRestrict moves the cursor to the beginning of the
+ * table.
+ */
+static enum mt_result t_restrict_moves_cursor_to_start(struct mt_test *t)
+{
+	struct fixture f;
+	uint32_t num = 99;
+
+	if (fixture(t, &f) != MT_PASS || seek(t, &f, BOOKMARK_BEGINNING, 1, NULL, NULL) != MT_PASS ||
+	    restrict_table(t, &f, importance_is(t, 2)) != MT_PASS ||
+	    position(t, &f, &num, NULL) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT_EQ(t, num, 0, "position after RopRestrict from row 1");
+	return MT_PASS;
+}
+
 static const struct mt_test_def tests[] = {
 	{ "hierarchy_finds_inbox", "MS-OXCTABL 3.2.5.1, 3.2.5.5",
 	  "GetHierarchyTable+SetColumns+QueryRows of the IPM subtree lists the Inbox",
@@ -1064,6 +1112,12 @@ static const struct mt_test_def tests[] = {
 	{ "collapse_state_round_trip", "MS-OXCTABL 3.2.5.19, 3.2.5.20",
 	  "RopSetCollapseState of RopGetCollapseState's state bookmarks the same row",
 	  t_collapse_state_round_trip },
+	{ "sort_moves_cursor_to_start", "MS-OXCTABL 3.2.5.3",
+	  "RopSortTable moves the cursor to the beginning of the table",
+	  t_sort_moves_cursor_to_start },
+	{ "restrict_moves_cursor_to_start", "MS-OXCTABL 3.2.5.4",
+	  "RopRestrict moves the cursor to the beginning of the table",
+	  t_restrict_moves_cursor_to_start },
 };
 
 const struct mt_family mt_family_oxctabl = {
