@@ -1097,6 +1097,77 @@ static enum mt_result t_hard_delete_messages_and_subfolders(struct mt_test *t)
 	return MT_PASS;
 }
 
+/*
+ * MS-OXCFOLD 3.2.5.11: RopDeleteMessages naming a message that is not
+ * there deletes the others and says so with PartialCompletion.
+ */
+static enum mt_result t_delete_messages_partial(struct mt_test *t)
+{
+	struct rop_request req = mt_request(RopDeleteMessages);
+	struct rop_response resp;
+	struct mt_logon lg;
+	uint64_t parent, ids[2], mids[16];
+	uint16_t n = 0;
+
+	if (scratch(t, &lg, &parent) != MT_PASS ||
+	    mt_create_message(t, &lg, parent, "really there", 1, &ids[0]) != MT_PASS) {
+		return t->result;
+	}
+	/* the mailbox's REPLID with a GlobalCounter far beyond any allocated */
+	ids[1] = 0xFEDCBA9876540000ull | lg.logon.u.private_mailbox.repl_id;
+	req.u.delete_messages.input_handle_index = SCRATCH;
+	req.u.delete_messages.message_id_count = 2;
+	req.u.delete_messages.message_ids = ids;
+	if (mt_rop(t, &lg, &req, &resp) != MT_PASS || mt_skip_unsupported(t, &resp) != MT_PASS ||
+	    message_ids(t, &lg, SCRATCH, mids, &n) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, resp.u.delete_messages.return_value == MAPI_E_SUCCESS &&
+		  resp.u.delete_messages.u.result.partial_completion != 0,
+		  "RopDeleteMessages of one message and one unknown id: %s, PartialCompletion %u "
+		  "(expected success with PartialCompletion)",
+		  mt_status(t, resp.u.delete_messages.return_value),
+		  resp.u.delete_messages.u.result.partial_completion);
+	MT_EXPECT_EQ(t, n, 0, "messages left after deleting the one that exists");
+	return MT_PASS;
+}
+
+/*
+ * MS-OXCFOLD 3.2.5.6: RopMoveCopyMessages naming a message that is not
+ * there moves the others and says so with PartialCompletion.
+ */
+static enum mt_result t_move_messages_partial(struct mt_test *t)
+{
+	struct rop_request req = mt_request(RopMoveCopyMessages);
+	struct rop_response resp;
+	struct mt_logon lg;
+	uint64_t parent, dest, ids[2], mids[16];
+	uint16_t n = 0;
+
+	if (scratch(t, &lg, &parent) != MT_PASS ||
+	    mt_create_folder(t, &lg, SCRATCH, 2, mt_unique_name(t, "dest"), NULL, &dest) != MT_PASS ||
+	    mt_create_message(t, &lg, parent, "really there", 1, &ids[0]) != MT_PASS) {
+		return t->result;
+	}
+	ids[1] = 0xFEDCBA9876540000ull | lg.logon.u.private_mailbox.repl_id;
+	req.u.move_copy_messages.source_handle_index = SCRATCH;
+	req.u.move_copy_messages.dest_handle_index = 2;
+	req.u.move_copy_messages.message_id_count = 2;
+	req.u.move_copy_messages.message_ids = ids;
+	if (mt_rop(t, &lg, &req, &resp) != MT_PASS || mt_skip_unsupported(t, &resp) != MT_PASS ||
+	    message_ids(t, &lg, 2, mids, &n) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, resp.u.move_copy_messages.return_value == MAPI_E_SUCCESS &&
+		  resp.u.move_copy_messages.u.result.partial_completion != 0,
+		  "RopMoveCopyMessages of one message and one unknown id: %s, PartialCompletion %u "
+		  "(expected success with PartialCompletion)",
+		  mt_status(t, resp.u.move_copy_messages.return_value),
+		  resp.u.move_copy_messages.u.result.partial_completion);
+	MT_EXPECT_EQ(t, n, 1, "messages in the destination (the one that exists)");
+	return MT_PASS;
+}
+
 static const struct mt_test_def tests[] = {
 	{ "open_inbox", "MS-OXCFOLD 3.2.5.1",
 	  "RopOpenFolder of the Inbox succeeds with a handle and IsGhosted 0", t_open_inbox },
@@ -1167,6 +1238,12 @@ static const struct mt_test_def tests[] = {
 	{ "hard_delete_messages_and_subfolders", "MS-OXCFOLD 3.2.5.10",
 	  "RopHardDeleteMessagesAndSubfolders leaves no message and no subfolder",
 	  t_hard_delete_messages_and_subfolders },
+	{ "delete_messages_partial", "MS-OXCFOLD 3.2.5.11",
+	  "RopDeleteMessages with an unknown id deletes the rest and sets PartialCompletion",
+	  t_delete_messages_partial },
+	{ "move_messages_partial", "MS-OXCFOLD 3.2.5.6",
+	  "RopMoveCopyMessages with an unknown id moves the rest and sets PartialCompletion",
+	  t_move_messages_partial },
 };
 
 const struct mt_family mt_family_oxcfold = {
