@@ -347,6 +347,7 @@ enum mt_result mt_create_message_fai(struct mt_test *t, struct mt_logon *lg, uin
 {
 	struct rop_request req[4];
 	struct rop_response_list out;
+	const struct rop_response *created, *set, *saved;
 	struct mapi_propval props[2];
 	enum MAPISTATUS ret;
 	uint32_t rv;
@@ -378,24 +379,29 @@ enum mt_result mt_create_message_fai(struct mt_test *t, struct mt_logon *lg, uin
 			       rop_session_last_error(lg->session) ?
 			       rop_session_last_error(lg->session) : "");
 	}
-	if (out.count >= 1 && mt_skip_unsupported(t, &out.rops[0]) != MT_PASS) {
+	/* found by RopId: a RopNotify may come between the answers */
+	created = rop_response_find(&out, RopCreateMessage, 0);
+	set = rop_response_find(&out, RopSetProperties, 0);
+	saved = rop_response_find(&out, RopSaveChangesMessage, 0);
+	if (created != NULL && mt_skip_unsupported(t, created) != MT_PASS) {
 		return t->result;
 	}
-	if (out.count < 3) {
-		return mt_fail(t, "creating message '%s': %zu answers to 3 ROPs (first: %s)", subject,
-			       out.count, out.count > 0 ?
-			       mt_status(t, rop_response_return_value(&out.rops[0])) : "none");
+	if (created == NULL || rop_response_return_value(created) != MAPI_E_SUCCESS) {
+		return mt_fail(t, "RopCreateMessage for '%s': %s", subject, created == NULL ?
+			       "no answer" : mt_status(t, rop_response_return_value(created)));
 	}
-	rv = rop_response_return_value(&out.rops[1]);
-	if (rv == MAPI_E_SUCCESS && out.rops[1].u.set_properties.u.ok.property_problem_count != 0) {
-		return mt_fail(t, "RopSetProperties on message '%s': %u problems", subject,
-			       out.rops[1].u.set_properties.u.ok.property_problem_count);
+	if (set == NULL || rop_response_return_value(set) != MAPI_E_SUCCESS ||
+	    set->u.set_properties.u.ok.property_problem_count != 0) {
+		return mt_fail(t, "RopSetProperties on message '%s': %s", subject, set == NULL ?
+			       "no answer" : rop_response_return_value(set) != MAPI_E_SUCCESS ?
+			       mt_status(t, rop_response_return_value(set)) : "property problems");
 	}
-	rv = rop_response_return_value(&out.rops[2]);
-	if (rv != MAPI_E_SUCCESS) {
-		return mt_fail(t, "RopSaveChangesMessage of '%s': %s", subject, mt_status(t, rv));
+	rv = saved != NULL ? rop_response_return_value(saved) : MAPI_E_CALL_FAILED;
+	if (saved == NULL || rv != MAPI_E_SUCCESS) {
+		return mt_fail(t, "RopSaveChangesMessage of '%s': %s", subject,
+			       saved == NULL ? "no answer" : mt_status(t, rv));
 	}
-	*mid = out.rops[2].u.save_changes_message.u.ok.message_id;
+	*mid = saved->u.save_changes_message.u.ok.message_id;
 	return MT_PASS;
 }
 

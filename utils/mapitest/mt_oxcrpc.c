@@ -225,8 +225,8 @@ static enum mt_result t_connect_unknown_dn(struct mt_test *t)
 	const char *dn;
 
 	MT_EXPECT(t, slash != NULL, "the user's DN '%s' has no '/'", t->env->essdn);
-	dn = talloc_asprintf(t->mem, "%.*s/cn=nobody-%p", (int)(slash - t->env->essdn),
-			     t->env->essdn, (void *)t);
+	dn = talloc_asprintf(t->mem, "%.*s/cn=%s", (int)(slash - t->env->essdn), t->env->essdn,
+			     mt_unique_name(t, "nobody"));
 	if (connect_as(t, dn, NULL, &c, &ret) != MT_PASS) {
 		return t->result;
 	}
