@@ -229,8 +229,12 @@ static bool plan_call(struct rop_session *session, TALLOC_CTX *mem_ctx,
 			p->columns = tags;
 		} else if (r->rop_id == RopGetReceiveFolderTable) {
 			p->columns = &receive_folder_table_columns;
-		} else if (r->rop_id == RopQueryRows) {
-			uint8_t index = r->u.query_rows.input_handle_index;
+		} else if (r->rop_id == RopQueryRows || r->rop_id == RopFindRow ||
+			   r->rop_id == RopExpandRow) {
+			/* the rows of all three are laid out by the table's RopSetColumns */
+			uint8_t index = r->rop_id == RopQueryRows ? r->u.query_rows.input_handle_index :
+				r->rop_id == RopFindRow ? r->u.find_row.input_handle_index :
+				r->u.expand_row.input_handle_index;
 
 			p->columns = by_index[index];
 			if (p->columns == NULL && index < handle_count) {

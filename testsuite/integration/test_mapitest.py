@@ -2,9 +2,11 @@
 
 Two mailbox users made with the test bed's helpers: the first runs every
 family, the second is the "other user" whose mailbox the first must not
-open.  The server implements the NOSERVER..ERRORCHECKS, OXCMSG and OXCPRPT
-families today, so those must all pass; the mailbox ROP families that other
-engineers are building (OXCFOLD, OXCTABL) may pass or skip, never fail.
+open.  Every family the server implements must pass, but for the table
+categories it does not build (those two must be skipped as ecNotSupported,
+never passed); the probe families of ROPs not built yet (OXCNOTIF,
+OXCFXICS, OXCPERM, OXORULE, OXOMSG) may pass or skip with ecNotSupported,
+never fail.
 """
 import json
 import os
@@ -21,19 +23,20 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 import testbed  # noqa: E402
 
 FAMILIES = ("NOSERVER", "LZ77", "OXCRPC", "RFR", "NSPI", "OXCSTOR", "ERRORCHECKS",
-            "OXCFOLD", "OXCTABL", "OXCMSG", "OXCPRPT")
-# what the server implements today: every test of these passes
-IMPLEMENTED = ("NOSERVER", "LZ77", "OXCRPC", "RFR", "NSPI", "OXCSTOR")
-# being built elsewhere: pass or skip (with ecNotSupported as the reason)
-PENDING = ("OXCFOLD", "OXCTABL", "OXCMSG", "OXCPRPT")
-# the message and property ROPs are built: their tests pass too; OXCROPS
-# checks the framing every family shares
-FAMILIES += ("OXCROPS",)
-IMPLEMENTED += ("OXCMSG", "OXCPRPT", "OXCROPS")
-PENDING = tuple(f for f in PENDING if f not in IMPLEMENTED)
+            "OXCFOLD", "OXCTABL", "OXCMSG", "OXCPRPT", "OXCROPS", "OXCNOTIF", "OXCFXICS",
+            "OXCPERM", "OXORULE", "OXOMSG")
+# what the server implements today: every test of these passes, but for the
+# ones in NOT_BUILT
+IMPLEMENTED = ("NOSERVER", "LZ77", "OXCRPC", "RFR", "NSPI", "OXCSTOR", "OXCFOLD", "OXCTABL",
+               "OXCMSG", "OXCPRPT", "OXCROPS")
+# tests of implemented families the server cannot pass yet: skipped as ecNotSupported
+NOT_BUILT = ("OXCTABL/categories_expand_collapse", "OXCTABL/collapse_state_round_trip")
+# probes of ROPs not built: pass or skip (ecNotSupported)
+PENDING = ("OXCNOTIF", "OXCFXICS", "OXCPERM", "OXORULE", "OXOMSG")
 # the least number of tests these families have: none may get lost
 AT_LEAST = {"OXCMSG": 20, "OXCPRPT": 16, "NSPI": 27, "RFR": 5, "ERRORCHECKS": 8,
-            "OXCROPS": 4}
+            "OXCROPS": 4, "OXCFOLD": 27, "OXCTABL": 20, "OXCSTOR": 16, "OXCRPC": 12,
+            "OXCNOTIF": 2, "OXCFXICS": 2, "OXCPERM": 2, "OXORULE": 2, "OXOMSG": 3}
 
 
 def built_mapitest():
@@ -81,10 +84,10 @@ class MapitestTest(unittest.TestCase):
         passed, failed, skipped = self.closing(out)
         self.assertEqual(failed, 0, out)
         self.assertNotIn(": FAIL:", out)
-        self.assertGreater(passed, 40)
+        self.assertGreater(passed, 90)
         for family in IMPLEMENTED:
             for line in out.splitlines():
-                if line.startswith(family + "/"):
+                if line.startswith(family + "/") and line.split(":")[0] not in NOT_BUILT:
                     self.assertTrue(line.endswith(": pass"), line)
 
     def test_all_families_json(self):
@@ -99,7 +102,10 @@ class MapitestTest(unittest.TestCase):
             self.assertIn(r["result"], ("pass", "skip"), r)
             self.assertTrue(r["spec"].startswith("MS-"), r)
             self.assertTrue(r["requirement"], r)
-            if r["family"] in IMPLEMENTED:
+            if "%s/%s" % (r["family"], r["name"]) in NOT_BUILT:
+                self.assertEqual(r["result"], "skip", r)
+                self.assertIn("ecNotSupported", r["reason"], r)
+            elif r["family"] in IMPLEMENTED:
                 self.assertEqual(r["result"], "pass", r)
             if r["result"] == "skip":
                 self.assertTrue(r["reason"], r)
@@ -135,10 +141,10 @@ class MapitestTest(unittest.TestCase):
         self.assertEqual(self.closing(out), (0, 1, 0))
 
     def test_family_sizes_and_no_skips(self):
-        """The families of MS-OXCMSG, MS-OXCPRPT, MS-OXNSPI, MS-OXABREF and the
-        error checks keep their tests, and with both users given none skips
-        (the ambiguous name and the certificate written by NspiModProps
-        really ran)."""
+        """Every server family keeps its tests, and with both users given none
+        skips but the probes and the categories the server does not build (the
+        ambiguous name and the certificate written by NspiModProps really
+        ran)."""
         status, out, err = self.run_tool(*self.credentials(), *self.other_args(), "--format",
                                          "json", *[a for f in AT_LEAST for a in ("--family", f)])
         self.assertEqual(status, 0, out + err)
@@ -146,11 +152,15 @@ class MapitestTest(unittest.TestCase):
         for family, least in AT_LEAST.items():
             mine = [r for r in results if r["family"] == family]
             self.assertGreaterEqual(len(mine), least, family)
-            self.assertEqual([r for r in mine if r["result"] != "pass"], [], family)
+            # a pass, or a skip the server is allowed (a probe, a feature not built)
+            self.assertEqual([r for r in mine if r["result"] != "pass" and not (
+                r["result"] == "skip" and (family in PENDING or
+                                           "%s/%s" % (family, r["name"]) in NOT_BUILT))],
+                             [], family)
 
     def test_sealed_connections(self):
-        status, out, err = self.run_tool(*self.credentials(), "--seal", "--family", "RFR",
-                                         "--family", "OXCRPC")
+        status, out, err = self.run_tool(*self.credentials(), *self.other_args(), "--seal",
+                                         "--family", "RFR", "--family", "OXCRPC")
         self.assertEqual(status, 0, out + err)
         passed, failed, skipped = self.closing(out)
         self.assertEqual((failed, skipped), (0, 0))
@@ -218,14 +228,15 @@ class MapitestTest(unittest.TestCase):
                 self.assertTrue(err.startswith("mapitest: "), err)
 
     def test_under_valgrind(self):
-        """No leak and no memory error in the offline, store, message, property,
-        address book, referral and error-check families."""
+        """No leak and no memory error in any family: offline, store, folder, table,
+        message, property, address book, referral, error-check, framing and probe
+        families (the scratch folders' destructors included)."""
         valgrind = shutil.which("valgrind")
         if valgrind is None:
             self.skipTest("valgrind is not installed")
         suppressions = os.path.join(HERE, "..", "valgrind", "samba.supp")
         status, out, err = self.run_tool(
-            *self.credentials(), *self.other_args(), "--family", "NOSERVER", "--family", "OXCSTOR",
+            *self.credentials(), *self.other_args(), "--family", "NOSERVER",
             *[a for f in AT_LEAST for a in ("--family", f)],
             prefix=[valgrind, "--error-exitcode=9", "--leak-check=full", "-q",
                     "--suppressions=" + suppressions], timeout=600)

@@ -37,6 +37,8 @@ static const struct mt_family *const families[] = {
 	&mt_family_nspi, &mt_family_oxcstor, &mt_family_errorchecks, &mt_family_oxcfold,
 	&mt_family_oxctabl, &mt_family_oxcmsg, &mt_family_oxcprpt,
 	&mt_family_oxcrops,
+	&mt_family_oxcnotif, &mt_family_oxcfxics, &mt_family_oxcperm, &mt_family_oxorule,
+	&mt_family_oxomsg,
 };
 
 static const char usage_text[] =

@@ -228,5 +228,78 @@ enum mt_result mt_in_inbox(struct mt_test *t, mt_box_fn fn);
  * read/write) and records it for the clean-up; *MID its id */
 enum mt_result mt_box_message(struct mt_test *t, struct mt_box *box, uint8_t out,
 			      const struct mapi_propval *values, uint16_t count, uint64_t *mid);
+/* helpers for OXCFOLD/OXCTABL/OXCSTOR/OXCRPC and the probe families
+ * (OXCNOTIF, OXCFXICS, OXCPERM, OXORULE, OXOMSG) */
+extern const struct mt_family mt_family_oxcnotif, mt_family_oxcfxics, mt_family_oxcperm,
+	mt_family_oxorule, mt_family_oxomsg;
+
+/* Handle slots the helpers below use for themselves: tests keep out of them */
+#define MT_SLOT_MESSAGE 6
+#define MT_SLOT_TEMP 7
+
+/* RopDeleteFolder flags (MS-OXCFOLD 2.2.1.3.1) */
+#define MT_DEL_MESSAGES 0x01
+#define MT_DEL_FOLDERS 0x04
+#define MT_DELETE_HARD_DELETE 0x10
+
+/* A zeroed request of ROP_ID */
+struct rop_request mt_request(uint8_t rop_id);
+
+/* "PREFIX-<8 hex digits>", fresh in every run so runs never meet */
+const char *mt_unique_name(struct mt_test *t, const char *prefix);
+
+/* RopRelease of SLOT (no response); the slot is emptied */
+void mt_drop(struct mt_test *t, struct mt_logon *lg, uint8_t slot);
+
+/*
+ * A generic folder NAME (COMMENT may be NULL) created under the folder in
+ * slot IN, opened in slot OUT; *fid its FolderId.  MT_SKIP when the server
+ * answers ecNotSupported.
+ */
+enum mt_result mt_create_folder(struct mt_test *t, struct mt_logon *lg, uint8_t in, uint8_t out,
+				const char *name, const char *comment, uint64_t *fid);
+
+/*
+ * A new folder under the IPM subtree, opened in slot OUT, that is deleted
+ * with everything in it when the test ends however it ends (a talloc
+ * destructor on the test's context, freed before the connection).
+ */
+enum mt_result mt_scratch_folder(struct mt_test *t, struct mt_logon *lg, uint8_t out,
+				 uint64_t *fid);
+
+/*
+ * A saved message in folder FID with PidTagSubject SUBJECT and
+ * PidTagImportance IMPORTANCE; *mid its MessageId.  Its handle is released.
+ */
+enum mt_result mt_new_message(struct mt_test *t, struct mt_logon *lg, uint64_t fid,
+				 const char *subject, uint32_t importance, uint64_t *mid);
+
+/* The same, a folder associated information (FAI) message when ASSOCIATED */
+enum mt_result mt_create_message_fai(struct mt_test *t, struct mt_logon *lg, uint64_t fid,
+				     const char *subject, uint32_t importance, bool associated,
+				     uint64_t *mid);
+
+/* The 32-bit value of column I of ROW, or FALLBACK when it is not present */
+uint32_t mt_row_u32(const struct mapi_property_row *row, size_t i, uint32_t fallback);
+
+/*
+ * RopGetHierarchyTable (HIERARCHY) or RopGetContentsTable of the folder in
+ * slot IN into slot OUT, then RopSetColumns COLS; *row_count (may be NULL)
+ * the RowCount the table ROP answered.
+ */
+enum mt_result mt_open_table(struct mt_test *t, struct mt_logon *lg, bool hierarchy, uint8_t in,
+			     uint8_t out, const uint32_t *cols, uint16_t ncols,
+			     uint32_t *row_count);
+
+/* RopQueryRows of up to COUNT rows on the table in SLOT; *resp the answer */
+enum mt_result mt_query_rows(struct mt_test *t, struct mt_logon *lg, uint8_t slot, bool forward,
+			     uint8_t flags, uint16_t count, struct rop_response *resp);
+
+/*
+ * Whether the table in SLOT (columns set, first column a PtypInteger64 id)
+ * has a row whose first column is ID: *found, *position its row index.
+ */
+enum mt_result mt_table_find_id(struct mt_test *t, struct mt_logon *lg, uint8_t slot, uint64_t id,
+				bool *found, uint32_t *position);
 
 #endif

@@ -447,3 +447,292 @@ enum mt_result mt_box_message(struct mt_test *t, struct mt_box *box, uint8_t out
 	}
 	return MT_PASS;
 }
+
+/* helpers for OXCFOLD/OXCTABL/OXCSTOR/OXCRPC and the probe families
+ * (OXCNOTIF, OXCFXICS, OXCPERM, OXORULE, OXOMSG); their includes here, so
+ * that this block merges as one piece */
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MT_TAG_SUBJECT 0x0037001Fu	/* PidTagSubject, PtypString */
+#define MT_TAG_IMPORTANCE 0x00170003u	/* PidTagImportance, PtypInteger32 */
+
+struct rop_request mt_request(uint8_t rop_id)
+{
+	struct rop_request r;
+
+	memset(&r, 0, sizeof(r));
+	r.rop_id = rop_id;
+	return r;
+}
+
+const char *mt_unique_name(struct mt_test *t, const char *prefix)
+{
+	static unsigned seed;
+	static unsigned serial;
+
+	if (seed == 0) {
+		seed = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16);
+	}
+	serial++;
+	return talloc_asprintf(t->mem, "%s-%08x", prefix, (unsigned)rand_r(&seed) ^ serial);
+}
+
+void mt_drop(struct mt_test *t, struct mt_logon *lg, uint8_t slot)
+{
+	struct rop_request req = mt_request(RopRelease);
+	struct rop_response_list out;
+
+	req.u.release.input_handle_index = slot;
+	/* RopRelease has no response: an empty answer is its success */
+	(void)rop_session_call(lg->session, t->mem, &req, 1, lg->handles, MT_COUNT(lg->handles), 0,
+			       &out);
+	lg->handles[slot] = ROP_HANDLE_NONE;
+}
+
+enum mt_result mt_create_folder(struct mt_test *t, struct mt_logon *lg, uint8_t in, uint8_t out,
+				const char *name, const char *comment, uint64_t *fid)
+{
+	struct rop_request req = mt_request(RopCreateFolder);
+	struct rop_response resp;
+
+	req.u.create_folder.input_handle_index = in;
+	req.u.create_folder.output_handle_index = out;
+	req.u.create_folder.folder_type = 1;	/* FOLDER_GENERIC, MS-OXCFOLD 2.2.1.2.1 */
+	req.u.create_folder.use_unicode_strings = 1;
+	req.u.create_folder.display_name = talloc_strdup(t->mem, name);
+	req.u.create_folder.comment = talloc_strdup(t->mem, comment != NULL ? comment : "");
+	if (mt_rop(t, lg, &req, &resp) != MT_PASS || mt_skip_unsupported(t, &resp) != MT_PASS) {
+		return t->result;
+	}
+	if (resp.u.create_folder.return_value != MAPI_E_SUCCESS) {
+		return mt_fail(t, "RopCreateFolder(%s): %s", name,
+			       mt_status(t, resp.u.create_folder.return_value));
+	}
+	*fid = resp.u.create_folder.u.ok.folder_id;
+	return MT_PASS;
+}
+
+/* What the scratch folder's destructor needs once the test's stack is gone */
+struct mt_scratch {
+	struct rop_session *session;
+	uint32_t logon_handle;
+	uint64_t parent;
+	uint64_t fid;
+};
+
+static int mt_scratch_destructor(struct mt_scratch *s)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	uint32_t handles[2] = { s->logon_handle, ROP_HANDLE_NONE };
+	struct rop_request req[2];
+	struct rop_response_list out;
+
+	req[0] = mt_request(RopOpenFolder);
+	req[0].u.open_folder.output_handle_index = 1;
+	req[0].u.open_folder.folder_id = s->parent;
+	req[1] = mt_request(RopDeleteFolder);
+	req[1].u.delete_folder.input_handle_index = 1;
+	req[1].u.delete_folder.delete_folder_flags = MT_DEL_MESSAGES | MT_DEL_FOLDERS |
+		MT_DELETE_HARD_DELETE;
+	req[1].u.delete_folder.folder_id = s->fid;
+	/* a test that already deleted it, or a dead connection: nothing to do */
+	if (tmp != NULL) {
+		(void)rop_session_call(s->session, tmp, req, 2, handles, 2, 0, &out);
+	}
+	talloc_free(tmp);
+	return 0;
+}
+
+enum mt_result mt_scratch_folder(struct mt_test *t, struct mt_logon *lg, uint8_t out,
+				 uint64_t *fid)
+{
+	uint64_t ipm = lg->logon.u.private_mailbox.folder_ids[MT_FID_IPM_SUBTREE];
+	struct mt_scratch *s;
+
+	if (mt_open_folder(t, lg, ipm, 0, MT_SLOT_TEMP) != MT_PASS ||
+	    mt_create_folder(t, lg, MT_SLOT_TEMP, out, mt_unique_name(t, "mapitest"),
+			     "mapitest scratch folder", fid) != MT_PASS) {
+		return t->result;
+	}
+	mt_drop(t, lg, MT_SLOT_TEMP);
+	/* allocated after the connection, so freed before it (newest child first) */
+	s = talloc_zero(t->mem, struct mt_scratch);
+	if (s == NULL) {
+		return mt_fail(t, "out of memory");
+	}
+	s->session = lg->session;
+	s->logon_handle = lg->handles[0];
+	s->parent = ipm;
+	s->fid = *fid;
+	talloc_set_destructor(s, mt_scratch_destructor);
+	return MT_PASS;
+}
+
+enum mt_result mt_new_message(struct mt_test *t, struct mt_logon *lg, uint64_t fid,
+				 const char *subject, uint32_t importance, uint64_t *mid)
+{
+	return mt_create_message_fai(t, lg, fid, subject, importance, false, mid);
+}
+
+enum mt_result mt_create_message_fai(struct mt_test *t, struct mt_logon *lg, uint64_t fid,
+				     const char *subject, uint32_t importance, bool associated,
+				     uint64_t *mid)
+{
+	struct rop_request req[4];
+	struct rop_response_list out;
+	const struct rop_response *created, *set, *saved;
+	struct mapi_propval props[2];
+	enum MAPISTATUS ret;
+	uint32_t rv;
+
+	props[0].tag = MT_TAG_SUBJECT;
+	props[0].value.string = talloc_strdup(t->mem, subject);
+	props[1].tag = MT_TAG_IMPORTANCE;
+	props[1].value.i32 = importance;
+	req[0] = mt_request(RopCreateMessage);
+	req[0].u.create_message.output_handle_index = MT_SLOT_MESSAGE;
+	req[0].u.create_message.code_page_id = 0x0FFF;	/* the logon's code page */
+	req[0].u.create_message.folder_id = fid;
+	req[0].u.create_message.associated_flag = associated ? 1 : 0;
+	req[1] = mt_request(RopSetProperties);
+	req[1].u.set_properties.input_handle_index = MT_SLOT_MESSAGE;
+	req[1].u.set_properties.property_value_count = 2;
+	req[1].u.set_properties.property_values = props;
+	req[2] = mt_request(RopSaveChangesMessage);
+	req[2].u.save_changes_message.response_handle_index = MT_SLOT_MESSAGE;
+	req[2].u.save_changes_message.input_handle_index = MT_SLOT_MESSAGE;
+	req[2].u.save_changes_message.save_flags = 0x02;	/* KeepOpenReadWrite */
+	req[3] = mt_request(RopRelease);
+	req[3].u.release.input_handle_index = MT_SLOT_MESSAGE;
+	ret = rop_session_call(lg->session, t->mem, req, 4, lg->handles, MT_COUNT(lg->handles), 0,
+			       &out);
+	lg->handles[MT_SLOT_MESSAGE] = ROP_HANDLE_NONE;
+	if (ret != MAPI_E_SUCCESS) {
+		return mt_fail(t, "creating message '%s': %s: %s", subject, mt_status(t, ret),
+			       rop_session_last_error(lg->session) ?
+			       rop_session_last_error(lg->session) : "");
+	}
+	/* found by RopId: a RopNotify may come between the answers */
+	created = rop_response_find(&out, RopCreateMessage, 0);
+	set = rop_response_find(&out, RopSetProperties, 0);
+	saved = rop_response_find(&out, RopSaveChangesMessage, 0);
+	if (created != NULL && mt_skip_unsupported(t, created) != MT_PASS) {
+		return t->result;
+	}
+	if (created == NULL || rop_response_return_value(created) != MAPI_E_SUCCESS) {
+		return mt_fail(t, "RopCreateMessage for '%s': %s", subject, created == NULL ?
+			       "no answer" : mt_status(t, rop_response_return_value(created)));
+	}
+	if (set == NULL || rop_response_return_value(set) != MAPI_E_SUCCESS ||
+	    set->u.set_properties.u.ok.property_problem_count != 0) {
+		return mt_fail(t, "RopSetProperties on message '%s': %s", subject, set == NULL ?
+			       "no answer" : rop_response_return_value(set) != MAPI_E_SUCCESS ?
+			       mt_status(t, rop_response_return_value(set)) : "property problems");
+	}
+	rv = saved != NULL ? rop_response_return_value(saved) : MAPI_E_CALL_FAILED;
+	if (saved == NULL || rv != MAPI_E_SUCCESS) {
+		return mt_fail(t, "RopSaveChangesMessage of '%s': %s", subject,
+			       saved == NULL ? "no answer" : mt_status(t, rv));
+	}
+	*mid = saved->u.save_changes_message.u.ok.message_id;
+	return MT_PASS;
+}
+
+uint32_t mt_row_u32(const struct mapi_property_row *row, size_t i, uint32_t fallback)
+{
+	if (i >= row->count || row->values[i].flag != MAPI_PROPVAL_PRESENT) {
+		return fallback;
+	}
+	return row->values[i].pv.value.i32;
+}
+
+enum mt_result mt_open_table(struct mt_test *t, struct mt_logon *lg, bool hierarchy, uint8_t in,
+			     uint8_t out, const uint32_t *cols, uint16_t ncols,
+			     uint32_t *row_count)
+{
+	struct rop_request req = mt_request(hierarchy ? RopGetHierarchyTable : RopGetContentsTable);
+	struct rop_response resp;
+	uint32_t rv;
+
+	/* both requests and both responses have the same layout (MS-OXCROPS 2.2.4.13, 2.2.4.14) */
+	req.u.get_hierarchy_table.input_handle_index = in;
+	req.u.get_hierarchy_table.output_handle_index = out;
+	if (!hierarchy) {
+		req.u.get_contents_table.input_handle_index = in;
+		req.u.get_contents_table.output_handle_index = out;
+	}
+	if (mt_rop(t, lg, &req, &resp) != MT_PASS || mt_skip_unsupported(t, &resp) != MT_PASS) {
+		return t->result;
+	}
+	rv = rop_response_return_value(&resp);
+	if (rv != MAPI_E_SUCCESS) {
+		return mt_fail(t, "%s: %s", hierarchy ? "RopGetHierarchyTable" : "RopGetContentsTable",
+			       mt_status(t, rv));
+	}
+	if (row_count != NULL) {
+		*row_count = hierarchy ? resp.u.get_hierarchy_table.u.ok.row_count :
+			resp.u.get_contents_table.u.ok.row_count;
+	}
+	req = mt_request(RopSetColumns);
+	req.u.set_columns.input_handle_index = out;
+	req.u.set_columns.property_tag_count = ncols;
+	req.u.set_columns.property_tags = talloc_memdup(t->mem, cols, ncols * sizeof(*cols));
+	if (mt_rop(t, lg, &req, &resp) != MT_PASS || mt_skip_unsupported(t, &resp) != MT_PASS) {
+		return t->result;
+	}
+	if (resp.u.set_columns.return_value != MAPI_E_SUCCESS) {
+		return mt_fail(t, "RopSetColumns: %s", mt_status(t, resp.u.set_columns.return_value));
+	}
+	return MT_PASS;
+}
+
+enum mt_result mt_query_rows(struct mt_test *t, struct mt_logon *lg, uint8_t slot, bool forward,
+			     uint8_t flags, uint16_t count, struct rop_response *resp)
+{
+	struct rop_request req = mt_request(RopQueryRows);
+
+	req.u.query_rows.input_handle_index = slot;
+	req.u.query_rows.query_rows_flags = flags;
+	req.u.query_rows.forward_read = forward ? 1 : 0;
+	req.u.query_rows.row_count = count;
+	if (mt_rop(t, lg, &req, resp) != MT_PASS || mt_skip_unsupported(t, resp) != MT_PASS) {
+		return t->result;
+	}
+	if (resp->u.query_rows.return_value != MAPI_E_SUCCESS) {
+		return mt_fail(t, "RopQueryRows: %s", mt_status(t, resp->u.query_rows.return_value));
+	}
+	return MT_PASS;
+}
+
+enum mt_result mt_table_find_id(struct mt_test *t, struct mt_logon *lg, uint8_t slot, uint64_t id,
+				bool *found, uint32_t *position)
+{
+	struct rop_request req = mt_request(RopSeekRow);
+	struct rop_response resp;
+	uint16_t i;
+
+	*found = false;
+	/* from the top, whatever an earlier read left the cursor at */
+	req.u.seek_row.input_handle_index = slot;
+	req.u.seek_row.origin = 0;	/* BOOKMARK_BEGINNING */
+	if (mt_rop(t, lg, &req, &resp) != MT_PASS || mt_skip_unsupported(t, &resp) != MT_PASS) {
+		return t->result;
+	}
+	if (mt_query_rows(t, lg, slot, true, 0, 0x1000, &resp) != MT_PASS) {
+		return t->result;
+	}
+	for (i = 0; i < resp.u.query_rows.u.ok.row_count; i++) {
+		const struct mapi_property_row *row = &resp.u.query_rows.u.ok.row_data[i];
+
+		if (row->count >= 1 && row->values[0].flag == MAPI_PROPVAL_PRESENT &&
+		    row->values[0].pv.value.i64 == id) {
+			*found = true;
+			if (position != NULL) {
+				*position = i;
+			}
+		}
+	}
+	return MT_PASS;
+}

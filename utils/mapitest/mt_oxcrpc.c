@@ -15,6 +15,11 @@
 #include "libmapi/emsmdb_client.h"
 #include "libmapi/rop_buffer.h"
 #include "libmapi/rpc_ext.h"
+#include "libmapi/rop_session.h"
+#include "idl/gen_ndr_emsmdb.h"
+
+#include <dcerpc.h>
+#include <time.h>
 
 /* pulFlags of EcDoRpcExt2 (MS-OXCRPC 3.1.4.2) */
 #define NO_COMPRESSION 0x00000001
@@ -190,6 +195,231 @@ static enum mt_result t_buffer_too_small(struct mt_test *t)
 	return MT_PASS;
 }
 
+#define EC_UNKNOWN_USER 0x000003EBu
+#define EC_ACCESS_DENIED 0x80070005u
+#define EC_VERSION_MISMATCH 0x80040110u
+#define NOTIFICATION_PENDING 0x00000001u	/* pulFlagsOut, MS-OXCRPC 3.3.4.1 */
+/* how long the test waits for EcDoAsyncWaitEx before it gives up (a skip) */
+#define ASYNC_WAIT_LIMIT_S 30
+
+/* An empty ROP request (RopSize 2, no ROP) in one extended buffer: a call that works on any session */
+static const uint8_t empty_rops[] = { 0x00, 0x00, 0x04, 0x00, 0x02, 0x00, 0x02, 0x00, 0x02, 0x00 };
+
+static enum mt_result connect_as(struct mt_test *t, const char *dn,
+				 const struct emsmdb_connect_params *params,
+				 struct emsmdb_client **c, enum MAPISTATUS *ret)
+{
+	*c = NULL;
+	*ret = emsmdb_client_connect(t->mem, t->env->ev, t->env->lp_ctx, t->env->binding,
+				     t->env->creds, dn, params, c);
+	MT_EXPECT(t, *c != NULL, "EcDoConnectEx: no client (%s)", mt_status(t, *ret));
+	return MT_PASS;
+}
+
+/* MS-OXCRPC 3.1.4.1: a szUserDN that names no mailbox user is ecUnknownUser */
+static enum mt_result t_connect_unknown_dn(struct mt_test *t)
+{
+	struct emsmdb_client *c;
+	enum MAPISTATUS ret;
+	const char *slash = strrchr(t->env->essdn, '/');
+	const char *dn;
+
+	MT_EXPECT(t, slash != NULL, "the user's DN '%s' has no '/'", t->env->essdn);
+	dn = talloc_asprintf(t->mem, "%.*s/cn=%s", (int)(slash - t->env->essdn), t->env->essdn,
+			     mt_unique_name(t, "nobody"));
+	if (connect_as(t, dn, NULL, &c, &ret) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, (uint32_t)ret == EC_UNKNOWN_USER, "EcDoConnectEx as %s: %s, expected %s", dn,
+		  mt_status(t, ret), mt_status(t, EC_UNKNOWN_USER));
+	MT_EXPECT(t, !c->connected, "a refused EcDoConnectEx left a session");
+	return MT_PASS;
+}
+
+/*
+ * MS-OXCRPC 3.1.4.1: connecting as another user's DN, without rights to
+ * it, is ecAccessDenied.
+ */
+static enum mt_result t_connect_other_users_dn(struct mt_test *t)
+{
+	struct emsmdb_client *c;
+	enum MAPISTATUS ret;
+
+	if (t->env->other_essdn == NULL) {
+		return mt_skip(t, "needs a second mailbox user (--other-user)");
+	}
+	if (connect_as(t, t->env->other_essdn, NULL, &c, &ret) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, (uint32_t)ret == EC_ACCESS_DENIED, "EcDoConnectEx as %s's DN: %s, expected %s",
+		  t->env->other_user, mt_status(t, ret), mt_status(t, EC_ACCESS_DENIED));
+	return MT_PASS;
+}
+
+/*
+ * MS-OXCRPC 3.1.4.1, 3.2.4.1.3.2: a client older than the minimum version
+ * (11.0.0.0) is ecVersionMismatch, and rgwBestVersion says which version
+ * would do (one newer than the client's).
+ */
+static enum mt_result t_connect_old_client_version(struct mt_test *t)
+{
+	struct emsmdb_connect_params params;
+	struct emsmdb_client *c;
+	enum MAPISTATUS ret;
+	unsigned best_major;
+
+	emsmdb_connect_params_default(&params);
+	/* 10.0.0.0 in the wire form with the high bit (2.2.2.x: major<<8|minor, 0x8000|build) */
+	params.client_version[0] = 0x0A00;
+	params.client_version[1] = 0x8000;
+	params.client_version[2] = 0x0000;
+	if (connect_as(t, t->env->essdn, &params, &c, &ret) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, (uint32_t)ret == EC_VERSION_MISMATCH,
+		  "EcDoConnectEx with client version 10.0.0.0: %s, expected %s", mt_status(t, ret),
+		  mt_status(t, EC_VERSION_MISMATCH));
+	best_major = (c->best_version[1] & 0x8000) ? c->best_version[0] >> 8 : c->best_version[0];
+	MT_EXPECT(t, best_major >= 11, "rgwBestVersion %04x.%04x.%04x is not a version >= 11",
+		  c->best_version[0], c->best_version[1], c->best_version[2]);
+	return MT_PASS;
+}
+
+/*
+ * MS-OXCRPC 3.1.4.1: a second EcDoConnectEx on the same connection opens a
+ * second session with a handle of its own, which outlives the first's
+ * EcDoDisconnect.
+ */
+static enum mt_result t_two_sessions_one_connection(struct mt_test *t)
+{
+	struct emsmdb_client *c;
+	struct policy_handle second;
+	uint8_t *out = NULL;
+	uint32_t out_len = 0;
+	enum MAPISTATUS ret;
+
+	if (mt_emsmdb(t, &c) != MT_PASS) {
+		return t->result;
+	}
+	memset(&second, 0, sizeof(second));
+	ret = emsmdb_client_connect_again(c, t->env->essdn, NULL, &second);
+	MT_EXPECT(t, ret == MAPI_E_SUCCESS, "a second EcDoConnectEx on the connection: %s",
+		  mt_status(t, ret));
+	MT_EXPECT(t, memcmp(&second, &c->handle, sizeof(second)) != 0,
+		  "both sessions got the same context handle");
+	ret = emsmdb_client_disconnect(c);
+	MT_EXPECT(t, ret == MAPI_E_SUCCESS, "EcDoDisconnect of the first: %s", mt_status(t, ret));
+	ret = emsmdb_client_rpc_raw(c, t->mem, &second, 0, empty_rops, sizeof(empty_rops), 0x8000,
+				    &out, &out_len);
+	MT_EXPECT(t, ret == MAPI_E_SUCCESS,
+		  "EcDoRpcExt2 on the second session after the first ended: %s", mt_status(t, ret));
+	ret = emsmdb_client_disconnect_handle(c, &second);
+	MT_EXPECT(t, ret == MAPI_E_SUCCESS, "EcDoDisconnect of the second: %s", mt_status(t, ret));
+	return MT_PASS;
+}
+
+/*
+ * MS-OXCRPC 3.1.4.1 and MS-OXCSTOR 3.2.5.1: two sessions of one user, on
+ * two connections, log on to the same mailbox: a folder one creates the
+ * other opens.
+ */
+static enum mt_result t_sessions_share_the_mailbox(struct mt_test *t)
+{
+	struct mt_logon a, b;
+	uint64_t fid;
+
+	if (mt_logon_open(t, 0x01, &a) != MT_PASS || mt_logon_open(t, 0x01, &b) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, memcmp(&a.client->handle, &b.client->handle, sizeof(a.client->handle)) != 0,
+		  "two connections got the same session handle");
+	MT_EXPECT(t, memcmp(a.logon.u.private_mailbox.mailbox_guid.bytes,
+			    b.logon.u.private_mailbox.mailbox_guid.bytes, 16) == 0,
+		  "the two logons name different mailboxes");
+	if (mt_scratch_folder(t, &a, 1, &fid) != MT_PASS ||
+	    mt_open_folder(t, &b, fid, 0, 1) != MT_PASS) {
+		return t->result;
+	}
+	return MT_PASS;
+}
+
+/*
+ * MS-OXCRPC 3.3.4.1: EcDoAsyncWaitEx with nothing to notify completes
+ * after the server's timeout with pulFlagsOut 0, not at once.  A server
+ * holding it longer than this test waits is a skip.
+ */
+static enum mt_result t_async_wait_times_out(struct mt_test *t)
+{
+	struct emsmdb_client *c;
+	struct policy_handle acxh;
+	struct timespec start, end;
+	uint32_t flags = 0xFFFFFFFFu;
+	enum MAPISTATUS ret;
+	NTSTATUS status;
+	double elapsed;
+
+	if (mt_emsmdb(t, &c) != MT_PASS) {
+		return t->result;
+	}
+	memset(&acxh, 0, sizeof(acxh));
+	ret = emsmdb_client_async_connect(c, &acxh);
+	MT_EXPECT(t, ret == MAPI_E_SUCCESS, "EcDoAsyncConnectEx: %s", mt_status(t, ret));
+	/* the AsyncEMSMDB connection, with this test's own limit on the wait */
+	status = dcerpc_pipe_connect(c, &c->async_pipe, c->binding, &ndr_table_asyncemsmdb, c->creds,
+				     c->ev, c->lp_ctx);
+	MT_EXPECT(t, NT_STATUS_IS_OK(status), "AsyncEMSMDB bind: %s", nt_errstr(status));
+	dcerpc_binding_handle_set_timeout(c->async_pipe->binding_handle, ASYNC_WAIT_LIMIT_S);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	ret = emsmdb_client_async_wait(c, &acxh, &flags);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	elapsed = (double)(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;
+	if (ret != MAPI_E_SUCCESS && elapsed >= ASYNC_WAIT_LIMIT_S - 1) {
+		return mt_skip(t, "EcDoAsyncWaitEx still waiting after %d s: the server's timeout "
+			       "(5 minutes by the spec) is longer than this test waits",
+			       ASYNC_WAIT_LIMIT_S);
+	}
+	MT_EXPECT(t, ret == MAPI_E_SUCCESS, "EcDoAsyncWaitEx: %s", mt_status(t, ret));
+	MT_EXPECT_EQ(t, flags, 0, "pulFlagsOut with nothing to notify");
+	MT_EXPECT(t, elapsed >= 0.2, "EcDoAsyncWaitEx returned after %.3f s with nothing pending",
+		  elapsed);
+	return MT_PASS;
+}
+
+/*
+ * MS-OXCRPC 3.3.4.1: an ACXH the server does not know completes
+ * EcDoAsyncWaitEx at once with NotificationPending, so the client calls
+ * EcDoRpcExt2 and learns the rest there.
+ */
+static enum mt_result t_async_wait_unknown_handle(struct mt_test *t)
+{
+	struct emsmdb_client *c;
+	struct policy_handle acxh;
+	uint32_t flags = 0;
+	enum MAPISTATUS ret;
+	NTSTATUS status;
+	size_t i;
+
+	if (mt_emsmdb(t, &c) != MT_PASS) {
+		return t->result;
+	}
+	memset(&acxh, 0, sizeof(acxh));
+	acxh.handle_type = 0;
+	for (i = 0; i < sizeof(acxh.uuid.node); i++) {
+		acxh.uuid.node[i] = (uint8_t)(0xA5 ^ i);
+	}
+	acxh.uuid.time_low = 0x6d617069;
+	status = dcerpc_pipe_connect(c, &c->async_pipe, c->binding, &ndr_table_asyncemsmdb, c->creds,
+				     c->ev, c->lp_ctx);
+	MT_EXPECT(t, NT_STATUS_IS_OK(status), "AsyncEMSMDB bind: %s", nt_errstr(status));
+	dcerpc_binding_handle_set_timeout(c->async_pipe->binding_handle, ASYNC_WAIT_LIMIT_S);
+	ret = emsmdb_client_async_wait(c, &acxh, &flags);
+	MT_EXPECT(t, ret == MAPI_E_SUCCESS, "EcDoAsyncWaitEx on an unknown ACXH: %s",
+		  mt_status(t, ret));
+	MT_EXPECT_EQ(t, flags & NOTIFICATION_PENDING, NOTIFICATION_PENDING,
+		     "NotificationPending for an unknown ACXH");
+	return MT_PASS;
+}
+
 static const struct mt_test_def tests[] = {
 	{ "connect_returns_session_facts", "MS-OXCRPC 3.1.4.1",
 	  "EcDoConnectEx returns polls max, retry count/delay, the DN prefix and display name",
@@ -204,6 +434,25 @@ static const struct mt_test_def tests[] = {
 	{ "buffer_too_small", "MS-OXCROPS 2.2.15.1",
 	  "answers that do not fit pcbOut end with RopBufferTooSmall and the unprocessed requests",
 	  t_buffer_too_small },
+	{ "connect_unknown_dn", "MS-OXCRPC 3.1.4.1",
+	  "EcDoConnectEx for a DN that names no mailbox user is ecUnknownUser", t_connect_unknown_dn },
+	{ "connect_other_users_dn", "MS-OXCRPC 3.1.4.1",
+	  "EcDoConnectEx as another user's DN is ecAccessDenied", t_connect_other_users_dn },
+	{ "connect_old_client_version", "MS-OXCRPC 3.1.4.1, 3.2.4.1.3.2",
+	  "a client older than 11.0.0.0 is ecVersionMismatch, with a newer rgwBestVersion",
+	  t_connect_old_client_version },
+	{ "two_sessions_one_connection", "MS-OXCRPC 3.1.4.1",
+	  "a second EcDoConnectEx on a connection is a session of its own that outlives the first",
+	  t_two_sessions_one_connection },
+	{ "sessions_share_the_mailbox", "MS-OXCRPC 3.1.4.1, MS-OXCSTOR 3.2.5.1",
+	  "two sessions of one user see one mailbox: a folder one creates the other opens",
+	  t_sessions_share_the_mailbox },
+	{ "async_wait_times_out", "MS-OXCRPC 3.3.4.1",
+	  "EcDoAsyncWaitEx with nothing to notify returns after the timeout with pulFlagsOut 0",
+	  t_async_wait_times_out },
+	{ "async_wait_unknown_handle", "MS-OXCRPC 3.3.4.1",
+	  "EcDoAsyncWaitEx on an unknown ACXH returns at once with NotificationPending",
+	  t_async_wait_unknown_handle },
 };
 
 const struct mt_family mt_family_oxcrpc = {

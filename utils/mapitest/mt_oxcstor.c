@@ -478,6 +478,212 @@ static enum mt_result t_other_mailbox_denied(struct mt_test *t)
 	return MT_PASS;
 }
 
+#define EC_NOT_FOUND 0x8004010Fu
+#define EC_UNKNOWN_USER 0x000003EBu
+
+/* RopGetReceiveFolder of CLASS: *fid and *explicit_class (fails the test on an error) */
+static enum mt_result get_receive_folder(struct mt_test *t, struct mt_logon *lg, const char *cls,
+					 uint64_t *fid, const char **explicit_class)
+{
+	struct rop_request req = request(RopGetReceiveFolder);
+	struct rop_response resp;
+
+	req.u.get_receive_folder.message_class = talloc_strdup(t->mem, cls);
+	if (mt_rop(t, lg, &req, &resp) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, resp.u.get_receive_folder.return_value == MAPI_E_SUCCESS,
+		  "RopGetReceiveFolder(%s): %s", cls,
+		  mt_status(t, resp.u.get_receive_folder.return_value));
+	*fid = resp.u.get_receive_folder.u.ok.folder_id;
+	*explicit_class = resp.u.get_receive_folder.u.ok.explicit_message_class;
+	return MT_PASS;
+}
+
+/* RopSetReceiveFolder of CLASS to FID (0: remove it) */
+static enum mt_result set_receive_folder(struct mt_test *t, struct mt_logon *lg, const char *cls,
+					 uint64_t fid)
+{
+	struct rop_request req = request(RopSetReceiveFolder);
+	struct rop_response resp;
+
+	req.u.set_receive_folder.folder_id = fid;
+	req.u.set_receive_folder.message_class = talloc_strdup(t->mem, cls);
+	if (mt_rop(t, lg, &req, &resp) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, resp.u.set_receive_folder.return_value == MAPI_E_SUCCESS,
+		  "RopSetReceiveFolder(%s, 0x%016llx): %s", cls, (unsigned long long)fid,
+		  mt_status(t, resp.u.set_receive_folder.return_value));
+	return MT_PASS;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.2: a class with no receive folder of its own nor of
+ * any prefix goes to the default receive folder (the Inbox), with an
+ * empty ExplicitMessageClass.
+ */
+static enum mt_result t_receive_folder_unknown_class(struct mt_test *t)
+{
+	struct mt_logon lg;
+	uint8_t guid[16];
+	uint64_t fid = 0;
+	const char *explicit_class = NULL, *cls;
+
+	if (mt_logon_open(t, LOGON_PRIVATE, &lg) != MT_PASS) {
+		return t->result;
+	}
+	random_guid(guid);
+	cls = talloc_asprintf(t->mem, "MapiTestUnknown%s.Sub", mt_hex(t, guid, 4));
+	if (get_receive_folder(t, &lg, cls, &fid, &explicit_class) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT_EQ(t, fid, lg.logon.u.private_mailbox.folder_ids[MT_FID_INBOX],
+		     "FolderId of an unknown class (the Inbox expected)");
+	MT_EXPECT(t, explicit_class != NULL && explicit_class[0] == '\0',
+		  "ExplicitMessageClass '%s' of an unknown class, expected ''",
+		  explicit_class ? explicit_class : "(null)");
+	return MT_PASS;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.2: the receive folder of a class is that of its longest
+ * prefix that has one (ExplicitMessageClass names that prefix).
+ */
+static enum mt_result t_receive_folder_longest_prefix(struct mt_test *t)
+{
+	struct mt_logon lg;
+	uint8_t guid[16];
+	uint64_t fid = 0, sent, deleted;
+	const char *explicit_class = NULL, *base, *sub, *cls;
+	enum mt_result result = MT_PASS;
+
+	if (mt_logon_open(t, LOGON_PRIVATE, &lg) != MT_PASS) {
+		return t->result;
+	}
+	sent = lg.logon.u.private_mailbox.folder_ids[MT_FID_SENT_ITEMS];
+	deleted = lg.logon.u.private_mailbox.folder_ids[MT_FID_DELETED_ITEMS];
+	random_guid(guid);
+	base = talloc_asprintf(t->mem, "IPM.MapiTest%s", mt_hex(t, guid, 4));
+	sub = talloc_asprintf(t->mem, "%s.Deeper", base);
+	if (set_receive_folder(t, &lg, base, sent) != MT_PASS ||
+	    set_receive_folder(t, &lg, sub, deleted) != MT_PASS) {
+		result = t->result;
+		goto cleanup;
+	}
+	cls = talloc_asprintf(t->mem, "%s.Deepest", sub);
+	if (get_receive_folder(t, &lg, cls, &fid, &explicit_class) != MT_PASS) {
+		result = t->result;
+		goto cleanup;
+	}
+	if (fid != deleted || explicit_class == NULL || strcasecmp(explicit_class, sub) != 0) {
+		result = mt_fail(t, "%s: FolderId 0x%016llx, ExplicitMessageClass '%s'; expected "
+				 "Deleted Items and '%s'", cls, (unsigned long long)fid,
+				 explicit_class ? explicit_class : "(null)", sub);
+		goto cleanup;
+	}
+	cls = talloc_asprintf(t->mem, "%s.Sideways", base);
+	if (get_receive_folder(t, &lg, cls, &fid, &explicit_class) != MT_PASS) {
+		result = t->result;
+		goto cleanup;
+	}
+	if (fid != sent || explicit_class == NULL || strcasecmp(explicit_class, base) != 0) {
+		result = mt_fail(t, "%s: FolderId 0x%016llx, ExplicitMessageClass '%s'; expected "
+				 "Sent Items and '%s'", cls, (unsigned long long)fid,
+				 explicit_class ? explicit_class : "(null)", base);
+	}
+cleanup:
+	/* FolderId 0 removes a class (3.2.5.3); the verdict above stands */
+	{
+		struct rop_request req = request(RopSetReceiveFolder);
+		struct rop_response resp;
+
+		req.u.set_receive_folder.message_class = talloc_strdup(t->mem, sub);
+		(void)rop_session_call_one(lg.session, t->mem, &req, lg.handles,
+					   MT_COUNT(lg.handles), &resp);
+		req.u.set_receive_folder.message_class = talloc_strdup(t->mem, base);
+		(void)rop_session_call_one(lg.session, t->mem, &req, lg.handles,
+					   MT_COUNT(lg.handles), &resp);
+	}
+	return result;
+}
+
+/* MS-OXCSTOR 3.2.5.1.1: a private logon naming no user is ecUnknownUser */
+static enum mt_result t_logon_unknown_user(struct mt_test *t)
+{
+	struct rop_request req = request(RopLogon);
+	struct rop_response resp;
+	struct mt_logon lg;
+	const char *slash, *dn;
+
+	if (mt_logon_open(t, LOGON_PRIVATE, &lg) != MT_PASS) {
+		return t->result;
+	}
+	/* the user's own container, a common name no one has */
+	slash = strrchr(t->env->essdn, '/');
+	MT_EXPECT(t, slash != NULL, "the user's DN '%s' has no '/'", t->env->essdn);
+	dn = talloc_asprintf(t->mem, "%.*s/cn=%s", (int)(slash - t->env->essdn), t->env->essdn,
+			     mt_unique_name(t, "nobody"));
+	req.u.logon.logon_id = 1;
+	req.u.logon.output_handle_index = 1;
+	req.u.logon.logon_flags = LOGON_PRIVATE;
+	req.u.logon.open_flags = 0x01000000;
+	req.u.logon.essdn = (uint8_t *)talloc_strdup(t->mem, dn);
+	req.u.logon.essdn_size = (uint16_t)(strlen(dn) + 1);
+	if (mt_rop(t, &lg, &req, &resp) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, resp.u.logon.return_value == EC_UNKNOWN_USER,
+		  "RopLogon to %s: %s, expected %s", dn, mt_status(t, resp.u.logon.return_value),
+		  mt_status(t, EC_UNKNOWN_USER));
+	return MT_PASS;
+}
+
+/* MS-OXCSTOR 3.2.5.8: an id whose REPLID names no replica has no LongTermID: ecNotFound */
+static enum mt_result t_long_term_id_of_unknown_replid(struct mt_test *t)
+{
+	struct rop_request req = request(RopLongTermIdFromId);
+	struct rop_response resp;
+	struct mt_logon lg;
+
+	if (mt_logon_open(t, LOGON_PRIVATE, &lg) != MT_PASS) {
+		return t->result;
+	}
+	/* REPLIDs are handed out from 1 up (3.2.5.9): 0x7FF3 is far beyond any a test makes */
+	req.u.long_term_id_from_id.object_id = 0x0000000012340000ull | 0x7FF3;
+	if (mt_rop(t, &lg, &req, &resp) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, resp.u.long_term_id_from_id.return_value == EC_NOT_FOUND,
+		  "RopLongTermIdFromId of REPLID 0x7FF3: %s, expected %s",
+		  mt_status(t, resp.u.long_term_id_from_id.return_value), mt_status(t, EC_NOT_FOUND));
+	return MT_PASS;
+}
+
+/*
+ * MS-OXCSTOR 3.2.5.11: RopGetPerUserGuid of a folder the mailbox keeps no
+ * per-user information for is ecNotFound.
+ */
+static enum mt_result t_per_user_guid_unknown(struct mt_test *t)
+{
+	struct rop_request req = request(RopGetPerUserGuid);
+	struct rop_response resp;
+	struct mt_logon lg;
+
+	if (mt_logon_open(t, LOGON_PRIVATE, &lg) != MT_PASS) {
+		return t->result;
+	}
+	random_guid(req.u.get_per_user_guid.long_term_id.database_guid.bytes);
+	req.u.get_per_user_guid.long_term_id.global_counter[5] = 0x42;
+	if (mt_rop(t, &lg, &req, &resp) != MT_PASS) {
+		return t->result;
+	}
+	MT_EXPECT(t, rop_response_return_value(&resp) == EC_NOT_FOUND,
+		  "RopGetPerUserGuid of an unknown folder: %s, expected %s",
+		  mt_status(t, rop_response_return_value(&resp)), mt_status(t, EC_NOT_FOUND));
+	return MT_PASS;
+}
+
 static const struct mt_test_def tests[] = {
 	{ "private_logon", "MS-OXCSTOR 3.2.5.1.1, 2.2.1.1.3",
 	  "the owner's logon returns 13 distinct special FIDs and ResponseFlags Reserved|OwnerRight",
@@ -507,6 +713,20 @@ static const struct mt_test_def tests[] = {
 	{ "other_mailbox_denied", "MS-OXCSTOR 3.2.5.1.3",
 	  "a logon to another user's mailbox without rights is ecAccessDenied",
 	  t_other_mailbox_denied },
+	{ "receive_folder_unknown_class", "MS-OXCSTOR 3.2.5.2",
+	  "a class with no receive folder goes to the Inbox with an empty ExplicitMessageClass",
+	  t_receive_folder_unknown_class },
+	{ "receive_folder_longest_prefix", "MS-OXCSTOR 3.2.5.2, 3.2.5.3",
+	  "a class is received in the folder of its longest prefix that has one",
+	  t_receive_folder_longest_prefix },
+	{ "logon_unknown_user", "MS-OXCSTOR 3.2.5.1.1",
+	  "a private logon to a DN that names no user is ecUnknownUser", t_logon_unknown_user },
+	{ "long_term_id_of_unknown_replid", "MS-OXCSTOR 3.2.5.8",
+	  "RopLongTermIdFromId of an id with an unknown REPLID is ecNotFound",
+	  t_long_term_id_of_unknown_replid },
+	{ "per_user_guid_unknown", "MS-OXCSTOR 3.2.5.11",
+	  "RopGetPerUserGuid of a folder without per-user information is ecNotFound",
+	  t_per_user_guid_unknown },
 };
 
 const struct mt_family mt_family_oxcstor = {
