@@ -124,7 +124,7 @@ static void test_list(void **state)
 	static const char *const families[] = {
 		"NOSERVER: ", "\nLZ77: ", "\nOXCRPC: ", "\nRFR: ", "\nNSPI: ", "\nOXCSTOR: ",
 		"\nERRORCHECKS: ", "\nOXCFOLD: ", "\nOXCTABL: ", "\nOXCMSG: ", "\nOXCPRPT: ",
-		"\nOXCNOTIF: ", "\nOXCFXICS: ", "\nOXCPERM: ", "\nOXORULE: ", "\nOXOMSG: ",
+		"\nOXCNOTIF: ", "\nOXCFXICS: ", "\nOXCPERM: ", "\nOXORULE: ", "\nOXOMSG: ", "\nOXCROPS: ",
 	};
 	struct run *run = malloc(sizeof(*run));
 	size_t i;
