@@ -228,6 +228,16 @@ enum mt_result mt_in_inbox(struct mt_test *t, mt_box_fn fn);
  * read/write) and records it for the clean-up; *MID its id */
 enum mt_result mt_box_message(struct mt_test *t, struct mt_box *box, uint8_t out,
 			      const struct mapi_propval *values, uint16_t count, uint64_t *mid);
+/* A PtypString / PtypInteger32 value of TAG (the string is not copied) */
+struct mapi_propval mt_str_prop(uint32_t tag, const char *value);
+struct mapi_propval mt_i32_prop(uint32_t tag, uint32_t value);
+
+/*
+ * Releases SLOT and opens MID of the box's folder there again, read-only:
+ * what was saved, not what the handle had cached.
+ */
+enum mt_result mt_reopen(struct mt_test *t, struct mt_box *box, uint64_t mid, uint8_t slot);
+
 /* helpers for OXCFOLD/OXCTABL/OXCSTOR/OXCRPC and the probe families
  * (OXCNOTIF, OXCFXICS, OXCPERM, OXORULE, OXOMSG) */
 extern const struct mt_family mt_family_oxcnotif, mt_family_oxcfxics, mt_family_oxcperm,

@@ -448,6 +448,35 @@ enum mt_result mt_box_message(struct mt_test *t, struct mt_box *box, uint8_t out
 	return MT_PASS;
 }
 
+struct mapi_propval mt_str_prop(uint32_t tag, const char *value)
+{
+	struct mapi_propval pv;
+
+	memset(&pv, 0, sizeof(pv));
+	pv.tag = tag;
+	pv.value.string = (char *)value;
+	return pv;
+}
+
+struct mapi_propval mt_i32_prop(uint32_t tag, uint32_t value)
+{
+	struct mapi_propval pv;
+
+	memset(&pv, 0, sizeof(pv));
+	pv.tag = tag;
+	pv.value.i32 = value;
+	return pv;
+}
+
+enum mt_result mt_reopen(struct mt_test *t, struct mt_box *box, uint64_t mid, uint8_t slot)
+{
+	if (mt_release(t, &box->lg, slot) != MT_PASS ||
+	    mt_open_message(t, &box->lg, box->fid, mid, 1, slot, 0x00) != MT_PASS) {
+		return t->result;
+	}
+	return MT_PASS;
+}
+
 /* helpers for OXCFOLD/OXCTABL/OXCSTOR/OXCRPC and the probe families
  * (OXCNOTIF, OXCFXICS, OXCPERM, OXORULE, OXOMSG); their includes here, so
  * that this block merges as one piece */

@@ -134,26 +134,6 @@ static enum mt_result t_open_unknown_message(struct mt_test *t)
 #define RECIP_TO 0x01
 #define RECIP_CC 0x02
 
-static struct mapi_propval str_prop(uint32_t tag, const char *value)
-{
-	struct mapi_propval pv;
-
-	memset(&pv, 0, sizeof(pv));
-	pv.tag = tag;
-	pv.value.string = (char *)value;
-	return pv;
-}
-
-static struct mapi_propval i32_prop(uint32_t tag, uint32_t value)
-{
-	struct mapi_propval pv;
-
-	memset(&pv, 0, sizeof(pv));
-	pv.tag = tag;
-	pv.value.i32 = value;
-	return pv;
-}
-
 /* One string property of the object in SLOT, or a failed test */
 static enum mt_result get_string(struct mt_test *t, struct mt_logon *lg, uint8_t slot, uint32_t tag,
 				 const char **out)
@@ -206,16 +186,6 @@ static enum mt_result open_message(struct mt_test *t, struct mt_box *box, uint64
 	req.u.open_message.open_mode_flags = mode;
 	req.u.open_message.message_id = mid;
 	return mt_rop_ok(t, &box->lg, &req, resp, "RopOpenMessage");
-}
-
-/* Releases SLOT and opens MID there again, read-only: what was saved, not what is cached */
-static enum mt_result reopen(struct mt_test *t, struct mt_box *box, uint64_t mid, uint8_t slot)
-{
-	if (mt_release(t, &box->lg, slot) != MT_PASS ||
-	    mt_open_message(t, &box->lg, box->fid, mid, 1, slot, OPEN_READ_ONLY) != MT_PASS) {
-		return t->result;
-	}
-	return MT_PASS;
 }
 
 /*
@@ -306,8 +276,8 @@ static enum mt_result add_attachment(struct mt_test *t, struct mt_logon *lg, uin
 		return t->result;
 	}
 	*att_id = resp.u.create_attachment.u.ok.attachment_id;
-	props[0] = i32_prop(PidTagAttachMethod, AF_BY_VALUE);
-	props[1] = str_prop(PidTagAttachLongFilename, name);
+	props[0] = mt_i32_prop(PidTagAttachMethod, AF_BY_VALUE);
+	props[1] = mt_str_prop(PidTagAttachLongFilename, name);
 	memset(&props[2], 0, sizeof(props[2]));
 	props[2].tag = PidTagAttachDataBinary;
 	props[2].value.binary.len = (uint32_t)strlen(name);
@@ -387,10 +357,10 @@ static enum mt_result b_saved_properties(struct mt_test *t, struct mt_box *box)
 	const struct mapi_propval *v;
 	uint64_t mid;
 
-	props[0] = str_prop(PidTagSubject, "mapitest saved subject \xc3\xa9\xe6\x97\xa5");
-	props[1] = str_prop(PidTagBody, "the body, read back after reopening");
-	props[2] = i32_prop(PidTagImportance, 2);
-	props[3] = str_prop(PidTagMessageClass, "IPM.Note.Mapitest");
+	props[0] = mt_str_prop(PidTagSubject, "mapitest saved subject \xc3\xa9\xe6\x97\xa5");
+	props[1] = mt_str_prop(PidTagBody, "the body, read back after reopening");
+	props[2] = mt_i32_prop(PidTagImportance, 2);
+	props[3] = mt_str_prop(PidTagMessageClass, "IPM.Note.Mapitest");
 	if (mt_box_message(t, box, 2, props, 4, &mid) != MT_PASS ||
 	    mt_release(t, &box->lg, 2) != MT_PASS ||
 	    open_message(t, box, mid, 2, OPEN_READ_ONLY, &resp) != MT_PASS ||
@@ -432,8 +402,8 @@ static enum mt_result t_saved_properties(struct mt_test *t)
  */
 static enum mt_result b_save_conflict(struct mt_test *t, struct mt_box *box)
 {
-	struct mapi_propval first = str_prop(PidTagSubject, "saved through the first handle");
-	struct mapi_propval second = str_prop(PidTagSubject, "saved through the second handle");
+	struct mapi_propval first = mt_str_prop(PidTagSubject, "saved through the first handle");
+	struct mapi_propval second = mt_str_prop(PidTagSubject, "saved through the second handle");
 	struct rop_request req;
 	struct rop_response resp;
 	const char *subject;
@@ -461,7 +431,7 @@ static enum mt_result b_save_conflict(struct mt_test *t, struct mt_box *box)
 		  mt_status(t, resp.u.save_changes_message.return_value),
 		  mt_status(t, MT_EC_OBJECT_MODIFIED));
 	if (mt_save_message(t, &box->lg, 4, SAVE_FORCE, NULL) != MT_PASS ||
-	    mt_release(t, &box->lg, 3) != MT_PASS || reopen(t, box, mid, 4) != MT_PASS ||
+	    mt_release(t, &box->lg, 3) != MT_PASS || mt_reopen(t, box, mid, 4) != MT_PASS ||
 	    get_string(t, &box->lg, 4, PidTagSubject, &subject) != MT_PASS) {
 		return t->result;
 	}
@@ -720,7 +690,7 @@ static enum mt_result b_attachment_round_trip(struct mt_test *t, struct mt_box *
 	if (mt_box_message(t, box, 2, NULL, 0, &mid) != MT_PASS ||
 	    add_attachment(t, &box->lg, 2, 3, "mapitest-attachment.txt", &att) != MT_PASS ||
 	    mt_save_message(t, &box->lg, 2, SAVE_KEEP_OPEN_READ_WRITE, NULL) != MT_PASS ||
-	    mt_release(t, &box->lg, 3) != MT_PASS || reopen(t, box, mid, 2) != MT_PASS) {
+	    mt_release(t, &box->lg, 3) != MT_PASS || mt_reopen(t, box, mid, 2) != MT_PASS) {
 		return t->result;
 	}
 	memset(&req, 0, sizeof(req));
@@ -784,7 +754,7 @@ static enum mt_result b_attachment_table_delete(struct mt_test *t, struct mt_box
 	req.u.delete_attachment.attachment_id = att[0];
 	if (mt_rop_ok(t, &box->lg, &req, &resp, "RopDeleteAttachment") != MT_PASS ||
 	    mt_save_message(t, &box->lg, 2, SAVE_KEEP_OPEN_READ_WRITE, NULL) != MT_PASS ||
-	    reopen(t, box, mid, 2) != MT_PASS ||
+	    mt_reopen(t, box, mid, 2) != MT_PASS ||
 	    attachment_numbers(t, &box->lg, 2, 5, numbers, 4, &count) != MT_PASS) {
 		return t->result;
 	}
@@ -805,8 +775,8 @@ static enum mt_result t_attachment_table_delete(struct mt_test *t)
  */
 static enum mt_result b_embedded_message(struct mt_test *t, struct mt_box *box)
 {
-	struct mapi_propval method = i32_prop(PidTagAttachMethod, AF_EMBEDDED_MESSAGE);
-	struct mapi_propval subject = str_prop(PidTagSubject, "the embedded message");
+	struct mapi_propval method = mt_i32_prop(PidTagAttachMethod, AF_EMBEDDED_MESSAGE);
+	struct mapi_propval subject = mt_str_prop(PidTagSubject, "the embedded message");
 	struct rop_request req;
 	struct rop_response resp;
 	const char *read;
@@ -844,7 +814,7 @@ static enum mt_result b_embedded_message(struct mt_test *t, struct mt_box *box)
 	if (mt_rop_ok(t, &box->lg, &req, &resp, "RopSaveChangesAttachment") != MT_PASS ||
 	    mt_save_message(t, &box->lg, 2, SAVE_KEEP_OPEN_READ_WRITE, NULL) != MT_PASS ||
 	    mt_release(t, &box->lg, 4) != MT_PASS || mt_release(t, &box->lg, 3) != MT_PASS ||
-	    reopen(t, box, mid, 2) != MT_PASS) {
+	    mt_reopen(t, box, mid, 2) != MT_PASS) {
 		return t->result;
 	}
 	memset(&req, 0, sizeof(req));
@@ -951,13 +921,13 @@ static enum mt_result b_has_attachments(struct mt_test *t, struct mt_box *box)
 	if (mt_box_message(t, box, 2, NULL, 0, &with) != MT_PASS ||
 	    add_attachment(t, &box->lg, 2, 3, "a.txt", &att) != MT_PASS ||
 	    mt_save_message(t, &box->lg, 2, SAVE_KEEP_OPEN_READ_WRITE, NULL) != MT_PASS ||
-	    mt_release(t, &box->lg, 3) != MT_PASS || reopen(t, box, with, 2) != MT_PASS ||
+	    mt_release(t, &box->lg, 3) != MT_PASS || mt_reopen(t, box, with, 2) != MT_PASS ||
 	    get_number(t, &box->lg, 2, PidTagHasAttachments, &value) != MT_PASS) {
 		return t->result;
 	}
 	MT_EXPECT(t, value != 0, "PidTagHasAttachments is false with an attachment");
 	if (mt_box_message(t, box, 3, NULL, 0, &without) != MT_PASS ||
-	    reopen(t, box, without, 3) != MT_PASS ||
+	    mt_reopen(t, box, without, 3) != MT_PASS ||
 	    get_number(t, &box->lg, 3, PidTagHasAttachments, &value) != MT_PASS) {
 		return t->result;
 	}
@@ -983,17 +953,17 @@ static enum mt_result b_message_size(struct mt_test *t, struct mt_box *box)
 	MT_EXPECT(t, body != NULL, "out of memory");
 	memset(body, 'x', 4000);
 	body[4000] = '\0';
-	prop = str_prop(PidTagBody, "short");
+	prop = mt_str_prop(PidTagBody, "short");
 	if (mt_box_message(t, box, 2, &prop, 1, &mid) != MT_PASS ||
-	    reopen(t, box, mid, 3) != MT_PASS ||
+	    mt_reopen(t, box, mid, 3) != MT_PASS ||
 	    get_number(t, &box->lg, 3, PidTagMessageSize, &small) != MT_PASS) {
 		return t->result;
 	}
 	MT_EXPECT(t, small > 0, "PidTagMessageSize 0 for a message with a body");
-	prop = str_prop(PidTagBody, body);
+	prop = mt_str_prop(PidTagBody, body);
 	if (mt_set_props(t, &box->lg, 2, &prop, 1) != MT_PASS ||
 	    mt_save_message(t, &box->lg, 2, SAVE_KEEP_OPEN_READ_WRITE, NULL) != MT_PASS ||
-	    reopen(t, box, mid, 3) != MT_PASS ||
+	    mt_reopen(t, box, mid, 3) != MT_PASS ||
 	    get_number(t, &box->lg, 3, PidTagMessageSize, &large) != MT_PASS) {
 		return t->result;
 	}
@@ -1013,12 +983,12 @@ static enum mt_result t_message_size(struct mt_test *t)
  */
 static enum mt_result b_modification_time(struct mt_test *t, struct mt_box *box)
 {
-	struct mapi_propval prop = str_prop(PidTagSubject, "changed after the first save");
+	struct mapi_propval prop = mt_str_prop(PidTagSubject, "changed after the first save");
 	uint64_t mid, created1, modified1, created2, modified2;
 	struct timespec pause = { 1, 100 * 1000 * 1000 };
 
 	if (mt_box_message(t, box, 2, NULL, 0, &mid) != MT_PASS ||
-	    reopen(t, box, mid, 3) != MT_PASS ||
+	    mt_reopen(t, box, mid, 3) != MT_PASS ||
 	    get_number(t, &box->lg, 3, PidTagCreationTime, &created1) != MT_PASS ||
 	    get_number(t, &box->lg, 3, PidTagLastModificationTime, &modified1) != MT_PASS) {
 		return t->result;
@@ -1027,7 +997,7 @@ static enum mt_result b_modification_time(struct mt_test *t, struct mt_box *box)
 	nanosleep(&pause, NULL);
 	if (mt_set_props(t, &box->lg, 2, &prop, 1) != MT_PASS ||
 	    mt_save_message(t, &box->lg, 2, SAVE_KEEP_OPEN_READ_WRITE, NULL) != MT_PASS ||
-	    reopen(t, box, mid, 3) != MT_PASS ||
+	    mt_reopen(t, box, mid, 3) != MT_PASS ||
 	    get_number(t, &box->lg, 3, PidTagCreationTime, &created2) != MT_PASS ||
 	    get_number(t, &box->lg, 3, PidTagLastModificationTime, &modified2) != MT_PASS) {
 		return t->result;
@@ -1051,8 +1021,8 @@ static enum mt_result t_modification_time(struct mt_test *t)
  */
 static enum mt_result b_read_only_denied(struct mt_test *t, struct mt_box *box)
 {
-	struct mapi_propval orig = str_prop(PidTagSubject, "the original subject");
-	struct mapi_propval change = str_prop(PidTagSubject, "a change through a read-only open");
+	struct mapi_propval orig = mt_str_prop(PidTagSubject, "the original subject");
+	struct mapi_propval change = mt_str_prop(PidTagSubject, "a change through a read-only open");
 	struct rop_request req;
 	struct rop_response resp;
 	const char *subject;
@@ -1086,7 +1056,7 @@ static enum mt_result b_read_only_denied(struct mt_test *t, struct mt_box *box)
 	}
 	MT_EXPECT(t, rv == MT_EC_ACCESS_DENIED, "writing a read-only message: observed %s, "
 		  "expected %s", mt_status(t, rv), mt_status(t, MT_EC_ACCESS_DENIED));
-	if (reopen(t, box, mid, 3) != MT_PASS ||
+	if (mt_reopen(t, box, mid, 3) != MT_PASS ||
 	    get_string(t, &box->lg, 3, PidTagSubject, &subject) != MT_PASS) {
 		return t->result;
 	}
@@ -1122,7 +1092,7 @@ static enum mt_result b_valid_attachments(struct mt_test *t, struct mt_box *box)
 	req.u.delete_attachment.attachment_id = att[1];
 	if (mt_rop_ok(t, &box->lg, &req, &resp, "RopDeleteAttachment") != MT_PASS ||
 	    mt_save_message(t, &box->lg, 2, SAVE_KEEP_OPEN_READ_WRITE, NULL) != MT_PASS ||
-	    reopen(t, box, mid, 2) != MT_PASS) {
+	    mt_reopen(t, box, mid, 2) != MT_PASS) {
 		return t->result;
 	}
 	memset(&req, 0, sizeof(req));
@@ -1149,12 +1119,12 @@ static enum mt_result t_valid_attachments(struct mt_test *t)
  */
 static enum mt_result b_local_commit_time(struct mt_test *t, struct mt_box *box)
 {
-	struct mapi_propval prop = str_prop(PidTagSubject, "saved a second time");
+	struct mapi_propval prop = mt_str_prop(PidTagSubject, "saved a second time");
 	struct timespec pause = { 1, 100 * 1000 * 1000 };
 	uint64_t mid, first, second;
 
 	if (mt_box_message(t, box, 2, NULL, 0, &mid) != MT_PASS ||
-	    reopen(t, box, mid, 3) != MT_PASS ||
+	    mt_reopen(t, box, mid, 3) != MT_PASS ||
 	    get_number(t, &box->lg, 3, PidTagLocalCommitTime, &first) != MT_PASS) {
 		return t->result;
 	}
@@ -1162,7 +1132,7 @@ static enum mt_result b_local_commit_time(struct mt_test *t, struct mt_box *box)
 	nanosleep(&pause, NULL);
 	if (mt_set_props(t, &box->lg, 2, &prop, 1) != MT_PASS ||
 	    mt_save_message(t, &box->lg, 2, SAVE_KEEP_OPEN_READ_WRITE, NULL) != MT_PASS ||
-	    reopen(t, box, mid, 3) != MT_PASS ||
+	    mt_reopen(t, box, mid, 3) != MT_PASS ||
 	    get_number(t, &box->lg, 3, PidTagLocalCommitTime, &second) != MT_PASS) {
 		return t->result;
 	}
@@ -1183,7 +1153,7 @@ static enum mt_result t_local_commit_time(struct mt_test *t)
  */
 static enum mt_result b_reload_cached_information(struct mt_test *t, struct mt_box *box)
 {
-	struct mapi_propval subject = str_prop(PidTagSubject, "cached subject");
+	struct mapi_propval subject = mt_str_prop(PidTagSubject, "cached subject");
 	struct rop_modify_recipient_row rows[2];
 	struct rop_request req;
 	struct rop_response opened, reloaded;

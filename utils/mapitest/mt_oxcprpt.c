@@ -112,36 +112,6 @@ static const struct mapi_guid ps_public_strings = { {
 	0x29, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
 	0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 } };
 
-static struct mapi_propval str_prop(uint32_t tag, const char *value)
-{
-	struct mapi_propval pv;
-
-	memset(&pv, 0, sizeof(pv));
-	pv.tag = tag;
-	pv.value.string = (char *)value;
-	return pv;
-}
-
-static struct mapi_propval i32_prop(uint32_t tag, uint32_t value)
-{
-	struct mapi_propval pv;
-
-	memset(&pv, 0, sizeof(pv));
-	pv.tag = tag;
-	pv.value.i32 = value;
-	return pv;
-}
-
-/* Releases SLOT and opens MID there again, read-only */
-static enum mt_result reopen(struct mt_test *t, struct mt_box *box, uint64_t mid, uint8_t slot)
-{
-	if (mt_release(t, &box->lg, slot) != MT_PASS ||
-	    mt_open_message(t, &box->lg, box->fid, mid, 1, slot, 0x00) != MT_PASS) {
-		return t->result;
-	}
-	return MT_PASS;
-}
-
 /* The flagged value of TAG in the object in SLOT (its error code when absent) */
 static enum mt_result get_one(struct mt_test *t, struct mt_logon *lg, uint8_t slot, uint32_t tag,
 			      struct mapi_flagged_propval *out)
@@ -218,15 +188,15 @@ static enum mt_result delete_props(struct mt_test *t, struct mt_logon *lg, uint8
 /* MS-OXCPRPT 3.2.5.2: RopGetPropertiesAll returns every property, the ones set included */
 static enum mt_result b_get_properties_all(struct mt_test *t, struct mt_box *box)
 {
-	struct mapi_propval props[2] = { str_prop(PidTagSubject, "mapitest GetPropertiesAll"),
-					 i32_prop(PidTagImportance, 2) };
+	struct mapi_propval props[2] = { mt_str_prop(PidTagSubject, "mapitest GetPropertiesAll"),
+					 mt_i32_prop(PidTagImportance, 2) };
 	struct rop_request req;
 	struct rop_response resp;
 	bool subject = false, importance = false;
 	uint16_t i;
 	uint64_t mid;
 
-	if (mt_box_message(t, box, 2, props, 2, &mid) != MT_PASS || reopen(t, box, mid, 2) != MT_PASS) {
+	if (mt_box_message(t, box, 2, props, 2, &mid) != MT_PASS || mt_reopen(t, box, mid, 2) != MT_PASS) {
 		return t->result;
 	}
 	memset(&req, 0, sizeof(req));
@@ -287,7 +257,7 @@ static enum mt_result has_tag(struct mt_test *t, struct mt_logon *lg, uint8_t sl
  */
 static enum mt_result b_set_delete_properties(struct mt_test *t, struct mt_box *box)
 {
-	struct mapi_propval prop = str_prop(PidTagComment, "a comment to delete");
+	struct mapi_propval prop = mt_str_prop(PidTagComment, "a comment to delete");
 	uint32_t tag = PidTagComment;
 	bool found;
 	uint64_t mid;
@@ -303,7 +273,7 @@ static enum mt_result b_set_delete_properties(struct mt_test *t, struct mt_box *
 	}
 	MT_EXPECT(t, !found, "RopGetPropertiesList still lists PidTagComment after deleting it");
 	if (mt_save_message(t, &box->lg, 2, 0x02, NULL) != MT_PASS ||
-	    reopen(t, box, mid, 2) != MT_PASS) {
+	    mt_reopen(t, box, mid, 2) != MT_PASS) {
 		return t->result;
 	}
 	return expect_absent(t, &box->lg, 2, PidTagComment);
@@ -321,7 +291,7 @@ static enum mt_result t_set_delete_properties(struct mt_test *t)
  */
 static enum mt_result b_folder_no_replicate(struct mt_test *t, struct mt_box *box)
 {
-	struct mapi_propval prop = str_prop(PidTagComment, "mapitest NoReplicate comment");
+	struct mapi_propval prop = mt_str_prop(PidTagComment, "mapitest NoReplicate comment");
 	struct rop_request req;
 	struct rop_response resp;
 	struct mapi_flagged_propval before;
@@ -377,14 +347,14 @@ static enum mt_result t_folder_no_replicate(struct mt_test *t)
  */
 static enum mt_result b_string_types(struct mt_test *t, struct mt_box *box)
 {
-	struct mapi_propval prop = str_prop(PidTagSubject, "plain ASCII subject");
+	struct mapi_propval prop = mt_str_prop(PidTagSubject, "plain ASCII subject");
 	uint32_t tags[2] = { (PidTagSubject & 0xFFFF0000u) | PTYP_STRING8,
 			     (PidTagSubject & 0xFFFF0000u) | PTYP_UNSPECIFIED };
 	struct mapi_property_row row;
 	uint64_t mid;
 
 	if (mt_box_message(t, box, 2, &prop, 1, &mid) != MT_PASS ||
-	    reopen(t, box, mid, 2) != MT_PASS ||
+	    mt_reopen(t, box, mid, 2) != MT_PASS ||
 	    mt_get_props(t, &box->lg, 2, tags, 2, &row) != MT_PASS) {
 		return t->result;
 	}
@@ -519,7 +489,7 @@ static enum mt_result b_large_property(struct mt_test *t, struct mt_box *box)
 	    write_stream(t, &box->lg, 3, utf16, 2 * chars) != MT_PASS ||
 	    commit_stream(t, &box->lg, 3) != MT_PASS || mt_release(t, &box->lg, 3) != MT_PASS ||
 	    mt_save_message(t, &box->lg, 2, 0x02, NULL) != MT_PASS ||
-	    reopen(t, box, mid, 2) != MT_PASS ||
+	    mt_reopen(t, box, mid, 2) != MT_PASS ||
 	    get_one(t, &box->lg, 2, PidTagBody, &v) != MT_PASS) {
 		return t->result;
 	}
@@ -608,7 +578,7 @@ static enum mt_result b_stream_operations(struct mt_test *t, struct mt_box *box)
 	MT_EXPECT_EQ(t, len, 0, "bytes read at the end of the stream");
 	if (commit_stream(t, &box->lg, 3) != MT_PASS || mt_release(t, &box->lg, 3) != MT_PASS ||
 	    mt_save_message(t, &box->lg, 2, 0x02, NULL) != MT_PASS ||
-	    reopen(t, box, mid, 2) != MT_PASS ||
+	    mt_reopen(t, box, mid, 2) != MT_PASS ||
 	    get_one(t, &box->lg, 2, TAG_TEST_BINARY, &v) != MT_PASS) {
 		return t->result;
 	}
@@ -663,7 +633,7 @@ static enum mt_result b_copy_to_stream(struct mt_test *t, struct mt_box *box)
 	MT_EXPECT_EQ(t, resp.u.copy_to_stream.u.result.written_byte_count, 4, "WrittenByteCount");
 	if (commit_stream(t, &box->lg, 5) != MT_PASS || mt_release(t, &box->lg, 5) != MT_PASS ||
 	    mt_save_message(t, &box->lg, 3, 0x02, NULL) != MT_PASS ||
-	    reopen(t, box, b, 3) != MT_PASS ||
+	    mt_reopen(t, box, b, 3) != MT_PASS ||
 	    get_one(t, &box->lg, 3, TAG_TEST_BINARY, &v) != MT_PASS) {
 		return t->result;
 	}
@@ -871,9 +841,9 @@ static enum mt_result copy_properties(struct mt_test *t, struct mt_box *box, uin
  */
 static enum mt_result b_copy_properties(struct mt_test *t, struct mt_box *box)
 {
-	struct mapi_propval src[2] = { str_prop(PidTagSubject, "the source's subject"),
-				       str_prop(PidTagComment, "the source's comment") };
-	struct mapi_propval dst = str_prop(PidTagSubject, "the destination's subject");
+	struct mapi_propval src[2] = { mt_str_prop(PidTagSubject, "the source's subject"),
+				       mt_str_prop(PidTagComment, "the source's comment") };
+	struct mapi_propval dst = mt_str_prop(PidTagSubject, "the destination's subject");
 	uint32_t tags[2] = { PidTagSubject, PidTagComment };
 	uint64_t a, b;
 
@@ -881,14 +851,14 @@ static enum mt_result b_copy_properties(struct mt_test *t, struct mt_box *box)
 	    mt_box_message(t, box, 3, &dst, 1, &b) != MT_PASS ||
 	    copy_properties(t, box, 2, 3, COPY_NO_OVERWRITE, tags, 2) != MT_PASS ||
 	    mt_save_message(t, &box->lg, 3, 0x02, NULL) != MT_PASS ||
-	    reopen(t, box, b, 4) != MT_PASS ||
+	    mt_reopen(t, box, b, 4) != MT_PASS ||
 	    expect_string(t, &box->lg, 4, PidTagSubject, dst.value.string) != MT_PASS ||
 	    expect_string(t, &box->lg, 4, PidTagComment, src[1].value.string) != MT_PASS) {
 		return t->result;
 	}
 	if (copy_properties(t, box, 2, 3, 0, tags, 1) != MT_PASS ||
 	    mt_save_message(t, &box->lg, 3, 0x02, NULL) != MT_PASS ||
-	    reopen(t, box, b, 4) != MT_PASS) {
+	    mt_reopen(t, box, b, 4) != MT_PASS) {
 		return t->result;
 	}
 	return expect_string(t, &box->lg, 4, PidTagSubject, src[0].value.string);
@@ -905,10 +875,10 @@ static enum mt_result t_copy_properties(struct mt_test *t)
  */
 static enum mt_result b_copy_to(struct mt_test *t, struct mt_box *box)
 {
-	struct mapi_propval src[3] = { str_prop(PidTagSubject, "CopyTo source subject"),
-				       str_prop(PidTagBody, "CopyTo source body"),
-				       str_prop(PidTagComment, "not to be copied") };
-	struct mapi_propval dst = str_prop(PidTagBody, "the destination's own body");
+	struct mapi_propval src[3] = { mt_str_prop(PidTagSubject, "CopyTo source subject"),
+				       mt_str_prop(PidTagBody, "CopyTo source body"),
+				       mt_str_prop(PidTagComment, "not to be copied") };
+	struct mapi_propval dst = mt_str_prop(PidTagBody, "the destination's own body");
 	uint32_t excluded = PidTagComment;
 	struct rop_request req;
 	struct rop_response resp;
@@ -927,7 +897,7 @@ static enum mt_result b_copy_to(struct mt_test *t, struct mt_box *box)
 	req.u.copy_to.excluded_tags = &excluded;
 	if (mt_rop_ok(t, &box->lg, &req, &resp, "RopCopyTo") != MT_PASS ||
 	    mt_save_message(t, &box->lg, 3, 0x02, NULL) != MT_PASS ||
-	    reopen(t, box, b, 4) != MT_PASS ||
+	    mt_reopen(t, box, b, 4) != MT_PASS ||
 	    expect_string(t, &box->lg, 4, PidTagSubject, src[0].value.string) != MT_PASS ||
 	    expect_string(t, &box->lg, 4, PidTagBody, dst.value.string) != MT_PASS) {
 		return t->result;
@@ -968,7 +938,7 @@ static enum mt_result b_write_and_commit(struct mt_test *t, struct mt_box *box)
 		     "WrittenSize");
 	if (mt_release(t, &box->lg, 3) != MT_PASS ||
 	    mt_save_message(t, &box->lg, 2, 0x02, NULL) != MT_PASS ||
-	    reopen(t, box, mid, 2) != MT_PASS ||
+	    mt_reopen(t, box, mid, 2) != MT_PASS ||
 	    get_one(t, &box->lg, 2, TAG_TEST_BINARY, &v) != MT_PASS) {
 		return t->result;
 	}
