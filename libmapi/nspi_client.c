@@ -144,33 +144,11 @@ enum MAPISTATUS nspi_client_update_stat(struct nspi_client *nspi, struct STAT *s
 	return ret != MAPI_E_SUCCESS ? ret : (enum MAPISTATUS)r.out.result;
 }
 
-enum MAPISTATUS nspi_client_query_rows(struct nspi_client *nspi, TALLOC_CTX *mem_ctx,
-				       uint32_t flags, const uint32_t *mids, uint32_t num_mids,
-				       uint32_t count, const struct PropertyTagArray_r *columns,
-				       struct PropertyRowSet_r **rows)
-{
-	struct NspiQueryRows r;
-	enum MAPISTATUS ret;
-
-	*rows = NULL;
-	memset(&r, 0, sizeof(r));
-	r.in.hRpc = nspi->handle;
-	r.in.dwFlags = flags;
-	r.in.pStat = &nspi->stat;
-	r.in.dwETableCount = mids != NULL ? num_mids : 0;
-	r.in.lpETable = discard_const_p(uint32_t, mids);
-	r.in.Count = count;
-	r.in.pPropTags = discard_const_p(struct PropertyTagArray_r, columns);
-	r.out.pStat = &nspi->stat;
-	r.out.ppRows = rows;
-	ret = call_nspi(nspi, "NspiQueryRows", NDR_NSPIQUERYROWS, mem_ctx, &r);
-	return ret != MAPI_E_SUCCESS ? ret : (enum MAPISTATUS)r.out.result;
-}
-
-enum MAPISTATUS nspi_client_query_rows_stat(struct nspi_client *nspi, TALLOC_CTX *mem_ctx,
-					    struct STAT *stat, uint32_t flags, uint32_t count,
-					    const struct PropertyTagArray_r *columns,
-					    struct PropertyRowSet_r **rows)
+/* NspiQueryRows (MS-OXNSPI 3.1.4.1.8) positioned by STAT, which the answer updates */
+static enum MAPISTATUS query_rows(struct nspi_client *nspi, TALLOC_CTX *mem_ctx, struct STAT *stat,
+				  uint32_t flags, const uint32_t *mids, uint32_t num_mids,
+				  uint32_t count, const struct PropertyTagArray_r *columns,
+				  struct PropertyRowSet_r **rows)
 {
 	struct NspiQueryRows r;
 	enum MAPISTATUS ret;
@@ -180,12 +158,30 @@ enum MAPISTATUS nspi_client_query_rows_stat(struct nspi_client *nspi, TALLOC_CTX
 	r.in.hRpc = nspi->handle;
 	r.in.dwFlags = flags;
 	r.in.pStat = stat;
+	r.in.dwETableCount = mids != NULL ? num_mids : 0;
+	r.in.lpETable = discard_const_p(uint32_t, mids);
 	r.in.Count = count;
 	r.in.pPropTags = discard_const_p(struct PropertyTagArray_r, columns);
 	r.out.pStat = stat;
 	r.out.ppRows = rows;
 	ret = call_nspi(nspi, "NspiQueryRows", NDR_NSPIQUERYROWS, mem_ctx, &r);
 	return ret != MAPI_E_SUCCESS ? ret : (enum MAPISTATUS)r.out.result;
+}
+
+enum MAPISTATUS nspi_client_query_rows(struct nspi_client *nspi, TALLOC_CTX *mem_ctx,
+				       uint32_t flags, const uint32_t *mids, uint32_t num_mids,
+				       uint32_t count, const struct PropertyTagArray_r *columns,
+				       struct PropertyRowSet_r **rows)
+{
+	return query_rows(nspi, mem_ctx, &nspi->stat, flags, mids, num_mids, count, columns, rows);
+}
+
+enum MAPISTATUS nspi_client_query_rows_stat(struct nspi_client *nspi, TALLOC_CTX *mem_ctx,
+					    struct STAT *stat, uint32_t flags, uint32_t count,
+					    const struct PropertyTagArray_r *columns,
+					    struct PropertyRowSet_r **rows)
+{
+	return query_rows(nspi, mem_ctx, stat, flags, NULL, 0, count, columns, rows);
 }
 
 enum MAPISTATUS nspi_client_get_special_table(struct nspi_client *nspi, TALLOC_CTX *mem_ctx,

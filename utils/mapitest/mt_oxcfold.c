@@ -299,32 +299,45 @@ static enum mt_result t_create_folder_read_back(struct mt_test *t)
 	return MT_PASS;
 }
 
-/* MS-OXCFOLD 3.2.5.2: OpenExisting on a name in use opens that folder */
-static enum mt_result t_create_open_existing(struct mt_test *t)
+/*
+ * A folder named after STEM in the scratch folder, then RopCreateFolder of
+ * the same name again with OPEN_EXISTING: *fid the first one's id, *resp
+ * the second answer.
+ */
+static enum mt_result create_twice(struct mt_test *t, struct mt_logon *lg, const char *stem,
+				   uint8_t open_existing, uint64_t *fid, struct rop_response *resp)
 {
 	struct rop_request req = mt_request(RopCreateFolder);
-	struct rop_response resp;
-	struct mt_logon lg;
-	uint64_t parent, fid;
-	uint32_t rows = 0;
-	bool found = false;
+	uint64_t parent;
 	const char *name;
 
-	if (scratch(t, &lg, &parent) != MT_PASS) {
+	if (scratch(t, lg, &parent) != MT_PASS) {
 		return t->result;
 	}
-	name = mt_unique_name(t, "existing");
-	if (mt_create_folder(t, &lg, SCRATCH, 2, name, NULL, &fid) != MT_PASS) {
+	name = mt_unique_name(t, stem);
+	if (mt_create_folder(t, lg, SCRATCH, 2, name, NULL, fid) != MT_PASS) {
 		return t->result;
 	}
 	req.u.create_folder.input_handle_index = SCRATCH;
 	req.u.create_folder.output_handle_index = 3;
 	req.u.create_folder.folder_type = 1;
 	req.u.create_folder.use_unicode_strings = 1;
-	req.u.create_folder.open_existing = 1;
+	req.u.create_folder.open_existing = open_existing;
 	req.u.create_folder.display_name = talloc_strdup(t->mem, name);
 	req.u.create_folder.comment = talloc_strdup(t->mem, "");
-	if (mt_rop(t, &lg, &req, &resp) != MT_PASS) {
+	return mt_rop(t, lg, &req, resp);
+}
+
+/* MS-OXCFOLD 3.2.5.2: OpenExisting on a name in use opens that folder */
+static enum mt_result t_create_open_existing(struct mt_test *t)
+{
+	struct rop_response resp;
+	struct mt_logon lg;
+	uint64_t fid;
+	uint32_t rows = 0;
+	bool found = false;
+
+	if (create_twice(t, &lg, "existing", 1, &fid, &resp) != MT_PASS) {
 		return t->result;
 	}
 	MT_EXPECT(t, resp.u.create_folder.return_value == MAPI_E_SUCCESS,
@@ -341,28 +354,13 @@ static enum mt_result t_create_open_existing(struct mt_test *t)
 /* MS-OXCFOLD 3.2.5.2: a name in use without OpenExisting is ecDuplicateName */
 static enum mt_result t_create_duplicate_name(struct mt_test *t)
 {
-	struct rop_request req = mt_request(RopCreateFolder);
 	struct rop_response resp;
 	struct mt_logon lg;
-	uint64_t parent, fid;
+	uint64_t fid;
 	uint32_t rows = 0;
 	bool found = false;
-	const char *name;
 
-	if (scratch(t, &lg, &parent) != MT_PASS) {
-		return t->result;
-	}
-	name = mt_unique_name(t, "duplicate");
-	if (mt_create_folder(t, &lg, SCRATCH, 2, name, NULL, &fid) != MT_PASS) {
-		return t->result;
-	}
-	req.u.create_folder.input_handle_index = SCRATCH;
-	req.u.create_folder.output_handle_index = 3;
-	req.u.create_folder.folder_type = 1;
-	req.u.create_folder.use_unicode_strings = 1;
-	req.u.create_folder.display_name = talloc_strdup(t->mem, name);
-	req.u.create_folder.comment = talloc_strdup(t->mem, "");
-	if (mt_rop(t, &lg, &req, &resp) != MT_PASS) {
+	if (create_twice(t, &lg, "duplicate", 0, &fid, &resp) != MT_PASS) {
 		return t->result;
 	}
 	MT_EXPECT(t, resp.u.create_folder.return_value == EC_DUPLICATE_NAME,
