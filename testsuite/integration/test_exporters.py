@@ -4,8 +4,11 @@ Messages and an appointment are put into a fresh user's mailbox through
 independent ROP builders (rop_session.py and the family tests' builders,
 written from MS-OXCROPS), then the programs export them and the results are
 read back by parsers that share nothing with the programs: Python's mailbox
-and email modules for the mbox, a minimal RFC 5545 line reader for the .ics.
+and email modules for the mbox; for the .ics a minimal RFC 5545 line reader
+and libical's own parser (Debian's libical3, called through ctypes: its
+error count and its reading of each VEVENT).
 """
+import ctypes
 import email
 import email.policy
 import mailbox
@@ -111,6 +114,60 @@ def ics_lines(text):
         elif raw:
             lines.append(raw)
     return lines
+
+
+def libical_events(text):
+    """libical's reading of an iCalendar stream: (number of errors it found,
+    [{property name: value as libical writes it}] per VEVENT).  libical marks
+    what it cannot parse with X-LIC-ERROR properties, which it counts."""
+    lib = ctypes.CDLL("libical.so.3")
+    lib.icalparser_parse_string.restype = ctypes.c_void_p
+    lib.icalparser_parse_string.argtypes = [ctypes.c_char_p]
+    lib.icalcomponent_count_errors.argtypes = [ctypes.c_void_p]
+    lib.icalcomponent_string_to_kind.argtypes = [ctypes.c_char_p]
+    lib.icalproperty_string_to_kind.argtypes = [ctypes.c_char_p]
+    for name in ("icalcomponent_get_first_component", "icalcomponent_get_next_component"):
+        getattr(lib, name).restype = ctypes.c_void_p
+        getattr(lib, name).argtypes = [ctypes.c_void_p, ctypes.c_int]
+    lib.icalcomponent_get_first_property.restype = ctypes.c_void_p
+    lib.icalcomponent_get_first_property.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    lib.icalproperty_get_value_as_string.restype = ctypes.c_char_p
+    lib.icalproperty_get_value_as_string.argtypes = [ctypes.c_void_p]
+    lib.icalcomponent_free.argtypes = [ctypes.c_void_p]
+    root = lib.icalparser_parse_string(text.encode("utf-8"))
+    if not root:
+        return None, []
+    try:
+        vevent = lib.icalcomponent_string_to_kind(b"VEVENT")
+        events = []
+        event = lib.icalcomponent_get_first_component(root, vevent)
+        while event:
+            values = {}
+            for name in ("SUMMARY", "DTSTART", "DTEND", "LOCATION", "UID"):
+                prop = lib.icalcomponent_get_first_property(
+                    event, lib.icalproperty_string_to_kind(name.encode("ascii")))
+                if prop:
+                    values[name] = lib.icalproperty_get_value_as_string(prop).decode("utf-8")
+            events.append(values)
+            event = lib.icalcomponent_get_next_component(root, vevent)
+        return lib.icalcomponent_count_errors(root), events
+    finally:
+        lib.icalcomponent_free(root)
+
+
+class LibicalReaderTest(unittest.TestCase):
+    """The libical reading must see errors and values, or the checks below could not fail."""
+
+    def test_reads_values_and_counts_errors(self):
+        good = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\n"
+                "UID:1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260310T090000Z\r\n"
+                "SUMMARY:Cafe \u00e9t\u00e9\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+        errors, events = libical_events(good)
+        self.assertEqual(errors, 0)
+        self.assertEqual(events, [{"UID": "1", "DTSTART": "20260310T090000Z",
+                                   "SUMMARY": "Cafe \u00e9t\u00e9"}])
+        errors, _ = libical_events(good.replace("DTSTART:20260310T090000Z", "DTSTART:not a date"))
+        self.assertGreater(errors, 0)
 
 
 class ExportersTest(unittest.TestCase):
@@ -378,7 +435,10 @@ class ExportersTest(unittest.TestCase):
     def events(self, path):
         """The VEVENTs of an exported .ics: {property name: value} each, the first of each name."""
         with open(path, "rb") as f:
-            lines = ics_lines(f.read().decode("utf-8"))
+            text = f.read().decode("utf-8")
+        # every exported file must be one libical reads without an error
+        self.assertEqual(libical_events(text)[0], 0, text[:2000])
+        lines = ics_lines(text)
         self.assertEqual(lines[0], "BEGIN:VCALENDAR")
         self.assertEqual(lines[-1], "END:VCALENDAR")
         self.assertIn("VERSION:2.0", lines)
@@ -404,6 +464,14 @@ class ExportersTest(unittest.TestCase):
         self.assertEqual(len(event), 1)
         self.assertEqual(event[0].get("DTSTART"), "20260310T090000Z")
         self.assertEqual(event[0].get("DTEND"), "20260310T103000Z")
+        # libical reads the same file without an error, and the same values
+        with open(path, encoding="utf-8") as f:
+            errors, events = libical_events(f.read())
+        self.assertEqual(errors, 0)
+        mine = [e for e in events if e.get("SUMMARY") == APPT_SUBJECT]
+        self.assertEqual(len(mine), 1, events)
+        self.assertEqual((mine[0].get("DTSTART"), mine[0].get("DTEND")),
+                         ("20260310T090000Z", "20260310T103000Z"))
 
     def test_import(self):
         src = os.path.join(self.tmp, "in.ics")
