@@ -287,6 +287,66 @@ static void test_logon_refused(void **state)
 	}
 }
 
+#define MOVED_DN "/o=x/ou=y/cn=Recipients/cn=moved"
+#define LONG_DN "/o=x/ou=y/cn=Recipients/cn=far"
+#define HOME_SERVER "/o=x/ou=y/cn=Configuration/cn=Servers/cn=MBX2"
+
+/* The directory's answer for users without a record here: MOVED_DN's mailbox is on MBX2 */
+static enum MAPISTATUS fake_home_server(void *data, TALLOC_CTX *mem_ctx, const char *essdn,
+					const char **server)
+{
+	(void)data;
+	if (strcasecmp(essdn, MOVED_DN) == 0) {
+		*server = talloc_strdup(mem_ctx, HOME_SERVER);
+		return MAPI_E_SUCCESS;
+	}
+	if (strcasecmp(essdn, LONG_DN) == 0) {
+		/* longer than ServerNameSize (one byte) can say */
+		char *long_dn = talloc_zero_array(mem_ctx, char, 300);
+
+		memset(long_dn, 'a', 299);
+		*server = long_dn;
+		return MAPI_E_SUCCESS;
+	}
+	return MAPI_E_NOT_FOUND;
+}
+
+/* MS-OXCSTOR 3.2.5.1.1, 2.2.1.1.2: a mailbox another server hosts is a redirect */
+static void test_logon_redirect(void **state)
+{
+	struct fixture *f = *state;
+	TALLOC_CTX *mem_ctx = talloc_new(NULL);
+	struct bytes rops = { .len = 0 };
+	uint32_t handles[1] = { EMSMDB_HANDLE_NONE };
+	struct emsmdb_rop_result result;
+
+	f->session->home_server_lookup = fake_home_server;
+	/* Private|Ghosted and an undefined 0x40: the three defined flags come back */
+	put_logon(&rops, 0, 0, 0x45, 0x01000000, MOVED_DN, sizeof(MOVED_DN));
+	run(f, mem_ctx, &rops, handles, 1, &result);
+	/* RopId, OutputHandleIndex, ReturnValue, LogonFlags, ServerNameSize, ServerName */
+	assert_int_equal(wire_load_le16(result.data), 2 + 8 + sizeof(HOME_SERVER));
+	assert_int_equal(result.data[2], RopLogon);
+	assert_int_equal(wire_load_le32(result.data + 4), EC_WRONG_SERVER);
+	assert_int_equal(result.data[8], 0x05);
+	assert_int_equal(result.data[9], sizeof(HOME_SERVER));
+	assert_memory_equal(result.data + 10, HOME_SERVER, sizeof(HOME_SERVER));
+	assert_int_equal(handles[0], EMSMDB_HANDLE_NONE);
+	assert_int_equal(f->session->handles.used, 0);
+	talloc_free(mem_ctx);
+
+	/* a server DN no redirect can carry; anyone else stays unknown */
+	expect_error(f, 0x01, 0x01000000, LONG_DN, sizeof(LONG_DN), MAPI_E_LOGON_FAILED);
+	expect_error(f, 0x01, 0x01000000, "/o=x/ou=y/cn=Recipients/cn=z", 29, EC_UNKNOWN_USER);
+	/* a mailbox this server has is never redirected */
+	rops.len = 0;
+	mem_ctx = talloc_new(NULL);
+	put_logon(&rops, 0, 0, 0x01, 0x01000000, OWNER_DN, sizeof(OWNER_DN));
+	run(f, mem_ctx, &rops, handles, 1, &result);
+	assert_int_equal(wire_load_le32(result.data + 4), MAPI_E_SUCCESS);
+	talloc_free(mem_ctx);
+}
+
 static void test_receive_folder_and_release(void **state)
 {
 	struct fixture *f = *state;
@@ -414,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_logon_time_and_paths),
 		cmocka_unit_test_setup_teardown(test_logon_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_logon_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_logon_redirect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receive_folder_and_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_term_ids, setup, teardown),
 	};
