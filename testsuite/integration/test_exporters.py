@@ -603,9 +603,15 @@ class ExportersTest(unittest.TestCase):
                 "DTSTART:20260412T140000Z", "DTEND:20260412T150000Z",
                 "SUMMARY:Импорт: встреча", "LOCATION:Переговорная 3",
                 "ATTENDEE;CN=Ivan:mailto:ivan@example.com",
-                "END:VEVENT", "END:VCALENDAR", ""]))
+                "END:VEVENT",
+                # an exception of a series (MS-OXCICAL 2.1.3.1.1.20): no appointment of its own
+                "BEGIN:VEVENT", "UID:test-exporters-import-1", "DTSTAMP:20260101T000000Z",
+                "RECURRENCE-ID:20260419T140000Z", "DTSTART:20260420T140000Z",
+                "SUMMARY:Импорт: исключение", "END:VEVENT",
+                "END:VCALENDAR", ""]))
         out, _ = self.run_tool(self.ical_tool, *self.credentials(), "--import", src)
-        self.assertEqual(out.strip(), "1 appointments imported")
+        self.assertEqual(out.strip(), "1 appointments imported\n"
+                         "1 exceptions of recurring events (RECURRENCE-ID) not imported")
         path = os.path.join(self.tmp, "after.ics")
         self.run_tool(self.ical_tool, *self.credentials(), "--output", path)
         event = [e for e in self.events(path) if e.get("SUMMARY") == "Импорт: встреча"]
@@ -613,6 +619,7 @@ class ExportersTest(unittest.TestCase):
         self.assertEqual(event[0].get("DTSTART"), "20260412T140000Z")
         self.assertEqual(event[0].get("LOCATION"), "Переговорная 3")
         self.assertIn("ivan@example.com", event[0].get("ATTENDEE", "").lower())
+        self.assertFalse([e for e in self.events(path) if e.get("SUMMARY") == "Импорт: исключение"])
         self.run_tool(self.ical_tool, *self.credentials(), "--import", os.path.join(self.tmp, "none"),
                       expect=1)
 

@@ -443,7 +443,7 @@ static int import_file(struct mapi_session *s, mapi_object_t *store, mapi_object
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
 	char *text = mem ? read_file(mem, path) : NULL;
-	unsigned long imported = 0, failed = 0;
+	unsigned long imported = 0, failed = 0, exceptions = 0;
 
 	if (!text) {
 		fprintf(stderr, "exchange2ical: cannot read %s: %s\n", path, strerror(errno));
@@ -460,6 +460,15 @@ static int import_file(struct mapi_session *s, mapi_object_t *store, mapi_object
 	icalcomponent *ev = icalcomponent_isa(root) == ICAL_VEVENT_COMPONENT ? root :
 			    icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
 	for (; ev; ev = ev == root ? NULL : icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
+		/*
+		 * A VEVENT with a RECURRENCE-ID is an exception of a series
+		 * (MS-OXCICAL 2.1.3.1.1.20): never an appointment of its own,
+		 * and without RRULE import there is no series to attach it to.
+		 */
+		if (icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY)) {
+			exceptions++;
+			continue;
+		}
 		TALLOC_CTX *tmp = talloc_new(mem);
 		struct oxcical_appointment *appt = NULL;
 		enum oxcical_error e = oxcical_import_event(tmp, ev, &appt);
@@ -479,6 +488,8 @@ static int import_file(struct mapi_session *s, mapi_object_t *store, mapi_object
 	icalcomponent_free(root);
 	talloc_free(mem);
 	printf("%lu appointments imported\n", imported);
+	if (exceptions)
+		printf("%lu exceptions of recurring events (RECURRENCE-ID) not imported\n", exceptions);
 	return failed ? 1 : 0;
 }
 
