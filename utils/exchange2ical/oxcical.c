@@ -572,7 +572,7 @@ icalcomponent *oxcical_calendar_new(void)
 /*
  * One VEVENT. uid is the series' (every instance shares it); recurrence_id
  * non-NULL makes it an exception (2.1.3.1.1.20.20), which carries no RRULE.
- * *rrule_written and *dtstart get what exceptions of it need.
+ * *rrule_written says whether exceptions have an RRULE to refer to.
  */
 static enum oxcical_error write_event(icalcomponent *calendar, const struct oxcical_appointment *appt,
 				      time_t dtstamp, const char *uid,
