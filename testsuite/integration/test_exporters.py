@@ -26,7 +26,7 @@ from oc_testbed_env import TestBedEnv
 from rop_session import NONE_HANDLE, RopSession
 from test_oxcfold import create_folder_rop
 from test_oxcmsg import RECIPIENTS, create_message_rop, modify_recipients_rop, save_message_rop
-from test_oxcprpt import get_property_ids_from_names, open_stream, set_properties
+from test_oxcprpt import get_property_ids_from_names, open_stream, set_properties, tagged_value
 from test_oxctabl import USE_UNICODE, get_hierarchy_table, query_rows, read_rows, set_columns
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -48,11 +48,26 @@ ATTACH_BY_VALUE = 1
 STREAM_CREATE = 0x02
 KEEP_OPEN_READ_WRITE = 0x02
 
-# MS-OXPROPS 1.3.2 and 2.29 / 2.90 (PidLidAppointmentStartWhole/EndWhole)
+# MS-OXPROPS 1.3.2 and 2.29 / 2.90 (PidLidAppointmentStartWhole/EndWhole), 2.22 (PidLidAppointmentRecur),
+# 2.221 (PidLidRecurring), 2.117 (PidLidExceptionReplaceTime)
 PSETID_APPOINTMENT = uuid.UUID("00062002-0000-0000-c000-000000000046")
 LID_START_WHOLE = 0x820D
 LID_END_WHOLE = 0x820E
+LID_APPOINTMENT_RECUR = 0x8216
+LID_RECURRING = 0x8223
+LID_EXCEPTION_REPLACE_TIME = 0x8228
 PTYP_TIME = 0x0040
+PTYP_BOOLEAN = 0x000B
+PTYP_BINARY = 0x0102
+# the Exception Attachment object's properties (MS-OXOCAL 2.2.10.1)
+PID_TAG_EXCEPTION_REPLACE_TIME = 0x7FF90040
+PID_TAG_EXCEPTION_START_TIME = 0x7FFB0040
+PID_TAG_EXCEPTION_END_TIME = 0x7FFC0040
+PID_TAG_ATTACHMENT_FLAGS = 0x7FFD0003
+PID_TAG_ATTACHMENT_HIDDEN = 0x7FFE000B
+PID_TAG_RENDERING_POSITION = 0x370B0003
+AF_EXCEPTION = 0x00000002
+EXCEPTION_CLASS = "IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}"
 
 SUBJECTS = ("Отчёт за квартал", "Счёт с вложением — проверка")
 SUB_FOLDER = "Архив 2026"
@@ -79,6 +94,47 @@ DEEP_LEVELS = 10  # messages inside one another below the outer one; 7 are expor
 EPOCH_DIFF = 11644473600
 START = (1773133200 + EPOCH_DIFF) * 10 ** 7
 END = (1773138600 + EPOCH_DIFF) * 10 ** 7
+# the appointment recurs weekly on Tuesdays, five times; the second instance (2026-03-17 09:00Z) is moved
+# to Wednesday 14:00 to 15:30Z with a subject of its own, the third (2026-03-24) is deleted
+WEEK = 7 * 86400 * 10 ** 7
+EX_ORIGINAL = START + WEEK
+EX_START = (1773842400 + EPOCH_DIFF) * 10 ** 7  # 2026-03-18 14:00Z
+EX_END = EX_START + 5400 * 10 ** 7
+EX_SUBJECT = APPT_SUBJECT + " (перенесено)"
+FORWARDED_SUBJECT = "Пересланное приглашение"
+
+
+def ft_minutes(filetime):
+    """A FILETIME as minutes since 1601, the unit of RecurrencePattern dates (MS-OXOCAL 2.2.1.44.1)."""
+    return filetime // (60 * 10 ** 7)
+
+
+def midnight(filetime):
+    return ft_minutes(filetime) // 1440 * 1440
+
+
+def appointment_recur():
+    """PidLidAppointmentRecur (MS-OXOCAL 2.2.1.44.5): a RecurrencePattern (2.2.1.44.1), weekly on
+    Tuesday, five instances, zone UTC; DeletedInstanceDates holds the original days of the modified
+    and of the deleted instance, ModifiedInstanceDates the moved one's new day; then one ExceptionInfo
+    (2.2.1.44.2, ARO_SUBJECT) and its ExtendedException (2.2.1.44.3, WriterVersion2 0x3009)."""
+    start_day = midnight(START)
+    pattern = struct.pack("<HHHHHIII", 0x3004, 0x3004, 0x200B, 0x0001, 0, 0, 1, 0)
+    pattern += struct.pack("<I", 0x04)  # PatternTypeSpecific: Tuesday
+    pattern += struct.pack("<III", 0x2022, 5, 1)  # EndType after N, OccurrenceCount, FirstDOW Monday
+    pattern += struct.pack("<III", 2, midnight(EX_ORIGINAL), midnight(START + 2 * WEEK))
+    pattern += struct.pack("<II", 1, midnight(EX_START))
+    pattern += struct.pack("<II", start_day, start_day + 4 * 7 * 1440)
+    subject8 = EX_SUBJECT.encode("cp1251")
+    info = struct.pack("<IIIH", ft_minutes(EX_START), ft_minutes(EX_END), ft_minutes(EX_ORIGINAL), 0x0001)
+    info += struct.pack("<HH", len(subject8) + 1, len(subject8)) + subject8
+    wide = EX_SUBJECT.encode("utf-16-le")
+    extended = struct.pack("<III", 4, 0, 0)  # ChangeHighlightSize, ChangeHighlightValue, ReservedBlockEE1Size
+    extended += struct.pack("<III", ft_minutes(EX_START), ft_minutes(EX_END), ft_minutes(EX_ORIGINAL))
+    extended += struct.pack("<H", len(wide) // 2) + wide + struct.pack("<I", 0)
+    tail = struct.pack("<IIIIH", 0x3006, 0x3009, 540, 630, 1) + info + struct.pack("<I", 0)
+    tail += extended + struct.pack("<I", 0)
+    return pattern + tail
 
 
 def tool(name):
@@ -97,6 +153,20 @@ def lid_name(guid, lid):
 def set_times(values, index=0):
     """RopSetProperties (MS-OXCROPS 2.2.8.6.1) of PtypTime values (MS-OXCDATA 2.11.1: 8 bytes)."""
     body = b"".join(struct.pack("<IQ", tag, value) for tag, value in values)
+    return bytes([0x0A, 0, index]) + struct.pack("<HH", len(body) + 2, len(values)) + body
+
+
+def set_values(values, index=0):
+    """RopSetProperties with PtypTime and PtypBoolean (MS-OXCDATA 2.11.1: 8 bytes, 1 byte) besides the
+    types test_oxcprpt writes."""
+    body = b""
+    for tag, value in values:
+        if tag & 0xFFFF == PTYP_TIME:
+            body += struct.pack("<IQ", tag, value)
+        elif tag & 0xFFFF == PTYP_BOOLEAN:
+            body += struct.pack("<IB", tag, 1 if value else 0)
+        else:
+            body += tagged_value(tag, value)
     return bytes([0x0A, 0, index]) + struct.pack("<HH", len(body) + 2, len(values)) + body
 
 
@@ -143,7 +213,7 @@ def libical_events(text):
         event = lib.icalcomponent_get_first_component(root, vevent)
         while event:
             values = {}
-            for name in ("SUMMARY", "DTSTART", "DTEND", "LOCATION", "UID"):
+            for name in ("SUMMARY", "DTSTART", "DTEND", "LOCATION", "UID", "RECURRENCE-ID", "RRULE"):
                 prop = lib.icalcomponent_get_first_property(
                     event, lib.icalproperty_string_to_kind(name.encode("ascii")))
                 if prop:
@@ -161,11 +231,15 @@ class LibicalReaderTest(unittest.TestCase):
     def test_reads_values_and_counts_errors(self):
         good = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\n"
                 "UID:1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260310T090000Z\r\n"
-                "SUMMARY:Cafe \u00e9t\u00e9\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+                "SUMMARY:Cafe \u00e9t\u00e9\r\nEND:VEVENT\r\n"
+                "BEGIN:VEVENT\r\nUID:1\r\nDTSTAMP:20260101T000000Z\r\nRECURRENCE-ID:20260317T090000Z\r\n"
+                "DTSTART:20260318T140000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
         errors, events = libical_events(good)
         self.assertEqual(errors, 0)
         self.assertEqual(events, [{"UID": "1", "DTSTART": "20260310T090000Z",
-                                   "SUMMARY": "Cafe \u00e9t\u00e9"}])
+                                   "SUMMARY": "Cafe \u00e9t\u00e9"},
+                                  {"UID": "1", "DTSTART": "20260318T140000Z",
+                                   "RECURRENCE-ID": "20260317T090000Z"}])
         errors, _ = libical_events(good.replace("DTSTART:20260310T090000Z", "DTSTART:not a date"))
         self.assertGreater(errors, 0)
 
@@ -214,18 +288,35 @@ class ExportersTest(unittest.TestCase):
             cls.populate_embedded(s, ipm)
             cal_fid = folders["Calendar"]
             cal = s.open_folder(cal_fid)
-            # the mailbox's ids for the two named properties, created (MS-OXCPRPT 2.2.12)
+            # the mailbox's ids for the named properties, created (MS-OXCPRPT 2.2.12)
+            lids = (LID_START_WHOLE, LID_END_WHOLE, LID_APPOINTMENT_RECUR, LID_RECURRING,
+                    LID_EXCEPTION_REPLACE_TIME)
             rest, _ = cls.ok(s, get_property_ids_from_names(
-                [lid_name(PSETID_APPOINTMENT, LID_START_WHOLE),
-                 lid_name(PSETID_APPOINTMENT, LID_END_WHOLE)], create=True), [s.logon_handle])
-            count, start_id, end_id = struct.unpack_from("<HHH", rest)
-            assert count == 2 and start_id >= 0x8000 and end_id >= 0x8000, rest
-            cls.create(s, cal, cal_fid, [(PID_TAG_MESSAGE_CLASS_W, "IPM.Appointment"),
-                                         (PID_TAG_SUBJECT_W, APPT_SUBJECT)],
-                       times=[(start_id << 16 | PTYP_TIME, START), (end_id << 16 | PTYP_TIME, END)],
-                       # an exception of a recurring meeting is an embedded message (MS-OXOCAL 2.2.10.1.1)
-                       embedded=[(PID_TAG_MESSAGE_CLASS_W, "IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}"),
-                                 (PID_TAG_SUBJECT_W, APPT_SUBJECT + " (перенесено)")])
+                [lid_name(PSETID_APPOINTMENT, lid) for lid in lids], create=True), [s.logon_handle])
+            count, start_id, end_id, recur_id, recurring_id, replace_id = struct.unpack_from("<H5H", rest)
+            assert count == 5 and min(start_id, end_id, recur_id, recurring_id, replace_id) >= 0x8000, rest
+            _, table = cls.ok(s, create_message_rop(cal_fid), [cal, NONE_HANDLE])
+            appt = table[1]
+            cls.ok(s, set_values([(PID_TAG_MESSAGE_CLASS_W, "IPM.Appointment"), (PID_TAG_SUBJECT_W, APPT_SUBJECT),
+                                  (start_id << 16 | PTYP_TIME, START), (end_id << 16 | PTYP_TIME, END),
+                                  (recur_id << 16 | PTYP_BINARY, appointment_recur()),
+                                  (recurring_id << 16 | PTYP_BOOLEAN, True)]), [appt])
+            # the moved instance: an Exception Attachment object (MS-OXOCAL 2.2.10.1) holding an
+            # Exception Embedded Message object (2.2.10.2) with what changed
+            cls.embed(s, appt, [(PID_TAG_MESSAGE_CLASS_W, EXCEPTION_CLASS), (PID_TAG_SUBJECT_W, EX_SUBJECT),
+                                (start_id << 16 | PTYP_TIME, EX_START), (end_id << 16 | PTYP_TIME, EX_END),
+                                (replace_id << 16 | PTYP_TIME, EX_ORIGINAL)],
+                      att_props=[(PID_TAG_DISPLAY_NAME_W, EX_SUBJECT),
+                                 (PID_TAG_EXCEPTION_REPLACE_TIME, EX_ORIGINAL),
+                                 (PID_TAG_EXCEPTION_START_TIME, EX_START),
+                                 (PID_TAG_EXCEPTION_END_TIME, EX_END),
+                                 (PID_TAG_ATTACHMENT_FLAGS, AF_EXCEPTION),
+                                 (PID_TAG_ATTACHMENT_HIDDEN, True),
+                                 (PID_TAG_RENDERING_POSITION, 0xFFFFFFFF)])
+            # an embedded message that is no exception (no afException): counted, not exported
+            cls.embed(s, appt, [(PID_TAG_MESSAGE_CLASS_W, "IPM.Note"), (PID_TAG_SUBJECT_W, FORWARDED_SUBJECT)])
+            cls.ok(s, save_message_rop(KEEP_OPEN_READ_WRITE), [appt])
+            s.release(appt)
         finally:
             s.close()
 
@@ -245,17 +336,20 @@ class ExportersTest(unittest.TestCase):
         s.release(att)
 
     @classmethod
-    def embed(cls, s, message, props, recipients=(), attachment=None, nested=None, display_name=None):
+    def embed(cls, s, message, props, recipients=(), attachment=None, nested=None, display_name=None,
+              att_props=()):
         """An attachment made an embedded message by RopOpenEmbeddedMessage with Create
         (MS-OXCROPS 2.2.6.16.1), filled, saved into the attachment, the attachment into MESSAGE."""
         _, table = cls.ok(s, bytes([0x23, 0, 0, 1]), [message, NONE_HANDLE])  # RopCreateAttachment
         att = table[1]
         if display_name is not None:
             cls.ok(s, set_properties([(PID_TAG_DISPLAY_NAME_W, display_name)]), [att])
+        if att_props:
+            cls.ok(s, set_values(att_props), [att])
         _, table = cls.ok(s, bytes([0x46, 0, 0, 1]) + struct.pack("<HB", 0x0FFF, OPEN_EMBEDDED_CREATE),
                           [att, NONE_HANDLE])
         embedded = table[1]
-        cls.ok(s, set_properties(props), [embedded])
+        cls.ok(s, set_values(props), [embedded])
         if recipients:
             cls.ok(s, modify_recipients_rop(recipients), [embedded])
         if attachment is not None:
@@ -458,20 +552,47 @@ class ExportersTest(unittest.TestCase):
         path = os.path.join(self.tmp, "calendar.ics")
         out, _ = self.run_tool(self.ical_tool, *self.credentials(), "--output", path)
         self.assertRegex(out, r"^\d+ appointments exported")
-        # the appointment's embedded message (an exception) does not fail the export: it is counted
-        self.assertIn("\n1 embedded messages (exceptions of recurring appointments) not exported", out)
-        event = [e for e in self.events(path) if e.get("SUMMARY") == APPT_SUBJECT]
+        # the exception is exported; the other embedded message is only counted
+        self.assertIn("\n1 exceptions of recurring appointments exported\n", out)
+        self.assertIn("\n1 embedded messages not exported\n", out)
+        self.assertNotIn("exceptions of recurring appointments not exported", out)
+        events = self.events(path)
+        event = [e for e in events if e.get("SUMMARY") == APPT_SUBJECT]
         self.assertEqual(len(event), 1)
         self.assertEqual(event[0].get("DTSTART"), "20260310T090000Z")
         self.assertEqual(event[0].get("DTEND"), "20260310T103000Z")
-        # libical reads the same file without an error, and the same values
+        self.assertEqual(event[0].get("RRULE"), "FREQ=WEEKLY;COUNT=5;BYDAY=TU")
+        self.assertNotIn("RECURRENCE-ID", event[0])
+        # the deleted instance is an EXDATE, the moved one not (MS-OXCICAL 2.1.3.1.1.20.13)
         with open(path, encoding="utf-8") as f:
-            errors, events = libical_events(f.read())
+            text = f.read()
+        lines = ics_lines(text)
+        self.assertIn("EXDATE:20260324T090000Z", lines)
+        self.assertEqual([l for l in lines if l.startswith("EXDATE")], ["EXDATE:20260324T090000Z"])
+        # the moved instance: a VEVENT of the series' UID, RECURRENCE-ID its original start
+        uid = event[0]["UID"]
+        moved = [e for e in events if e.get("UID") == uid and "RECURRENCE-ID" in e]
+        self.assertEqual(len(moved), 1, events)
+        self.assertEqual(moved[0]["RECURRENCE-ID"], "20260317T090000Z")
+        self.assertEqual((moved[0].get("DTSTART"), moved[0].get("DTEND")),
+                         ("20260318T140000Z", "20260318T153000Z"))
+        self.assertEqual(moved[0].get("SUMMARY"), EX_SUBJECT)
+        self.assertNotIn("RRULE", moved[0])
+        self.assertFalse([e for e in events if e.get("SUMMARY") == FORWARDED_SUBJECT])
+        # libical reads the same file without an error, and the same values
+        errors, events = libical_events(text)
         self.assertEqual(errors, 0)
         mine = [e for e in events if e.get("SUMMARY") == APPT_SUBJECT]
         self.assertEqual(len(mine), 1, events)
         self.assertEqual((mine[0].get("DTSTART"), mine[0].get("DTEND")),
                          ("20260310T090000Z", "20260310T103000Z"))
+        self.assertNotIn("RECURRENCE-ID", mine[0])
+        self.assertEqual(mine[0].get("UID"), uid)
+        moved = [e for e in events if e.get("RECURRENCE-ID")]
+        self.assertEqual(len(moved), 1, events)
+        self.assertEqual((moved[0]["UID"], moved[0]["RECURRENCE-ID"], moved[0].get("DTSTART"),
+                          moved[0].get("SUMMARY")),
+                         (uid, "20260317T090000Z", "20260318T140000Z", EX_SUBJECT))
 
     def test_import(self):
         src = os.path.join(self.tmp, "in.ics")
@@ -482,9 +603,15 @@ class ExportersTest(unittest.TestCase):
                 "DTSTART:20260412T140000Z", "DTEND:20260412T150000Z",
                 "SUMMARY:Импорт: встреча", "LOCATION:Переговорная 3",
                 "ATTENDEE;CN=Ivan:mailto:ivan@example.com",
-                "END:VEVENT", "END:VCALENDAR", ""]))
+                "END:VEVENT",
+                # an exception of a series (MS-OXCICAL 2.1.3.1.1.20): no appointment of its own
+                "BEGIN:VEVENT", "UID:test-exporters-import-1", "DTSTAMP:20260101T000000Z",
+                "RECURRENCE-ID:20260419T140000Z", "DTSTART:20260420T140000Z",
+                "SUMMARY:Импорт: исключение", "END:VEVENT",
+                "END:VCALENDAR", ""]))
         out, _ = self.run_tool(self.ical_tool, *self.credentials(), "--import", src)
-        self.assertEqual(out.strip(), "1 appointments imported")
+        self.assertEqual(out.strip(), "1 appointments imported\n"
+                         "1 exceptions of recurring events (RECURRENCE-ID) not imported")
         path = os.path.join(self.tmp, "after.ics")
         self.run_tool(self.ical_tool, *self.credentials(), "--output", path)
         event = [e for e in self.events(path) if e.get("SUMMARY") == "Импорт: встреча"]
@@ -492,6 +619,7 @@ class ExportersTest(unittest.TestCase):
         self.assertEqual(event[0].get("DTSTART"), "20260412T140000Z")
         self.assertEqual(event[0].get("LOCATION"), "Переговорная 3")
         self.assertIn("ivan@example.com", event[0].get("ATTENDEE", "").lower())
+        self.assertFalse([e for e in self.events(path) if e.get("SUMMARY") == "Импорт: исключение"])
         self.run_tool(self.ical_tool, *self.credentials(), "--import", os.path.join(self.tmp, "none"),
                       expect=1)
 

@@ -52,10 +52,15 @@ static void put32(struct blob *bl, uint32_t v)
 		bl->b[bl->n++] = (v >> (8 * i)) & 0xFF;
 }
 
-/* A RecurrencePattern (MS-OXOCAL 2.2.1.44.1) with one deleted instance. */
-static void build_recur(struct blob *bl, uint16_t freq, uint16_t pattern, uint32_t period,
-			uint32_t spec1, uint32_t spec2, int nspec, uint32_t end_type, uint32_t count,
-			time_t start_day, time_t end_day)
+/*
+ * A RecurrencePattern (MS-OXOCAL 2.2.1.44.1) with the given DeletedInstanceDates
+ * (original days of deleted and of modified instances) and ModifiedInstanceDates.
+ */
+static void build_recur_dates(struct blob *bl, uint16_t freq, uint16_t pattern, uint32_t period,
+			      uint32_t spec1, uint32_t spec2, int nspec, uint32_t end_type,
+			      uint32_t count, time_t start_day, time_t end_day,
+			      const time_t *deleted, uint32_t ndeleted,
+			      const time_t *modified, uint32_t nmodified)
 {
 	memset(bl, 0, sizeof(*bl));
 	put16(bl, 0x3004); put16(bl, 0x3004);
@@ -64,9 +69,24 @@ static void build_recur(struct blob *bl, uint16_t freq, uint16_t pattern, uint32
 	if (nspec >= 1) put32(bl, spec1);
 	if (nspec >= 2) put32(bl, spec2);
 	put32(bl, end_type); put32(bl, count); put32(bl, 1 /* Monday */);
-	put32(bl, 1); put32(bl, recur_minutes(start_day + 14 * 86400));
-	put32(bl, 0);
+	put32(bl, ndeleted);
+	for (uint32_t i = 0; i < ndeleted; i++)
+		put32(bl, recur_minutes(deleted[i]));
+	put32(bl, nmodified);
+	for (uint32_t i = 0; i < nmodified; i++)
+		put32(bl, recur_minutes(modified[i]));
 	put32(bl, recur_minutes(start_day)); put32(bl, recur_minutes(end_day));
+}
+
+/* ... with one deleted instance, two weeks after the first day. */
+static void build_recur(struct blob *bl, uint16_t freq, uint16_t pattern, uint32_t period,
+			uint32_t spec1, uint32_t spec2, int nspec, uint32_t end_type, uint32_t count,
+			time_t start_day, time_t end_day)
+{
+	time_t deleted = start_day + 14 * 86400;
+
+	build_recur_dates(bl, freq, pattern, period, spec1, spec2, nspec, end_type, count,
+			  start_day, end_day, &deleted, 1, NULL, 0);
 }
 
 /* The AppointmentRecurrencePattern tail (MS-OXOCAL 2.2.1.44.5): versions, time offsets, no exceptions. */
@@ -607,6 +627,211 @@ static void test_bad_recur(void **state)
 	icalcomponent_free(cal);
 }
 
+
+/* A Global Object ID of the "vCal-Uid" form (MS-OXOCAL 2.2.1.27) carrying uid. */
+static uint32_t vcal_gid(uint8_t *gid, size_t size, const char *uid)
+{
+	static const uint8_t byte_array_id[16] = {
+		0x04, 0x00, 0x00, 0x00, 0x82, 0x00, 0xE0, 0x00, 0x74, 0xC5, 0xB7, 0x10, 0x1A, 0x82, 0xE0, 0x08,
+	};
+	size_t n = strlen(uid) + 1;
+
+	assert_true(52 + n <= size);
+	memset(gid, 0, size);
+	memcpy(gid, byte_array_id, 16);
+	gid[36] = (uint8_t)(12 + n);
+	memcpy(gid + 40, "vCal-Uid", 8);
+	gid[48] = 1;
+	memcpy(gid + 52, uid, n);
+	return (uint32_t)(52 + n);
+}
+
+static const char *prop_text(icalcomponent *ev, icalproperty_kind kind)
+{
+	icalproperty *p = icalcomponent_get_first_property(ev, kind);
+
+	return p ? icalproperty_get_value_as_string(p) : NULL;
+}
+
+#define EX_SUBJECT "Réunion déplacée — 会議は午後に"
+#define EX_LOCATION "Переговорная 2"
+
+/*
+ * A weekly series with two exceptions (MS-OXOCAL 2.2.10.1): one moved to
+ * the afternoon with a subject of its own and its reminder off, the other
+ * changing only the location, its original start in the message's
+ * PidLidExceptionReplaceTime. Each is a VEVENT with the series' UID and
+ * RECURRENCE-ID; what it does not change is the series'. The moved
+ * instance's original day is among DeletedInstanceDates and is no EXDATE;
+ * the really deleted one still is.
+ */
+static void test_exceptions(void **state)
+{
+	time_t monday = 1767571200;	/* 2026-01-05T00:00:00Z */
+	time_t deleted[] = { monday + 14 * 86400, monday + 18 * 86400 };	/* the 19th (moved), the 23rd */
+	time_t modified[] = { monday + 14 * 86400 };
+	uint8_t gid[96];
+	uint32_t gid_len = vcal_gid(gid, sizeof(gid), "series-7@example.fr");
+	struct blob bl;
+	struct mapi_propval props[] = { tag_str(0x0037001F, FR_SUBJECT), tag_i32(0x00360003, 2) };
+	struct oxcical_named_prop named[] = {
+		lid_time(&oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, ft(monday + 9 * 3600)),
+		lid_time(&oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE, ft(monday + 10 * 3600)),
+		lid_str(&oxcical_psetid_appointment, OXCICAL_LID_LOCATION, FR_LOCATION),
+		lid_bin(&oxcical_psetid_appointment, OXCICAL_LID_RECUR, NULL, 0),
+		lid_bool(&oxcical_psetid_appointment, OXCICAL_LID_RECURRING, true),
+		lid_bin(&oxcical_psetid_meeting, OXCICAL_LID_GLOBAL_OBJECT_ID, gid, gid_len),
+		lid_bool(&oxcical_psetid_common, OXCICAL_LID_REMINDER_SET, true),
+		lid_i32(&oxcical_psetid_common, OXCICAL_LID_REMINDER_DELTA, 10),
+	};
+	/* moved: 14:00 to 15:30Z on the 19th */
+	struct mapi_propval ex0_props[] = { tag_str(0x0037001F, EX_SUBJECT) };
+	struct oxcical_named_prop ex0_named[] = {
+		lid_time(&oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE,
+			 ft(monday + 14 * 86400 + 14 * 3600)),
+		lid_time(&oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE,
+			 ft(monday + 14 * 86400 + 15 * 3600 + 1800)),
+		lid_bool(&oxcical_psetid_common, OXCICAL_LID_REMINDER_SET, false),
+	};
+	/* Wednesday the 7th, elsewhere, at its usual time */
+	struct oxcical_named_prop ex1_named[] = {
+		lid_time(&oxcical_psetid_appointment, OXCICAL_LID_EXCEPTION_REPLACE_TIME,
+			 ft(monday + 2 * 86400 + 9 * 3600)),
+		lid_str(&oxcical_psetid_appointment, OXCICAL_LID_LOCATION, EX_LOCATION),
+	};
+	struct oxcical_exception ex[] = {
+		{ ft(monday + 14 * 86400 + 9 * 3600), { ex0_props, 1, ex0_named, 3, NULL, 0, NULL, 0 } },
+		{ 0, { NULL, 0, ex1_named, 2, NULL, 0, NULL, 0 } },
+	};
+	struct oxcical_appointment appt = { props, 2, named, 8, NULL, 0, ex, 2 };
+	icalcomponent *cal, *series, *moved = NULL, *elsewhere = NULL, *ev;
+	char *text;
+	int n = 0;
+
+	(void)state;
+	build_recur_dates(&bl, OXCICAL_FREQ_WEEKLY, OXCICAL_PATTERN_WEEK, 2, 0x2A, 0, 1,
+			  OXCICAL_END_AFTER_N, 10, monday, monday + 30 * 86400, deleted, 2, modified, 1);
+	build_appt_tail(&bl, 600, 660);
+	named[3] = lid_bin(&oxcical_psetid_appointment, OXCICAL_LID_RECUR, bl.b, (uint32_t)bl.n);
+
+	text = export_one(&appt, OXCICAL_OK, &cal);
+	assert_int_equal(icalcomponent_count_errors(cal), 0);
+	series = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	for (ev = series; ev; ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT), n++) {
+		/* every instance is of the one series */
+		assert_string_equal(icalcomponent_get_uid(ev), "series-7@example.fr");
+		if (n == 0) {
+			assert_null(icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY));
+			continue;
+		}
+		assert_non_null(icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY));
+		assert_true(icaltime_is_utc(icalcomponent_get_recurrenceid(ev)));
+		/* RRULE and EXDATE belong to the series alone */
+		assert_null(icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY));
+		assert_null(icalcomponent_get_first_property(ev, ICAL_EXDATE_PROPERTY));
+		if (icaltime_as_timet(icalcomponent_get_recurrenceid(ev)) == monday + 14 * 86400 + 9 * 3600)
+			moved = ev;
+		else if (icaltime_as_timet(icalcomponent_get_recurrenceid(ev)) ==
+			 monday + 2 * 86400 + 9 * 3600)
+			elsewhere = ev;
+	}
+	assert_int_equal(n, 3);
+	assert_non_null(moved);
+	assert_non_null(elsewhere);
+
+	assert_non_null(icalcomponent_get_first_property(series, ICAL_RRULE_PROPERTY));
+	assert_string_equal(icalcomponent_get_summary(series), FR_SUBJECT);
+	assert_int_equal(icalcomponent_count_properties(series, ICAL_EXDATE_PROPERTY), 1);
+	assert_line(text, "EXDATE:20260123T090000Z");
+	assert_null(strstr(text, "EXDATE:20260119"));
+
+	/* the moved one: its own times and subject, the series' location, class; no reminder */
+	assert_string_equal(icalcomponent_get_summary(moved), EX_SUBJECT);
+	assert_int_equal(icaltime_as_timet(icalcomponent_get_dtstart(moved)), monday + 14 * 86400 + 14 * 3600);
+	assert_int_equal(icaltime_as_timet(icalcomponent_get_dtend(moved)),
+			 monday + 14 * 86400 + 15 * 3600 + 1800);
+	assert_string_equal(icalcomponent_get_location(moved), FR_LOCATION);
+	assert_string_equal(prop_text(moved, ICAL_CLASS_PROPERTY), "PRIVATE");
+	assert_null(icalcomponent_get_first_component(moved, ICAL_VALARM_COMPONENT));
+	assert_line(text, "RECURRENCE-ID:20260119T090000Z");
+	assert_line(text, "DTSTART:20260119T140000Z");
+	assert_line(text, "DTEND:20260119T153000Z");
+	assert_line(text, "SUMMARY:" EX_SUBJECT);
+
+	/* the other: the series' subject, start (its original one) and duration, its own location */
+	assert_string_equal(icalcomponent_get_summary(elsewhere), FR_SUBJECT);
+	assert_string_equal(icalcomponent_get_location(elsewhere), EX_LOCATION);
+	assert_int_equal(icaltime_as_timet(icalcomponent_get_dtstart(elsewhere)), monday + 2 * 86400 + 9 * 3600);
+	assert_int_equal(icaltime_as_timet(icalcomponent_get_dtend(elsewhere)), monday + 2 * 86400 + 10 * 3600);
+	assert_non_null(icalcomponent_get_first_component(elsewhere, ICAL_VALARM_COMPONENT));
+	assert_line(text, "RECURRENCE-ID:20260107T090000Z");
+	assert_line(text, "LOCATION:" EX_LOCATION);
+	free(text);
+	icalcomponent_free(cal);
+}
+
+/* Exceptions that cannot be placed, and an all-day series' RECURRENCE-ID (a DATE, as its DTSTART). */
+static void test_exception_errors(void **state)
+{
+	time_t tokyo = 1773932400;	/* local midnight of 2026-03-20 in Tokyo (UTC+9) */
+	time_t day22 = 1774137600;	/* 2026-03-22T00:00:00Z: the third day's date */
+	struct blob bl;
+	struct mapi_propval ex_props[] = { tag_str(0x0037001F, JA_SUBJECT) };
+	struct oxcical_named_prop named[] = {
+		lid_time(&oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, ft(tokyo)),
+		lid_time(&oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE, ft(tokyo + 86400)),
+		lid_bool(&oxcical_psetid_appointment, OXCICAL_LID_SUB_TYPE, true),
+		lid_bin(&oxcical_psetid_appointment, OXCICAL_LID_RECUR, NULL, 0),
+	};
+	struct oxcical_exception ex[] = {
+		{ ft(tokyo + 2 * 86400), { ex_props, 1, NULL, 0, NULL, 0, NULL, 0 } },
+		{ 0, { ex_props, 1, NULL, 0, NULL, 0, NULL, 0 } },	/* no original start anywhere */
+	};
+	struct oxcical_appointment appt = { NULL, 0, named, 4, NULL, 0, ex, 2 };
+	icalcomponent *cal, *ev;
+	size_t written = 99;
+	char *text;
+
+	(void)state;
+	build_recur_dates(&bl, OXCICAL_FREQ_DAILY, OXCICAL_PATTERN_DAY, 1440, 0, 0, 0,
+			  OXCICAL_END_AFTER_N, 5, day22 - 2 * 86400, day22 + 2 * 86400, &day22, 1, &day22, 1);
+	named[3] = lid_bin(&oxcical_psetid_appointment, OXCICAL_LID_RECUR, bl.b, (uint32_t)bl.n);
+
+	cal = oxcical_calendar_new();
+	assert_int_equal(oxcical_append_series(cal, &appt, STAMP, &written), OXCICAL_ERR_BAD_EXCEPTION);
+	assert_int_equal(written, 1);
+	text = icalcomponent_as_ical_string_r(cal);
+	assert_line(text, "RRULE:FREQ=DAILY;COUNT=5");
+	assert_line(text, "RECURRENCE-ID;VALUE=DATE:20260322");
+	assert_line(text, "DTSTART;VALUE=DATE:20260322");
+	assert_line(text, "SUMMARY:" JA_SUBJECT);
+	assert_null(strstr(text, "EXDATE"));
+	free(text);
+	ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT);
+	assert_non_null(ev);
+	assert_true(icalcomponent_get_recurrenceid(ev).is_date);
+	assert_null(icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT));
+	icalcomponent_free(cal);
+
+	/* not recurring: a RECURRENCE-ID would name no instance, so the exceptions are left out */
+	appt.named_count = 3;
+	cal = oxcical_calendar_new();
+	assert_int_equal(oxcical_append_series(cal, &appt, STAMP, &written), OXCICAL_ERR_BAD_EXCEPTION);
+	assert_int_equal(written, 0);
+	only_event(cal);
+	icalcomponent_free(cal);
+
+	/* a broken recurrence says so first; still no exception */
+	bl.b[0] = 0x05;
+	appt.named_count = 4;
+	cal = oxcical_calendar_new();
+	assert_int_equal(oxcical_append_series(cal, &appt, STAMP, &written), OXCICAL_ERR_BAD_RECUR);
+	assert_int_equal(written, 0);
+	only_event(cal);
+	icalcomponent_free(cal);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -616,6 +841,8 @@ int main(void)
 		cmocka_unit_test(test_patterns),
 		cmocka_unit_test(test_import),
 		cmocka_unit_test(test_bad_recur),
+		cmocka_unit_test(test_exceptions),
+		cmocka_unit_test(test_exception_errors),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

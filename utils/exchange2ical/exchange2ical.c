@@ -43,6 +43,7 @@ static const struct wanted_name wanted[] = {
 	{ &oxcical_psetid_appointment, OXCICAL_LID_RECUR, NULL, PTYP_BINARY },
 	{ &oxcical_psetid_appointment, OXCICAL_LID_STATE_FLAGS, NULL, PTYP_INTEGER32 },
 	{ &oxcical_psetid_appointment, OXCICAL_LID_RECURRING, NULL, PTYP_BOOLEAN },
+	{ &oxcical_psetid_appointment, OXCICAL_LID_EXCEPTION_REPLACE_TIME, NULL, PTYP_TIME },
 	{ &oxcical_psetid_common, OXCICAL_LID_REMINDER_DELTA, NULL, PTYP_INTEGER32 },
 	{ &oxcical_psetid_common, OXCICAL_LID_REMINDER_SET, NULL, PTYP_BOOLEAN },
 	{ &oxcical_psetid_meeting, OXCICAL_LID_GLOBAL_OBJECT_ID, NULL, PTYP_BINARY },
@@ -136,68 +137,27 @@ out:
 	return found;
 }
 
+/* What the appointments' exports came to, for the summary lines. */
+struct export_counts {
+	unsigned long exceptions;	/* exception VEVENTs written */
+	unsigned long exceptions_lost;	/* exceptions found but not written */
+	unsigned long embedded;		/* embedded messages that are no exception */
+};
+
 /*
- * How many of MSG's attachments are embedded messages (PidTagAttachMethod
- * afEmbeddedMessage).  A recurring appointment keeps its modified
- * instances (exceptions) as such attachments (MS-OXOCAL 2.2.10.1.1); the
- * converter has no RECURRENCE-ID yet, so they are counted and reported,
- * not exported.  An attachment table that cannot be read counts none.
+ * A message's values of the wanted named properties, in their canonical
+ * form: the mailbox's ids (ids[], from GetIDsFromNames) mapped back. An
+ * embedded message uses its store's ids like any other message.
  */
-static unsigned long embedded_attachments(mapi_object_t *msg)
+static struct oxcical_named_prop *canonical_named(TALLOC_CTX *mem_ctx, const struct mapi_propval *props,
+						  uint32_t pc, const uint16_t *ids, size_t *count)
 {
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	mapi_object_t table;
-	uint32_t cols[] = { PidTagAttachMethod };
-	unsigned long n = 0;
-
-	mapi_object_init(&table);
-	if (tmp != NULL && GetAttachmentTable(msg, &table) == MAPI_E_SUCCESS &&
-	    SetColumns(&table, cols, 1) == MAPI_E_SUCCESS) {
-		for (;;) {
-			struct mapi_row *rows = NULL;
-			uint32_t count = 0;
-
-			if (QueryRows(tmp, &table, 50, &rows, &count) != MAPI_E_SUCCESS || count == 0)
-				break;
-			for (uint32_t i = 0; i < count; i++) {
-				const struct mapi_propval *m =
-					GetPropValue(rows[i].props, rows[i].count, PidTagAttachMethod);
-				if (m != NULL && m->value.i32 == MAPI_ATTACH_EMBEDDED_MESSAGE)
-					n++;
-			}
-		}
-	}
-	mapi_object_release(&table);
-	talloc_free(tmp);
-	return n;
-}
-
-/* One appointment into CAL; false when it could not be read. */
-static bool export_appointment(mapi_object_t *folder, uint64_t fid, uint64_t mid,
-			       const uint16_t *ids, icalcomponent *cal, time_t now, bool *skipped,
-			       unsigned long *embedded)
-{
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	mapi_object_t msg;
-	struct mapi_propval *props = NULL;
-	uint32_t pc = 0;
-	struct mapi_recipient *recips = NULL;
-	uint32_t rc = 0;
-	bool ok = false;
-
-	*skipped = false;
-	mapi_object_init(&msg);
-	if (!tmp || OpenMessage(folder, fid, mid, MAPI_OPEN_READ, &msg) != MAPI_E_SUCCESS ||
-	    GetPropsAll(tmp, &msg, &props, &pc) != MAPI_E_SUCCESS)
-		goto out;
-	if (ReadRecipients(tmp, &msg, &recips, &rc) != MAPI_E_SUCCESS)
-		rc = 0;
-
-	struct oxcical_named_prop *named = talloc_zero_array(tmp, struct oxcical_named_prop, N_WANTED);
-	struct oxcical_recipient *orc = talloc_zero_array(tmp, struct oxcical_recipient, rc ? rc : 1);
+	struct oxcical_named_prop *named = talloc_zero_array(mem_ctx, struct oxcical_named_prop, N_WANTED);
 	size_t nn = 0;
-	if (!named || !orc)
-		goto out;
+
+	*count = 0;
+	if (!named)
+		return NULL;
 	for (size_t w = 0; w < N_WANTED; w++) {
 		if (ids[w] == 0)
 			continue;	/* the mailbox has no id for it: no message has it */
@@ -211,22 +171,156 @@ static bool export_appointment(mapi_object_t *folder, uint64_t fid, uint64_t mid
 		named[nn].value = *pv;
 		nn++;
 	}
+	*count = nn;
+	return named;
+}
+
+/* The recipient table reduced to what ORGANIZER/ATTENDEE need (none when it cannot be read). */
+static struct oxcical_recipient *read_recipients(TALLOC_CTX *mem_ctx, mapi_object_t *msg, size_t *count)
+{
+	struct mapi_recipient *recips = NULL;
+	uint32_t rc = 0;
+	struct oxcical_recipient *orc;
+
+	*count = 0;
+	if (ReadRecipients(mem_ctx, msg, &recips, &rc) != MAPI_E_SUCCESS)
+		rc = 0;
+	orc = talloc_zero_array(mem_ctx, struct oxcical_recipient, rc ? rc : 1);
+	if (!orc)
+		return NULL;
 	for (uint32_t i = 0; i < rc; i++) {
 		orc[i].type = recips[i].type;
 		orc[i].name = recips[i].display_name;
 		orc[i].smtp = recips[i].smtp_address;
 		orc[i].track_status = OXCICAL_RESP_NONE;
 	}
-	struct oxcical_appointment appt = {
-		.props = props, .prop_count = pc,
-		.named = named, .named_count = nn,
-		.recipients = orc, .recipient_count = rc,
-	};
-	switch (oxcical_append_event(cal, &appt, now)) {
+	*count = rc;
+	return orc;
+}
+
+/*
+ * One attachment of an appointment. An Exception Attachment object
+ * (MS-OXOCAL 2.2.10.1: afEmbeddedMessage, and afException in
+ * PidTagAttachmentFlags) gives its PidTagExceptionReplaceTime and the
+ * Exception Embedded Message object's properties and recipients (2.2.10.2)
+ * in *ex; true then. Other embedded messages are counted; attachments by
+ * value are not exported (no ATTACH yet).
+ */
+static bool load_exception(TALLOC_CTX *mem_ctx, mapi_object_t *msg, uint32_t number,
+			   const uint16_t *ids, struct oxcical_exception *ex, struct export_counts *counts)
+{
+	static const uint32_t tags[] = { PidTagAttachMethod, PidTagAttachmentFlags,
+					 PidTagExceptionReplaceTime };
+	mapi_object_t att, emb;
+	struct mapi_propval *vals = NULL, *props = NULL;
+	uint32_t pc = 0;
+	bool ok = false;
+	enum MAPISTATUS ret;
+
+	mapi_object_init(&att);
+	mapi_object_init(&emb);
+	memset(ex, 0, sizeof(*ex));
+	if (OpenAttach(msg, number, &att) != MAPI_E_SUCCESS ||
+	    GetProps(mem_ctx, &att, tags, 3, &vals) != MAPI_E_SUCCESS)
+		goto out;	/* unreadable: nothing known to count it as */
+	if (vals[0].tag != PidTagAttachMethod || vals[0].value.i32 != MAPI_ATTACH_EMBEDDED_MESSAGE)
+		goto out;
+	if (vals[1].tag != PidTagAttachmentFlags || !(vals[1].value.i32 & OXCICAL_ATTACH_FLAG_EXCEPTION)) {
+		counts->embedded++;
+		goto out;
+	}
+	if (vals[2].tag == PidTagExceptionReplaceTime)
+		ex->replace_time = vals[2].value.time;
+	if ((ret = OpenEmbeddedMessage(&att, MAPI_OPEN_READ, &emb)) != MAPI_E_SUCCESS ||
+	    (ret = GetPropsAll(mem_ctx, &emb, &props, &pc)) != MAPI_E_SUCCESS) {
+		const char *why = MapiLastError(att.session);
+		fprintf(stderr, "exchange2ical: an exception (attachment %u) cannot be read: 0x%08x%s%s\n",
+			(unsigned)number, (unsigned)ret, why ? ": " : "", why ? why : "");
+		counts->exceptions_lost++;
+		goto out;
+	}
+	ex->message.props = props;
+	ex->message.prop_count = pc;
+	ex->message.named = canonical_named(mem_ctx, props, pc, ids, &ex->message.named_count);
+	ex->message.recipients = read_recipients(mem_ctx, &emb, &ex->message.recipient_count);
+	ok = ex->message.named && ex->message.recipients;
+	if (!ok)
+		counts->exceptions_lost++;
+out:
+	mapi_object_release(&emb);
+	mapi_object_release(&att);
+	return ok;
+}
+
+/* The exceptions among MSG's attachments; an attachment table that cannot be read has none. */
+static struct oxcical_exception *load_exceptions(TALLOC_CTX *mem_ctx, mapi_object_t *msg,
+						 const uint16_t *ids, size_t *count,
+						 struct export_counts *counts)
+{
+	mapi_object_t table;
+	uint32_t cols[] = { PidTagAttachNumber };
+	struct oxcical_exception *exs = NULL;
+	size_t n = 0;
+
+	mapi_object_init(&table);
+	if (GetAttachmentTable(msg, &table) == MAPI_E_SUCCESS &&
+	    SetColumns(&table, cols, 1) == MAPI_E_SUCCESS) {
+		for (;;) {
+			struct mapi_row *rows = NULL;
+			uint32_t nrows = 0;
+
+			if (QueryRows(mem_ctx, &table, 50, &rows, &nrows) != MAPI_E_SUCCESS || nrows == 0)
+				break;
+			for (uint32_t i = 0; i < nrows; i++) {
+				const struct mapi_propval *num =
+					GetPropValue(rows[i].props, rows[i].count, PidTagAttachNumber);
+				struct oxcical_exception *grown;
+
+				if (!num)
+					continue;
+				grown = talloc_realloc(mem_ctx, exs, struct oxcical_exception, n + 1);
+				if (!grown)
+					break;
+				exs = grown;
+				if (load_exception(mem_ctx, msg, num->value.i32, ids, &exs[n], counts))
+					n++;
+			}
+		}
+	}
+	mapi_object_release(&table);
+	*count = n;
+	return exs;
+}
+
+/* One appointment, with its exceptions, into CAL; false when it could not be read. */
+static bool export_appointment(mapi_object_t *folder, uint64_t fid, uint64_t mid,
+			       const uint16_t *ids, icalcomponent *cal, time_t now, bool *skipped,
+			       struct export_counts *counts)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	mapi_object_t msg;
+	struct mapi_propval *props = NULL;
+	uint32_t pc = 0;
+	bool ok = false;
+	size_t written = 0;
+
+	*skipped = false;
+	mapi_object_init(&msg);
+	if (!tmp || OpenMessage(folder, fid, mid, MAPI_OPEN_READ, &msg) != MAPI_E_SUCCESS ||
+	    GetPropsAll(tmp, &msg, &props, &pc) != MAPI_E_SUCCESS)
+		goto out;
+
+	struct oxcical_appointment appt = { .props = props, .prop_count = pc };
+	appt.named = canonical_named(tmp, props, pc, ids, &appt.named_count);
+	appt.recipients = read_recipients(tmp, &msg, &appt.recipient_count);
+	if (!appt.named || !appt.recipients)
+		goto out;
+	appt.exceptions = load_exceptions(tmp, &msg, ids, &appt.exception_count, counts);
+	switch (oxcical_append_series(cal, &appt, now, &written)) {
 	case OXCICAL_OK:
 	case OXCICAL_ERR_BAD_RECUR:	/* the first instance is kept */
+	case OXCICAL_ERR_BAD_EXCEPTION:	/* the series is whole; the exception is counted below */
 		ok = true;
-		*embedded += embedded_attachments(&msg);
 		break;
 	case OXCICAL_ERR_MISSING:	/* no start: not an appointment (a note in the folder) */
 		ok = true;
@@ -235,6 +329,9 @@ static bool export_appointment(mapi_object_t *folder, uint64_t fid, uint64_t mid
 	default:
 		break;
 	}
+	counts->exceptions += written;
+	if (ok && !*skipped)
+		counts->exceptions_lost += appt.exception_count - written;
 out:
 	mapi_object_release(&msg);
 	talloc_free(tmp);
@@ -346,7 +443,7 @@ static int import_file(struct mapi_session *s, mapi_object_t *store, mapi_object
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
 	char *text = mem ? read_file(mem, path) : NULL;
-	unsigned long imported = 0, failed = 0;
+	unsigned long imported = 0, failed = 0, exceptions = 0;
 
 	if (!text) {
 		fprintf(stderr, "exchange2ical: cannot read %s: %s\n", path, strerror(errno));
@@ -363,6 +460,15 @@ static int import_file(struct mapi_session *s, mapi_object_t *store, mapi_object
 	icalcomponent *ev = icalcomponent_isa(root) == ICAL_VEVENT_COMPONENT ? root :
 			    icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
 	for (; ev; ev = ev == root ? NULL : icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
+		/*
+		 * A VEVENT with a RECURRENCE-ID is an exception of a series
+		 * (MS-OXCICAL 2.1.3.1.1.20): never an appointment of its own,
+		 * and without RRULE import there is no series to attach it to.
+		 */
+		if (icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY)) {
+			exceptions++;
+			continue;
+		}
 		TALLOC_CTX *tmp = talloc_new(mem);
 		struct oxcical_appointment *appt = NULL;
 		enum oxcical_error e = oxcical_import_event(tmp, ev, &appt);
@@ -382,6 +488,8 @@ static int import_file(struct mapi_session *s, mapi_object_t *store, mapi_object
 	icalcomponent_free(root);
 	talloc_free(mem);
 	printf("%lu appointments imported\n", imported);
+	if (exceptions)
+		printf("%lu exceptions of recurring events (RECURRENCE-ID) not imported\n", exceptions);
 	return failed ? 1 : 0;
 }
 
@@ -504,7 +612,8 @@ int main(int argc, char **argv)
 		goto out_objects;
 	}
 	time_t now = time(NULL);
-	unsigned long exported = 0, skipped = 0, failed = 0, embedded = 0;
+	unsigned long exported = 0, skipped = 0, failed = 0;
+	struct export_counts counts = { 0 };
 	bool progress = isatty(STDERR_FILENO);
 	uint32_t done = 0;
 	for (;;) {
@@ -526,7 +635,7 @@ int main(int argc, char **argv)
 			bool skip = false;
 			done++;
 			if (m && export_appointment(&folder, f ? f->value.i64 : fid, m->value.i64, ids,
-						    cal, now, &skip, &embedded)) {
+						    cal, now, &skip, &counts)) {
 				if (skip)
 					skipped++;
 				else
@@ -563,9 +672,13 @@ int main(int argc, char **argv)
 	if (skipped)
 		printf(" (%lu items without a start skipped)", skipped);
 	printf("\n");
-	if (embedded)
-		printf("%lu embedded messages (exceptions of recurring appointments) not exported\n",
-		       embedded);
+	if (counts.exceptions)
+		printf("%lu exceptions of recurring appointments exported\n", counts.exceptions);
+	if (counts.exceptions_lost)
+		printf("%lu exceptions of recurring appointments not exported "
+		       "(unreadable, no original start, or no recurrence)\n", counts.exceptions_lost);
+	if (counts.embedded)
+		printf("%lu embedded messages not exported\n", counts.embedded);
 
 out_objects:
 	if (cal)

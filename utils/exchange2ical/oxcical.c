@@ -150,7 +150,8 @@ static char *uid_from_global_id(const struct mapi_binary *gid)
 	return out;
 }
 
-static void add_uid(icalcomponent *ev, const struct oxcical_appointment *appt, time_t dtstamp)
+/* The UID of appt (malloc()ed), NULL without memory. */
+static char *make_uid(const struct oxcical_appointment *appt, time_t dtstamp)
 {
 	const struct mapi_propval *pv;
 	char *uid = NULL;
@@ -180,7 +181,7 @@ static void add_uid(icalcomponent *ev, const struct oxcical_appointment *appt, t
 			h = (h ^ (uint8_t)*s) * 1099511628211ULL;
 		uid = malloc(16 * 2 + 8 + 16 + 16 + 8 + 32 + 1);
 		if (!uid)
-			return;
+			return NULL;
 		char *w = uid;
 		for (int i = 0; i < 16; i++)
 			w += sprintf(w, "%02X", global_id_byte_array_id[i]);
@@ -188,8 +189,7 @@ static void add_uid(icalcomponent *ev, const struct oxcical_appointment *appt, t
 			     (unsigned long long)(st ? st->value.time : 0), 0x10000000u,
 			     (unsigned long long)h, (unsigned long long)dtstamp);
 	}
-	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
-	free(uid);
+	return uid;
 }
 
 /* CLASS (2.1.3.1.1.20, Property: CLASS) from PidTagSensitivity (MS-OXCMSG 2.2.1.13). */
@@ -470,14 +470,50 @@ bool oxcical_recur_to_rrule(const struct oxcical_recurrence *rc, struct icaltime
 	return true;
 }
 
+/* The original start of an exception, UTC FILETIME; 0 when it has none. */
+static uint64_t exception_replace_time(const struct oxcical_exception *ex)
+{
+	const struct mapi_propval *pv;
+
+	if (ex->replace_time)
+		return ex->replace_time;
+	pv = find_lid(&ex->message, &oxcical_psetid_appointment, OXCICAL_LID_EXCEPTION_REPLACE_TIME,
+		      PTYP_TIME);
+	return pv ? pv->value.time : 0;
+}
+
+/*
+ * Whether an exception replaces the instance of local day `day` (seconds
+ * since 1970 of that local midnight, read as UTC). DeletedInstanceDates
+ * lists the original days of modified instances too (MS-OXOCAL
+ * 2.2.1.44.1), and an instance exported as a VEVENT of its own SHOULD NOT
+ * also be an EXDATE (MS-OXCICAL 2.1.3.1.1.20.13).
+ */
+static bool replaced_by_exception(const struct oxcical_appointment *appt, int64_t day, bool all_day,
+				  int64_t shift)
+{
+	for (size_t i = 0; i < appt->exception_count; i++) {
+		uint64_t rt = exception_replace_time(&appt->exceptions[i]);
+		int64_t local;
+
+		if (!rt)
+			continue;
+		/* the same day rule as all_day_date(); a timed one moved to local time */
+		local = (int64_t)oxcical_filetime_to_unix(rt) + (all_day ? 43200 : -shift);
+		if (local - (((local % 86400) + 86400) % 86400) == day)
+			return true;
+	}
+	return false;
+}
+
 /*
  * EXDATE (2.1.3.1.1.20, Property: EXDATE) from DeletedInstanceDates (local
  * midnights of the deleted instances' original days). A timed instance
  * starts StartTimeOffset minutes after that midnight, local; zone_shift()
  * turns that into UTC.
  */
-static void add_exdates(icalcomponent *ev, const uint8_t *blob, const struct oxcical_recurrence *rc,
-			struct icaltimetype start)
+static void add_exdates(icalcomponent *ev, const struct oxcical_appointment *appt, const uint8_t *blob,
+			const struct oxcical_recurrence *rc, struct icaltimetype start)
 {
 	int64_t shift;
 
@@ -491,12 +527,15 @@ static void add_exdates(icalcomponent *ev, const uint8_t *blob, const struct oxc
 			icaltime_from_timet_with_zone((time_t)day, 1, NULL) :
 			utc_time((time_t)(day + (int64_t)rc->start_time_offset * 60 + shift));
 
+		if (replaced_by_exception(appt, day, start.is_date, shift))
+			continue;
 		icalcomponent_add_property(ev, icalproperty_new_exdate(t));
 	}
 }
 
+/* RRULE and EXDATE; *written says whether there is an RRULE for exceptions to refer to. */
 static enum oxcical_error add_rrule(icalcomponent *ev, const struct oxcical_appointment *appt,
-				    struct icaltimetype start)
+				    struct icaltimetype start, bool *written)
 {
 	const struct mapi_propval *blob = find_lid(appt, &oxcical_psetid_appointment,
 						   OXCICAL_LID_RECUR, PTYP_BINARY);
@@ -505,13 +544,15 @@ static enum oxcical_error add_rrule(icalcomponent *ev, const struct oxcical_appo
 	struct oxcical_recurrence rc;
 	struct icalrecurrencetype rr;
 
+	*written = false;
 	if (!blob || (recurring && !recurring->value.boolean))
 		return OXCICAL_OK;
 	if (oxcical_recur_parse(blob->value.binary.data, blob->value.binary.len, &rc) !=
 	    OXCICAL_RECUR_OK || !oxcical_recur_to_rrule(&rc, start, &rr))
 		return OXCICAL_ERR_BAD_RECUR;
 	icalcomponent_add_property(ev, icalproperty_new_rrule(rr));
-	add_exdates(ev, blob->value.binary.data, &rc, start);
+	add_exdates(ev, appt, blob->value.binary.data, &rc, start);
+	*written = true;
 	return OXCICAL_OK;
 }
 
@@ -528,15 +569,22 @@ icalcomponent *oxcical_calendar_new(void)
 	return cal;
 }
 
-enum oxcical_error oxcical_append_event(icalcomponent *calendar,
-					const struct oxcical_appointment *appt, time_t dtstamp)
+/*
+ * One VEVENT. uid is the series' (every instance shares it); recurrence_id
+ * non-NULL makes it an exception (2.1.3.1.1.20.20), which carries no RRULE.
+ * *rrule_written says whether exceptions have an RRULE to refer to.
+ */
+static enum oxcical_error write_event(icalcomponent *calendar, const struct oxcical_appointment *appt,
+				      time_t dtstamp, const char *uid,
+				      const struct icaltimetype *recurrence_id, bool *rrule_written)
 {
 	const struct mapi_propval *start, *end, *sub_type, *pv;
 	bool all_day;
 	struct icaltimetype dtstart, dtend;
 	icalcomponent *ev;
-	enum oxcical_error err;
+	enum oxcical_error err = OXCICAL_OK;
 
+	*rrule_written = false;
 	start = find_lid(appt, &oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, PTYP_TIME);
 	end = find_lid(appt, &oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE, PTYP_TIME);
 	if (!start)
@@ -563,7 +611,9 @@ enum oxcical_error oxcical_append_event(icalcomponent *calendar,
 	icalcomponent_add_property(ev, icalproperty_new_dtstart(dtstart));
 	icalcomponent_add_property(ev, icalproperty_new_dtend(dtend));
 
-	add_uid(ev, appt, dtstamp);
+	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
+	if (recurrence_id)
+		icalcomponent_add_property(ev, icalproperty_new_recurrenceid(*recurrence_id));
 	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(dtstamp)));	/* DTSTAMP */
 	if ((pv = find_tag(appt, TAG_CREATION_TIME)))					/* CREATED */
 		icalcomponent_add_property(ev, icalproperty_new_created(
@@ -590,11 +640,141 @@ enum oxcical_error oxcical_append_event(icalcomponent *calendar,
 
 	add_recipients(ev, appt);
 	add_categories(ev, appt);
-	err = add_rrule(ev, appt, dtstart);
+	/* RRULE and EXDATE MUST NOT be exported for exceptions (2.1.3.1.1.20.13, .18) */
+	if (!recurrence_id)
+		err = add_rrule(ev, appt, dtstart, rrule_written);
 	add_alarm(ev, appt);
 
 	icalcomponent_add_component(calendar, ev);
 	return err;
+}
+
+/* Named properties of the series an exception never inherits: the recurrence and its own times. */
+static bool series_only(const struct oxcical_named_prop *np)
+{
+	if (np->name || memcmp(np->guid.bytes, oxcical_psetid_appointment.bytes, 16) != 0)
+		return false;
+	return np->lid == OXCICAL_LID_RECUR || np->lid == OXCICAL_LID_RECURRING ||
+	       np->lid == OXCICAL_LID_START_WHOLE || np->lid == OXCICAL_LID_END_WHOLE;
+}
+
+/*
+ * The VEVENT of one exception: its embedded message's properties first
+ * (find_tag and find_named take the first match), then the series' it
+ * does not override (MS-OXOCAL 2.2.10.2). An unmoved instance starts at
+ * its original start; a missing end keeps the series' duration.
+ */
+static enum oxcical_error write_exception(icalcomponent *calendar,
+					  const struct oxcical_appointment *series,
+					  const struct oxcical_exception *ex, time_t dtstamp,
+					  const char *uid, bool series_all_day)
+{
+	const struct oxcical_appointment *m = &ex->message;
+	const struct mapi_propval *s_start, *s_end;
+	uint64_t rt = exception_replace_time(ex);
+	struct oxcical_appointment merged = { .exceptions = NULL, .exception_count = 0 };
+	struct mapi_propval *props;
+	struct oxcical_named_prop *named;
+	struct icaltimetype rid;
+	enum oxcical_error err;
+	size_t np = 0, nn = 0;
+	bool unused;
+
+	if (!rt)
+		return OXCICAL_ERR_BAD_EXCEPTION;	/* no original start: no instance to replace */
+	s_start = find_lid(series, &oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, PTYP_TIME);
+	s_end = find_lid(series, &oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE, PTYP_TIME);
+	props = calloc(m->prop_count + series->prop_count + 1, sizeof(*props));
+	named = calloc(m->named_count + series->named_count + 2, sizeof(*named));
+	if (!props || !named) {
+		free(props);
+		free(named);
+		return OXCICAL_ERR_NO_MEMORY;
+	}
+	for (size_t i = 0; i < m->prop_count; i++)
+		props[np++] = m->props[i];
+	for (size_t i = 0; i < series->prop_count; i++)
+		props[np++] = series->props[i];
+	for (size_t i = 0; i < m->named_count; i++)
+		named[nn++] = m->named[i];
+	if (!find_lid(m, &oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, PTYP_TIME)) {
+		named[nn].guid = oxcical_psetid_appointment;
+		named[nn].lid = OXCICAL_LID_START_WHOLE;
+		named[nn].value.tag = PTYP_TIME;
+		named[nn++].value.value.time = rt;
+	}
+	if (!find_lid(m, &oxcical_psetid_appointment, OXCICAL_LID_END_WHOLE, PTYP_TIME)) {
+		const struct mapi_propval *m_start = find_lid(m, &oxcical_psetid_appointment,
+							      OXCICAL_LID_START_WHOLE, PTYP_TIME);
+		uint64_t duration = s_start && s_end && s_end->value.time > s_start->value.time ?
+				    s_end->value.time - s_start->value.time : 0;
+
+		named[nn].guid = oxcical_psetid_appointment;
+		named[nn].lid = OXCICAL_LID_END_WHOLE;
+		named[nn].value.tag = PTYP_TIME;
+		named[nn++].value.value.time = (m_start ? m_start->value.time : rt) + duration;
+	}
+	for (size_t i = 0; i < series->named_count; i++)
+		if (!series_only(&series->named[i]))
+			named[nn++] = series->named[i];
+	merged.props = props;
+	merged.prop_count = np;
+	merged.named = named;
+	merged.named_count = nn;
+	/* attendees of its own only when it has any (PidLidFExceptionalAttendees, MS-OXOCAL 2.2.10.2) */
+	merged.recipients = m->recipient_count ? m->recipients : series->recipients;
+	merged.recipient_count = m->recipient_count ? m->recipient_count : series->recipient_count;
+
+	/* RECURRENCE-ID (2.1.3.1.1.20.20): the original start, of DTSTART's value type (RFC 5545 3.8.4.4) */
+	rid = series_all_day ? all_day_date(oxcical_filetime_to_unix(rt)) :
+			       utc_time(oxcical_filetime_to_unix(rt));
+	err = write_event(calendar, &merged, dtstamp, uid, &rid, &unused);
+	free(named);
+	free(props);
+	return err;
+}
+
+enum oxcical_error oxcical_append_series(icalcomponent *calendar,
+					 const struct oxcical_appointment *appt, time_t dtstamp,
+					 size_t *exceptions_written)
+{
+	const struct mapi_propval *sub_type;
+	enum oxcical_error err, ex_err = OXCICAL_OK;
+	bool rrule_written = false;
+	size_t written = 0;
+	char *uid;
+
+	if (exceptions_written)
+		*exceptions_written = 0;
+	if (!find_lid(appt, &oxcical_psetid_appointment, OXCICAL_LID_START_WHOLE, PTYP_TIME))
+		return OXCICAL_ERR_MISSING;
+	uid = make_uid(appt, dtstamp);
+	if (!uid)
+		return OXCICAL_ERR_NO_MEMORY;
+	err = write_event(calendar, appt, dtstamp, uid, NULL, &rrule_written);
+	sub_type = find_lid(appt, &oxcical_psetid_appointment, OXCICAL_LID_SUB_TYPE, PTYP_BOOLEAN);
+	for (size_t i = 0; i < appt->exception_count; i++) {
+		/* a RECURRENCE-ID names an instance of the RRULE: none, no exception */
+		enum oxcical_error e = rrule_written ?
+			write_exception(calendar, appt, &appt->exceptions[i], dtstamp, uid,
+					sub_type && sub_type->value.boolean) :
+			OXCICAL_ERR_BAD_EXCEPTION;
+
+		if (e == OXCICAL_OK)
+			written++;
+		else if (ex_err == OXCICAL_OK || e == OXCICAL_ERR_NO_MEMORY)
+			ex_err = e == OXCICAL_ERR_NO_MEMORY ? e : OXCICAL_ERR_BAD_EXCEPTION;
+	}
+	free(uid);
+	if (exceptions_written)
+		*exceptions_written = written;
+	return err != OXCICAL_OK ? err : ex_err;
+}
+
+enum oxcical_error oxcical_append_event(icalcomponent *calendar,
+					const struct oxcical_appointment *appt, time_t dtstamp)
+{
+	return oxcical_append_series(calendar, appt, dtstamp, NULL);
 }
 
 /* --- import: VEVENT to properties ------------------------------------------ */

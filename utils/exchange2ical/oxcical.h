@@ -38,6 +38,7 @@ extern const struct mapi_guid oxcical_ps_public_strings;	/* {00020329-0000-0000-
 #define OXCICAL_LID_RECUR 0x8216		/* PSETID_Appointment, PtypBinary */
 #define OXCICAL_LID_STATE_FLAGS 0x8217		/* PSETID_Appointment, PtypInteger32 */
 #define OXCICAL_LID_RECURRING 0x8223		/* PSETID_Appointment, PtypBoolean */
+#define OXCICAL_LID_EXCEPTION_REPLACE_TIME 0x8228 /* PSETID_Appointment, PtypTime (UTC) */
 #define OXCICAL_LID_REMINDER_DELTA 0x8501	/* PSETID_Common, PtypInteger32 (minutes) */
 #define OXCICAL_LID_REMINDER_SET 0x8503		/* PSETID_Common, PtypBoolean */
 #define OXCICAL_LID_GLOBAL_OBJECT_ID 0x0003	/* PSETID_Meeting, PtypBinary */
@@ -77,6 +78,11 @@ struct oxcical_recipient {
 	const char *smtp;	/* PidTagSmtpAddress / PidTagEmailAddress, may be NULL */
 };
 
+/* PidTagAttachmentFlags afException (MS-OXOCAL 2.2.10.1.2): the attachment is an exception. */
+#define OXCICAL_ATTACH_FLAG_EXCEPTION 0x00000002
+
+struct oxcical_exception;
+
 struct oxcical_appointment {
 	const struct mapi_propval *props;
 	size_t prop_count;
@@ -84,6 +90,21 @@ struct oxcical_appointment {
 	size_t named_count;
 	const struct oxcical_recipient *recipients;
 	size_t recipient_count;
+	/* a recurring series' modified instances; ignored on an exception itself */
+	const struct oxcical_exception *exceptions;
+	size_t exception_count;
+};
+
+/*
+ * One modified instance of a recurring series (MS-OXOCAL 2.2.10.1, 2.2.10.2):
+ * the Exception Attachment object's PidTagExceptionReplaceTime and the
+ * Exception Embedded Message object it holds. What the message does not
+ * set is the series' (2.2.10.2); a missing start is the original one, a
+ * missing end keeps the series' duration.
+ */
+struct oxcical_exception {
+	uint64_t replace_time;	/* UTC FILETIME; 0: the message's PidLidExceptionReplaceTime */
+	struct oxcical_appointment message;
 };
 
 enum oxcical_error {
@@ -91,17 +112,26 @@ enum oxcical_error {
 	OXCICAL_ERR_MISSING,	/* no PidLidAppointmentStartWhole: not an appointment we can place */
 	OXCICAL_ERR_BAD_RECUR,	/* PidLidAppointmentRecur does not parse */
 	OXCICAL_ERR_NO_MEMORY,
+	OXCICAL_ERR_BAD_EXCEPTION,	/* an exception was left out (no original start, no RRULE to refer to) */
 };
 
 /* A VCALENDAR carrying METHOD:PUBLISH, PRODID and VERSION:2.0 (2.1.3.1.1; VERSION is 2.1.3.1.1.3). */
 icalcomponent *oxcical_calendar_new(void);
 
 /*
- * Append one VEVENT for appt to calendar. dtstamp is the export time
- * (DTSTAMP); pass time(NULL) outside tests. A recurrence
- * that does not parse or that iCalendar cannot say yields
- * OXCICAL_ERR_BAD_RECUR and the first instance alone is kept.
+ * Append one VEVENT for appt to calendar, then one per exception
+ * (MS-OXCICAL 2.1.3.1.1.20.20: the series' UID, RECURRENCE-ID the original
+ * start). dtstamp is the export time (DTSTAMP); pass time(NULL) outside
+ * tests. A recurrence that does not parse or that iCalendar cannot say
+ * yields OXCICAL_ERR_BAD_RECUR: the first instance alone is kept, without
+ * exceptions. An exception that cannot be placed is left out:
+ * OXCICAL_ERR_BAD_EXCEPTION when nothing worse happened.
+ * *exceptions_written (may be NULL) gets how many exception VEVENTs were written.
  */
+enum oxcical_error oxcical_append_series(icalcomponent *calendar,
+					 const struct oxcical_appointment *appt, time_t dtstamp,
+					 size_t *exceptions_written);
+/* oxcical_append_series without the count. */
 enum oxcical_error oxcical_append_event(icalcomponent *calendar,
 					const struct oxcical_appointment *appt, time_t dtstamp);
 
