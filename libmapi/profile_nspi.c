@@ -118,12 +118,13 @@ static bool is_address(const char *host)
  * binds there.  The binding to follow is BINDING with its host replaced by
  * the referral, or BINDING itself when the referral names that host, when
  * the binding is not ncacn_ip_tcp or pins target_hostname (Kerberos' name
- * for the host it was given), or when this host cannot resolve the name:
+ * for the host it was given), when the profile already knows the name as
+ * its server's (KNOWN_FQDN), or when this host cannot resolve the name:
  * a DC answers with its FQDN, which a client outside the domain's DNS
  * cannot resolve, and the server that answered RFR serves NSPI as well.
  */
 static const char *referred_binding(TALLOC_CTX *mem_ctx, const char *binding,
-				    const char *referral)
+				    const char *referral, const char *known_fqdn)
 {
 	static const char prefix[] = "ncacn_ip_tcp:";
 	struct addrinfo hints, *found = NULL;
@@ -138,6 +139,10 @@ static const char *referred_binding(TALLOC_CTX *mem_ctx, const char *binding,
 	options = strchr(host, '[');
 	host_len = options != NULL ? (size_t)(options - host) : strlen(host);
 	if (strlen(referral) == host_len && strncasecmp(host, referral, host_len) == 0) {
+		return binding;
+	}
+	/* the name a stored profile already knows for the server it reaches: no lookup */
+	if (known_fqdn != NULL && strcasecmp(referral, known_fqdn) == 0) {
 		return binding;
 	}
 	memset(&hints, 0, sizeof(hints));
@@ -259,7 +264,7 @@ enum MAPISTATUS profile_connect(TALLOC_CTX *mem_ctx, const struct mapi_profile *
 		return conn_fail(conn, ret, "RfrGetNewDSA: %s", conn->rfr->last_error != NULL ?
 				 conn->rfr->last_error : mapi_errstr(ret));
 	}
-	conn->nspi_binding = referred_binding(conn, conn->binding, referral);
+	conn->nspi_binding = referred_binding(conn, conn->binding, referral, profile->server_fqdn);
 	if (conn->nspi_binding == NULL) {
 		return MAPI_E_NOT_ENOUGH_MEMORY;
 	}
