@@ -11,6 +11,8 @@ import subprocess
 import sys
 import unittest
 
+from impacket.dcerpc.v5 import epm, oxabref, rpcrt, transport
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 from testbed import TestBed  # noqa: E402
@@ -37,6 +39,20 @@ class ReferralTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.bed.close()
+
+    def test_rfr_names_the_configured_server(self):
+        binding = epm.hept_map(self.bed.address, oxabref.MSRPC_UUID_OXABREF, protocol="ncacn_ip_tcp")
+        rpc = transport.DCERPCTransportFactory(binding)
+        rpc.set_credentials("rfruser", self.user["password"], self.bed.domain)
+        dce = rpc.get_dce_rpc()
+        dce.set_auth_level(rpcrt.RPC_C_AUTHN_LEVEL_PKT_INTEGRITY)
+        dce.connect()
+        self.addCleanup(dce.disconnect)
+        dce.bind(oxabref.MSRPC_UUID_OXABREF)
+        server = oxabref.hRfrGetNewDSA(dce, "")["ppszServer"]
+        if not isinstance(server, str):
+            server = "".join(c.decode() if isinstance(c, bytes) else c for c in server)
+        self.assertEqual(server.rstrip("\x00"), ELSEWHERE)
 
     def test_nspi_goes_where_rfr_says(self):
         done = subprocess.run([self.program, "--server", self.bed.address, "--user", "rfruser",

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "libmapi/libmapi.h"
+#include "utils/tool_logon.h"
 #include "utils/exchange2ical/oxcical.h"
 
 /* The named properties the converter reads (oxcical.h), with their types. */
@@ -53,7 +54,8 @@ static const struct wanted_name wanted[] = {
 #define N_WANTED (sizeof(wanted) / sizeof(wanted[0]))
 
 struct opts {
-	const char *profile, *profile_file, *server, *user, *password, *domain, *output, *import;
+	struct tool_logon_opts logon;
+	const char *output, *import;
 };
 
 static void usage(FILE *f)
@@ -497,12 +499,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	static const struct option long_options[] = {
-		{ "profile", required_argument, NULL, 'P' },
-		{ "profile-file", required_argument, NULL, 'F' },
-		{ "server", required_argument, NULL, 's' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "password", required_argument, NULL, 'p' },
-		{ "domain", required_argument, NULL, 'd' },
+		TOOL_LOGON_LONG_OPTIONS,
 		{ "output", required_argument, NULL, 'o' },
 		{ "import", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
@@ -512,13 +509,9 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
+		if (tool_logon_option(&o.logon, c, optarg))
+			continue;
 		switch (c) {
-		case 'P': o.profile = optarg; break;
-		case 'F': o.profile_file = optarg; break;
-		case 's': o.server = optarg; break;
-		case 'u': o.user = optarg; break;
-		case 'p': o.password = optarg; break;
-		case 'd': o.domain = optarg; break;
 		case 'o': o.output = optarg; break;
 		case 'i': o.import = optarg; break;
 		case 'h': usage(stdout); return 0;
@@ -530,10 +523,8 @@ int main(int argc, char **argv)
 		return usage_error("unexpected argument %s", argv[optind]);
 	if (!o.output == !o.import)
 		return usage_error("give --output FILE or --import FILE");
-	if (o.profile && o.server)
-		return usage_error("give --profile or --server/--user, not both");
-	if (!o.profile && !(o.server && o.user))
-		return usage_error("give --profile NAME, or --server, --user and --password");
+	if (tool_logon_problem(&o.logon))
+		return usage_error("%s", tool_logon_problem(&o.logon));
 
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct mapi_session *s = NULL;
@@ -541,24 +532,9 @@ int main(int argc, char **argv)
 	int rv = 1;
 	icalcomponent *cal = NULL;
 
-	if ((ret = MapiInitialize()) != MAPI_E_SUCCESS) {
-		fprintf(stderr, "exchange2ical: MapiInitialize failed: 0x%08x\n", (unsigned)ret);
-		talloc_free(mem);
-		return 1;
-	}
-	if (o.profile) {
-		ret = MapiLogonEx(mem, o.profile_file, o.profile, o.password, &s);
-	} else {
-		struct mapi_connect_params p = {
-			.server = o.server, .username = o.user,
-			.password = o.password ? o.password : "", .domain = o.domain,
-		};
-		ret = MapiLogonParams(mem, &p, &s);
-	}
-	if (ret != MAPI_E_SUCCESS) {
-		rv = fail(NULL, "logon", ret);
+	s = tool_logon(mem, "exchange2ical", &o.logon);
+	if (s == NULL)
 		goto out;
-	}
 
 	mapi_object_t store, folder, table;
 	mapi_object_init(&store);

@@ -18,12 +18,13 @@
 #include <unistd.h>
 
 #include "libmapi/libmapi.h"
+#include "utils/tool_logon.h"
 #include "utils/exchange2mbox/oxcmail.h"
 #include "utils/exchange2mbox/oxcmail_load.h"
 #include "utils/exchange2mbox/mbox.h"
 
 struct opts {
-	const char *profile, *profile_file, *server, *user, *password, *domain;
+	struct tool_logon_opts logon;
 	const char *folder, *output;
 	bool recursive;
 };
@@ -284,12 +285,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = { .folder = "Inbox" };
 	static const struct option long_options[] = {
-		{ "profile", required_argument, NULL, 'P' },
-		{ "profile-file", required_argument, NULL, 'F' },
-		{ "server", required_argument, NULL, 's' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "password", required_argument, NULL, 'p' },
-		{ "domain", required_argument, NULL, 'd' },
+		TOOL_LOGON_LONG_OPTIONS,
 		{ "folder", required_argument, NULL, 'f' },
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "output", required_argument, NULL, 'o' },
@@ -300,13 +296,9 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
+		if (tool_logon_option(&o.logon, c, optarg))
+			continue;
 		switch (c) {
-		case 'P': o.profile = optarg; break;
-		case 'F': o.profile_file = optarg; break;
-		case 's': o.server = optarg; break;
-		case 'u': o.user = optarg; break;
-		case 'p': o.password = optarg; break;
-		case 'd': o.domain = optarg; break;
 		case 'f': o.folder = optarg; break;
 		case 'r': o.recursive = true; break;
 		case 'o': o.output = optarg; break;
@@ -319,34 +311,17 @@ int main(int argc, char **argv)
 		return usage_error("unexpected argument %s", argv[optind]);
 	if (!o.output)
 		return usage_error("--output FILE is required");
-	if (o.profile && o.server)
-		return usage_error("give --profile or --server/--user, not both");
-	if (!o.profile && !(o.server && o.user))
-		return usage_error("give --profile NAME, or --server, --user and --password");
+	if (tool_logon_problem(&o.logon))
+		return usage_error("%s", tool_logon_problem(&o.logon));
 
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct mapi_session *s = NULL;
 	enum MAPISTATUS ret;
 	int rv = 1;
 
-	if ((ret = MapiInitialize()) != MAPI_E_SUCCESS) {
-		fprintf(stderr, "exchange2mbox: MapiInitialize failed: 0x%08x\n", (unsigned)ret);
-		talloc_free(mem);
-		return 1;
-	}
-	if (o.profile) {
-		ret = MapiLogonEx(mem, o.profile_file, o.profile, o.password, &s);
-	} else {
-		struct mapi_connect_params p = {
-			.server = o.server, .username = o.user,
-			.password = o.password ? o.password : "", .domain = o.domain,
-		};
-		ret = MapiLogonParams(mem, &p, &s);
-	}
-	if (ret != MAPI_E_SUCCESS) {
-		rv = fail(NULL, "logon", ret);
+	s = tool_logon(mem, "exchange2mbox", &o.logon);
+	if (s == NULL)
 		goto out;
-	}
 
 	mapi_object_t store;
 	mapi_object_init(&store);
